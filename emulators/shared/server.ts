@@ -1,0 +1,32 @@
+/**
+ * @module emulators/shared/server
+ * Serves a Hono app over real HTTP on 127.0.0.1. Port 0 picks a free port (tests).
+ */
+import { serve } from '@hono/node-server'
+import type { Hono } from 'hono'
+import type { AddressInfo } from 'node:net'
+
+export interface RunningServer {
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+export function listen(app: Hono, port = 0, host = '127.0.0.1'): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+      resolve({
+        url: `http://${host}:${info.port}`,
+        port: info.port,
+        close: () =>
+          new Promise<void>((done) => {
+            // Keep-alive sockets would hold close() open; end them.
+            const s = server as unknown as { closeAllConnections?: () => void }
+            server.close(() => done())
+            s.closeAllConnections?.()
+          }),
+      })
+    })
+    server.once('error', reject)
+  })
+}

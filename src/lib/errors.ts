@@ -1,0 +1,28 @@
+/**
+ * Base class for errors a user can act on. `toText()` is the one clear sentence the CLI prints
+ * and the Hub shows; `code` is stable for scripts and tests.
+ */
+export class AppError extends Error {
+  readonly code: string
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+    this.code = code
+  }
+  toText(): string {
+    return this.message
+  }
+}
+
+/** Configuration is missing or wrong; the message names the variable and what to do. */
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('config', message)
+  }
+}
+
+/** Describes any thrown value in one line, without vendor payloads. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message
+  return String(err)
+}

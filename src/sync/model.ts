@@ -1,0 +1,95 @@
+/**
+ * @module sync/model
+ * The engine's domain types. Vendor wire shapes never reach this module: the QBO adapter turns a
+ * QBO Customer into a `SourceCustomer`, the Salesforce adapter turns query rows into
+ * `ExistingRecord`s and `AccountRef`s. Field names of `TargetFields` are the API names of our own
+ * Salesforce package (contract §4), which is the product's data model, not a vendor's.
+ */
+
+/** A postal address as QBO holds it (Line1–Line5 and the rest), already trimmed. */
+export interface SourceAddress {
+  lines: string[]
+  city?: string
+  state?: string
+  postalCode?: string
+  country?: string
+}
+
+/** One QBO customer, active or inactive, in the engine's words. */
+export interface SourceCustomer {
+  realmId: string
+  qboId: string
+  displayName: string
+  title?: string
+  givenName?: string
+  middleName?: string
+  familyName?: string
+  suffix?: string
+  companyName?: string
+  printOnCheckName?: string
+  email?: string
+  phone?: string
+  mobile?: string
+  fax?: string
+  otherPhone?: string
+  website?: string
+  billing?: SourceAddress
+  shipping?: SourceAddress
+  accountNumber?: string
+  notes?: string
+  /** QBO `Job`: true for sub-customers and projects. */
+  isSubCustomer: boolean
+  parentQboId?: string
+  level: number
+  fullyQualifiedName?: string
+  billWithParent: boolean
+  deliveryMethod?: string
+  taxable: boolean
+  isProject: boolean
+  active: boolean
+  balance?: number
+  currency?: string
+  syncToken: string
+  /** ISO 8601 instants. */
+  createdAt?: string
+  updatedAt?: string
+}
+
+/** The key every write upserts on: `<realmId>-<Id>` (contract §4). */
+export function customerKey(realmId: string, qboId: string): string {
+  return `${realmId}-${qboId}`
+}
+
+export const LINK_STATUSES = ['Matched', 'Created', 'Manual', 'Inherited', 'Unmapped', 'Ambiguous'] as const
+export type LinkStatus = (typeof LINK_STATUSES)[number]
+
+/** A Salesforce Account as the mapping needs it. */
+export interface AccountRef {
+  id: string
+  name: string
+}
+
+/** A value the engine writes to one field of `QBO_Customer__c`. Dates are ISO 8601 instants. */
+export type FieldValue = string | number | boolean | null
+
+/** Field API name → value. */
+export type TargetFields = Record<string, FieldValue>
+
+/** A `QBO_Customer__c` record as it is in Salesforce now (the snapshot the plan diffs against). */
+export interface ExistingRecord {
+  id: string
+  key: string
+  accountId: string | null
+  linkStatus: LinkStatus | null
+  /** Every synced field that was read, by API name, normalised by the adapter (dates as ISO). */
+  fields: TargetFields
+}
+
+/** What Tally remembers of a record it wrote (store). */
+export interface RecordState {
+  key: string
+  salesforceId: string | null
+  /** The Account Tally last wrote to `Account__c` (null when it wrote none). */
+  accountWritten: string | null
+  linkStatus: LinkStatus | null
+}

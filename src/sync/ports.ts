@@ -1,0 +1,72 @@
+/**
+ * @module sync/ports
+ * What the engine needs from the world. `src/jobs` implements these with the QBO client, the
+ * Salesforce client and the store; tests implement them the same way, against the sandbox.
+ */
+import type { AccountRef, ExistingRecord, LinkStatus, RecordState, SourceCustomer, TargetFields } from './model.js'
+
+/** QBO, read-only. */
+export interface CustomerSource {
+  readonly realmId: string
+  /** Every customer, active and inactive, page by page (QBO pages of 1,000). */
+  listAllCustomers(): AsyncIterable<SourceCustomer[]>
+  /** Customers changed since an instant (CDC); `deletedIds` are ids QBO reports as deleted. */
+  listChangedCustomers(since: Date): Promise<{ customers: SourceCustomer[]; deletedIds: string[] }>
+  /** API calls made so far by this source. */
+  apiCalls(): number
+}
+
+/** One write to `QBO_Customer__c`, upserted on `QBO_Key__c`. */
+export interface RecordWrite {
+  key: string
+  fields: TargetFields
+  /** Set `Account__c` to this Account, or to the Account created with this source key. */
+  account?: { id: string } | { sourceKey: string } | { clear: true }
+  /** Set `Parent_Customer__c` by the parent's `QBO_Key__c`. */
+  parentKey?: string | null
+}
+
+export interface AccountCreate {
+  /** `QBO_Source_Key__c`: the key of the customer the Account was created for. */
+  sourceKey: string
+  name: string
+}
+
+/** The outcome of one write, in input order; failures are data, never exceptions. */
+export type WriteResult =
+  | { key: string; ok: true; id: string; created: boolean }
+  | { key: string; ok: false; errors: { code: string; message: string; fields: string[] }[] }
+
+/** Salesforce. */
+export interface SalesforceTarget {
+  /** Every `QBO_Customer__c` of this realm, with the fields the engine diffs. */
+  listExistingRecords(realmId: string, fieldNames: readonly string[]): Promise<ExistingRecord[]>
+  /** How many Accounts the org has (one `SELECT COUNT()`), to pick the cheaper lookup. */
+  countAccounts(): Promise<number>
+  /** Every Account (Id, Name), read in pages of 2,000. */
+  listAllAccounts(): Promise<AccountRef[]>
+  /** Accounts whose Name may equal one of these names by the matching rule (a superset is fine:
+   * the engine compares locally), batched into as few queries as the SOQL limits allow. */
+  findAccountsByNames(names: readonly string[]): Promise<AccountRef[]>
+  /** Upsert Accounts on `QBO_Source_Key__c` (idempotent), in Collections of 200. */
+  upsertAccounts(accounts: readonly AccountCreate[]): Promise<WriteResult[]>
+  /** Upsert records on `QBO_Key__c`, in Collections of 200, in the order given. */
+  upsertRecords(writes: readonly RecordWrite[]): Promise<WriteResult[]>
+  /** API calls made so far by this target. */
+  apiCalls(): number
+}
+
+/** Tally's memory of what it wrote. */
+export interface SyncStateStore {
+  loadRecordStates(realmId: string): Promise<Map<string, RecordState>>
+  saveRecordStates(states: readonly RecordState[]): Promise<void>
+}
+
+/** A progress report while a run goes on. */
+export interface Progress {
+  phase: 'reading' | 'planning' | 'writing' | 'done'
+  done: number
+  total: number
+}
+
+export type { LinkStatus }
