@@ -67,6 +67,8 @@ export type LinkStatus = (typeof LINK_STATUSES)[number]
 export interface AccountRef {
   id: string
   name: string
+  /** `QBO_Source_Key__c`: set on Accounts Tally created, to the key of the customer it was for. */
+  sourceKey?: string | null
 }
 
 /** A value the engine writes to one field of `QBO_Customer__c`. Dates are ISO 8601 instants. */

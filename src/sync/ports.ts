@@ -19,11 +19,14 @@ export interface CustomerSource {
 /** One write to `QBO_Customer__c`, upserted on `QBO_Key__c`. */
 export interface RecordWrite {
   key: string
+  /** Values by API name. `Account__c` and `Parent_Customer__c`, when known by Id, are here. */
   fields: TargetFields
-  /** Set `Account__c` to this Account, or to the Account created with this source key. */
-  account?: { id: string } | { sourceKey: string } | { clear: true }
-  /** Set `Parent_Customer__c` by the parent's `QBO_Key__c`. */
-  parentKey?: string | null
+  /** Set `Account__c` to the Account whose `QBO_Source_Key__c` is this (created in this run). */
+  accountSourceKey?: string
+  /** Set `Parent_Customer__c` to the record whose `QBO_Key__c` is this (written in this run). */
+  parentKey?: string
+  /** The record is new in Salesforce (written before any record that references it). */
+  isNew: boolean
 }
 
 export interface AccountCreate {
@@ -43,11 +46,13 @@ export interface SalesforceTarget {
   listExistingRecords(realmId: string, fieldNames: readonly string[]): Promise<ExistingRecord[]>
   /** How many Accounts the org has (one `SELECT COUNT()`), to pick the cheaper lookup. */
   countAccounts(): Promise<number>
-  /** Every Account (Id, Name), read in pages of 2,000. */
+  /** Every Account (Id, Name, QBO_Source_Key__c), read in pages of 2,000. */
   listAllAccounts(): Promise<AccountRef[]>
   /** Accounts whose Name may equal one of these names by the matching rule (a superset is fine:
    * the engine compares locally), batched into as few queries as the SOQL limits allow. */
   findAccountsByNames(names: readonly string[]): Promise<AccountRef[]>
+  /** How many API calls `findAccountsByNames` would make for these names. */
+  nameLookupCalls(names: readonly string[]): number
   /** Upsert Accounts on `QBO_Source_Key__c` (idempotent), in Collections of 200. */
   upsertAccounts(accounts: readonly AccountCreate[]): Promise<WriteResult[]>
   /** Upsert records on `QBO_Key__c`, in Collections of 200, in the order given. */

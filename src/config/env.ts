@@ -1,0 +1,127 @@
+/**
+ * @module config/env
+ * One schema for every variable of contract §3. `parseConfig` runs once in `src/main.ts` (the
+ * only reader of the environment) and throws one ConfigError that lists every problem, each
+ * naming the variable and what to do. The result is frozen and passed down.
+ */
+import { resolve } from 'node:path'
+import { z } from 'zod'
+import { ConfigError } from '../lib/errors.js'
+
+const url = (name: string) =>
+  z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: `${name} must be an http(s) URL` })
+const opt = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+
+const schema = z.object({
+  TALLY_DB: opt,
+  DATABASE_URL: opt.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'DATABASE_URL must start with postgres:// (or leave it unset to use SQLite)',
+  }),
+  TALLY_SECRET_KEY: opt,
+  TALLY_ADMIN_PASSWORD: opt,
+  PORT: opt.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'PORT must be a port number' }),
+  QBO_CLIENT_ID: opt,
+  QBO_CLIENT_SECRET: opt,
+  QBO_REALM_ID: opt.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'QBO_REALM_ID is the company id: digits only' }),
+  QBO_REFRESH_TOKEN: opt,
+  QBO_API_URL: opt.pipe(url('QBO_API_URL').optional()),
+  QBO_TOKEN_URL: opt.pipe(url('QBO_TOKEN_URL').optional()),
+  QBO_AUTHORIZE_URL: opt.pipe(url('QBO_AUTHORIZE_URL').optional()),
+  QBO_WEBHOOK_VERIFIER: opt,
+  SF_LOGIN_URL: opt.pipe(url('SF_LOGIN_URL').optional()),
+  SF_CLIENT_ID: opt,
+  SF_CLIENT_SECRET: opt,
+  SF_REFRESH_TOKEN: opt,
+  TALLY_PUBLIC_URL: opt.pipe(url('TALLY_PUBLIC_URL').optional()),
+})
+
+export interface Config {
+  /** Folder for the SQLite file and the generated secret key. */
+  dataDir: string
+  sqlitePath: string
+  databaseUrl: string | undefined
+  secretKey: string | undefined
+  adminPassword: string | undefined
+  port: number
+  publicUrl: string | undefined
+  qbo: {
+    clientId: string | undefined
+    clientSecret: string | undefined
+    realmId: string | undefined
+    refreshToken: string | undefined
+    apiUrl: string
+    tokenUrl: string
+    authorizeUrl: string
+    webhookVerifier: string | undefined
+  }
+  salesforce: {
+    loginUrl: string
+    clientId: string | undefined
+    clientSecret: string | undefined
+    refreshToken: string | undefined
+  }
+}
+
+export const DEFAULTS = {
+  qboApiUrl: 'https://quickbooks.api.intuit.com',
+  qboTokenUrl: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
+  qboAuthorizeUrl: 'https://appcenter.intuit.com/connect/oauth2',
+  sfLoginUrl: 'https://login.salesforce.com',
+  sqlitePath: './data/tally.db',
+  port: 3000,
+} as const
+
+export function parseConfig(env: Record<string, string | undefined>, cwd: string): Readonly<Config> {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`The configuration has ${lines.length} problem(s):\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  const pairs: [string | undefined, string | undefined, string, string][] = [
+    [e.QBO_CLIENT_ID, e.QBO_CLIENT_SECRET, 'QBO_CLIENT_ID', 'QBO_CLIENT_SECRET'],
+    [e.SF_CLIENT_ID, e.SF_CLIENT_SECRET, 'SF_CLIENT_ID', 'SF_CLIENT_SECRET'],
+  ]
+  const problems: string[] = []
+  for (const [a, b, na, nb] of pairs) {
+    if (a && !b) problems.push(`- ${nb}: ${na} is set but ${nb} is not; set both (your app's credentials)`)
+    if (b && !a) problems.push(`- ${na}: ${nb} is set but ${na} is not; set both (your app's credentials)`)
+  }
+  if (e.QBO_REFRESH_TOKEN && !e.QBO_REALM_ID) problems.push('- QBO_REALM_ID: QBO_REFRESH_TOKEN is set, so set the company (realm) id it belongs to as well')
+  if (problems.length > 0) throw new ConfigError(`The configuration has ${problems.length} problem(s):\n${problems.join('\n')}`)
+
+  const sqlitePath = resolve(cwd, e.TALLY_DB ?? DEFAULTS.sqlitePath)
+  return Object.freeze({
+    dataDir: resolve(sqlitePath, '..'),
+    sqlitePath,
+    databaseUrl: e.DATABASE_URL,
+    secretKey: e.TALLY_SECRET_KEY,
+    adminPassword: e.TALLY_ADMIN_PASSWORD,
+    port: e.PORT ? Number(e.PORT) : DEFAULTS.port,
+    publicUrl: e.TALLY_PUBLIC_URL,
+    qbo: Object.freeze({
+      clientId: e.QBO_CLIENT_ID,
+      clientSecret: e.QBO_CLIENT_SECRET,
+      realmId: e.QBO_REALM_ID,
+      refreshToken: e.QBO_REFRESH_TOKEN,
+      apiUrl: (e.QBO_API_URL ?? DEFAULTS.qboApiUrl).replace(/\/+$/, ''),
+      tokenUrl: e.QBO_TOKEN_URL ?? DEFAULTS.qboTokenUrl,
+      authorizeUrl: e.QBO_AUTHORIZE_URL ?? DEFAULTS.qboAuthorizeUrl,
+      webhookVerifier: e.QBO_WEBHOOK_VERIFIER,
+    }),
+    salesforce: Object.freeze({
+      loginUrl: (e.SF_LOGIN_URL ?? DEFAULTS.sfLoginUrl).replace(/\/+$/, ''),
+      clientId: e.SF_CLIENT_ID,
+      clientSecret: e.SF_CLIENT_SECRET,
+      refreshToken: e.SF_REFRESH_TOKEN,
+    }),
+  })
+}
+
+/** True when nothing points Tally at a real QBO or Salesforce: `tally start` runs the demo. */
+export function isDemo(config: Config): boolean {
+  return !config.qbo.clientId && !config.salesforce.clientId
+}

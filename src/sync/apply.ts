@@ -1,0 +1,192 @@
+/**
+ * @module sync/apply
+ * Executes a Plan through the SalesforceTarget port: Accounts first (upserted on
+ * `QBO_Source_Key__c`, so a retry never duplicates one), then the records in Collections of 200,
+ * parents before their children. Returns one outcome per item and never throws for one record.
+ */
+import { LINK_FIELDS } from './fields.js'
+import type { FieldIssue } from './map.js'
+import type { LinkStatus, RecordState } from './model.js'
+import type { Plan, PlanItem } from './plan.js'
+import type { RecordWrite, SalesforceTarget, SyncStateStore, WriteResult } from './ports.js'
+
+export const COLLECTION_SIZE = 200
+
+export interface ItemError {
+  field: string | null
+  code: string
+  message: string
+}
+
+export interface ItemOutcome {
+  item: PlanItem
+  status: 'created' | 'updated' | 'unchanged' | 'failed'
+  salesforceId: string | null
+  /** The link as written (may differ from the plan when an Account could not be created). */
+  linkStatus: LinkStatus
+  accountId: string | null
+  errors: ItemError[]
+  /** Values that did not fit and were shortened or left out (the record still synced). */
+  warnings: FieldIssue[]
+}
+
+export interface ApplyResult {
+  outcomes: ItemOutcome[]
+  accountsCreated: number
+}
+
+/** Errors that concern one field's value: the record is written again without it. */
+const FIELD_VALUE_ERRORS = new Set([
+  'STRING_TOO_LONG',
+  'INVALID_EMAIL_ADDRESS',
+  'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+  'NUMBER_OUTSIDE_VALID_RANGE',
+  'INVALID_TYPE_ON_FIELD_IN_RECORD',
+])
+/** Transient per-record errors worth another try (Salesforce asks callers to retry these). */
+const TRANSIENT_ERRORS = new Set(['UNABLE_TO_LOCK_ROW'])
+const MAX_ATTEMPTS = 3
+
+export interface ApplyOptions {
+  /** Called after every Collection with the number of records done. */
+  onProgress?: (done: number, total: number) => void
+  /** Saves what was written after every Collection, so a run killed midway resumes cleanly. */
+  state?: SyncStateStore
+  realmId: string
+}
+
+export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: ApplyOptions): Promise<ApplyResult> {
+  const toWrite = plan.items.filter((i) => i.write)
+  const total = toWrite.length
+  const outcomes = new Map<string, ItemOutcome>()
+  for (const item of plan.items) {
+    outcomes.set(item.key, {
+      item,
+      status: item.write ? 'failed' : 'unchanged',
+      salesforceId: null,
+      linkStatus: item.link.status,
+      accountId: item.link.accountId,
+      errors: [],
+      warnings: item.write ? [...item.issues] : [],
+    })
+  }
+
+  // 1. Accounts, keyed by the source key the records refer to.
+  const accountIds = new Map<string, string>()
+  const accountErrors = new Map<string, ItemError>()
+  let accountsCreated = 0
+  for (let i = 0; i < plan.accountsToCreate.length; i += COLLECTION_SIZE) {
+    const batch = plan.accountsToCreate.slice(i, i + COLLECTION_SIZE)
+    const results = await target.upsertAccounts(batch)
+    results.forEach((r, j) => {
+      const sourceKey = batch[j]?.sourceKey as string
+      if (r.ok) {
+        accountIds.set(sourceKey, r.id)
+        if (r.created) accountsCreated += 1
+      } else {
+        const e = r.errors[0]
+        accountErrors.set(sourceKey, { field: 'Account__c', code: e?.code ?? 'UNKNOWN', message: `The Account could not be created: ${e?.message ?? 'unknown error'}` })
+      }
+    })
+  }
+
+  // 2. Records, by level so that a parent is written before its children.
+  const ordered = [...toWrite].sort((a, b) => a.level - b.level)
+  const ids = new Map<string, string>()
+  let done = 0
+  let pending: { item: PlanItem; write: RecordWrite; attempt: number }[] = []
+
+  const resolve = (item: PlanItem): RecordWrite => {
+    const w = item.write as RecordWrite
+    const fields = { ...w.fields }
+    const out = outcomes.get(item.key) as ItemOutcome
+    if (w.accountSourceKey !== undefined) {
+      const id = accountIds.get(w.accountSourceKey)
+      if (id) {
+        fields[LINK_FIELDS.account] = id
+        out.accountId = id
+      } else {
+        // The record still syncs; it waits for a person like an unmapped one.
+        fields[LINK_FIELDS.account] = null
+        fields[LINK_FIELDS.linkStatus] = 'Unmapped'
+        out.linkStatus = 'Unmapped'
+        out.accountId = null
+        const err = accountErrors.get(w.accountSourceKey)
+        if (err) out.errors.push(err)
+      }
+    }
+    if (w.parentKey !== undefined) {
+      const pid = ids.get(w.parentKey)
+      fields[LINK_FIELDS.parent] = pid ?? null
+    }
+    return { key: w.key, fields, isNew: w.isNew }
+  }
+
+  const flush = async () => {
+    while (pending.length > 0) {
+      const batch = pending
+      pending = []
+      const results = await target.upsertRecords(batch.map((b) => b.write))
+      const retry: typeof pending = []
+      const states: RecordState[] = []
+      results.forEach((r: WriteResult, j) => {
+        const b = batch[j]
+        if (!b) return
+        const out = outcomes.get(b.item.key) as ItemOutcome
+        if (r.ok) {
+          out.status = r.created ? 'created' : 'updated'
+          out.salesforceId = r.id
+          ids.set(b.item.key, r.id)
+          states.push({ key: b.item.key, salesforceId: r.id, accountWritten: out.accountId, linkStatus: out.linkStatus })
+          return
+        }
+        const fieldErrs = r.errors.filter((e) => FIELD_VALUE_ERRORS.has(e.code) && e.fields.length > 0)
+        const transient = r.errors.every((e) => TRANSIENT_ERRORS.has(e.code))
+        if (b.attempt < MAX_ATTEMPTS && fieldErrs.length > 0 && fieldErrs.length === r.errors.length) {
+          // Salesforce refused a value: write the record without it and report the field.
+          const fields = { ...b.write.fields }
+          for (const e of fieldErrs) {
+            for (const f of e.fields) {
+              delete fields[f]
+              out.warnings.push({ field: f, code: e.code as FieldIssue['code'], message: `${e.message} (left out)` })
+            }
+          }
+          retry.push({ item: b.item, write: { ...b.write, fields }, attempt: b.attempt + 1 })
+        } else if (b.attempt < MAX_ATTEMPTS && transient) {
+          retry.push({ ...b, attempt: b.attempt + 1 })
+        } else {
+          out.status = 'failed'
+          for (const e of r.errors) out.errors.push({ field: e.fields[0] ?? null, code: e.code, message: e.message })
+        }
+      })
+      if (states.length > 0) await opts.state?.saveRecordStates(states)
+      done += batch.length - retry.length
+      opts.onProgress?.(done, total)
+      pending = retry
+    }
+  }
+
+  const inPending = new Set<string>()
+  for (const item of ordered) {
+    const w = item.write as RecordWrite
+    // A child whose parent is in this very Collection waits for the next one: Salesforce does
+    // not promise that records of one request see each other.
+    if (pending.length >= COLLECTION_SIZE || (w.parentKey !== undefined && inPending.has(w.parentKey))) {
+      await flush()
+      inPending.clear()
+    }
+    pending.push({ item, write: resolve(item), attempt: 1 })
+    inPending.add(item.key)
+  }
+  await flush()
+
+  // Unchanged records: make sure Tally remembers them (a lost store is rebuilt, never rewritten).
+  const unchangedStates: RecordState[] = []
+  for (const item of plan.items) {
+    if (item.write) continue
+    unchangedStates.push({ key: item.key, salesforceId: item.existingId, accountWritten: item.link.accountId, linkStatus: item.link.status })
+  }
+  if (unchangedStates.length > 0) await opts.state?.saveRecordStates(unchangedStates)
+
+  return { outcomes: [...outcomes.values()], accountsCreated }
+}

@@ -1,0 +1,335 @@
+/**
+ * @module sync/plan
+ * `planSync` is a pure function of three snapshots (QBO customers, the `QBO_Customer__c` records
+ * in Salesforce now, the Accounts the mapping needs), Tally's memory of what it wrote, and the
+ * settings. It returns one item per customer — create, update or unchanged, the link and why —
+ * and the Accounts to create. A dry run is this plan without `applyPlan`; it is also the oracle
+ * the tests hold the written state to.
+ */
+import { LINK_FIELDS } from './fields.js'
+import { mapCustomer, sameValue, type FieldIssue } from './map.js'
+import { findMatch, matchableName, normalizeName, type AccountIndex } from './match.js'
+import {
+  customerKey,
+  type AccountRef,
+  type ExistingRecord,
+  type FieldValue,
+  type LinkStatus,
+  type RecordState,
+  type SourceCustomer,
+  type TargetFields,
+} from './model.js'
+import type { AccountCreate, RecordWrite } from './ports.js'
+
+export interface SyncSettings {
+  createAccounts: boolean
+  /** Switchable fields that are on (see SWITCHABLE_FIELDS). */
+  enabledFields: ReadonlySet<string>
+}
+
+export interface PlanInput {
+  realmId: string
+  /** The customers to plan for: all of them for an import, the changed ones for a sync. */
+  customers: readonly SourceCustomer[]
+  /** Every record of this realm in Salesforce now, by `QBO_Key__c`. */
+  existing: ReadonlyMap<string, ExistingRecord>
+  states: ReadonlyMap<string, RecordState>
+  /** Accounts for the names that need matching (see `namesToMatch`). */
+  accounts: AccountIndex
+  settings: SyncSettings
+  /** ISO instant written to `Last_Synced__c`. */
+  now: string
+}
+
+export interface PlannedLink {
+  status: LinkStatus
+  accountId: string | null
+  /** The Account will be created in this run with this `QBO_Source_Key__c`. */
+  accountSourceKey?: string
+  candidates?: AccountRef[]
+  reason: string
+}
+
+export interface PlanItem {
+  key: string
+  qboId: string
+  displayName: string
+  level: number
+  /** The record's Id in Salesforce now (null when it is to be created). */
+  existingId: string | null
+  action: 'create' | 'update' | 'unchanged'
+  /** Present when something is written. */
+  write?: RecordWrite
+  changedFields: string[]
+  link: PlannedLink
+  issues: FieldIssue[]
+}
+
+export interface Plan {
+  items: PlanItem[]
+  accountsToCreate: AccountCreate[]
+}
+
+type LinkBasis = 'manual' | 'keep' | 'match'
+
+/** A person changed the link (in the Hub it is written as Manual; in Salesforce we see that
+ * `Account__c` is not what Tally last wrote). Clearing it counts too (contract §5.1). */
+function isManual(e: ExistingRecord, s: RecordState | undefined): boolean {
+  if (e.linkStatus === 'Manual') return true
+  return s !== undefined && s.salesforceId !== null && (e.accountId ?? null) !== (s.accountWritten ?? null)
+}
+
+function linkBasis(e: ExistingRecord | undefined, s: RecordState | undefined): LinkBasis {
+  if (!e) return 'match'
+  if (isManual(e, s)) return 'manual'
+  if ((e.linkStatus === 'Matched' || e.linkStatus === 'Created') && e.accountId) return 'keep'
+  return 'match'
+}
+
+/** Parent links: by the customers being planned, else by the records already in Salesforce. */
+interface Tree {
+  parentOf(qboId: string): string | undefined
+}
+
+function buildTree(input: PlanInput, byId: Map<string, SourceCustomer>): Tree {
+  const existingParent = new Map<string, string>()
+  for (const e of input.existing.values()) {
+    const p = e.fields['Parent_QBO_Id__c']
+    if (typeof p === 'string' && p !== '') existingParent.set(String(e.fields['QBO_Id__c'] ?? ''), p)
+  }
+  const known = (id: string) => byId.has(id) || input.existing.has(customerKey(input.realmId, id))
+  return {
+    parentOf(qboId) {
+      const c = byId.get(qboId)
+      const p = c ? (c.isSubCustomer ? c.parentQboId : undefined) : existingParent.get(qboId)
+      // A parent QBO no longer returns makes the customer top-level for the mapping.
+      return p !== undefined && known(p) ? p : undefined
+    },
+  }
+}
+
+/** The names whose Accounts the plan needs: top-level customers not linked already. The run
+ * looks these up (or reads every Account, whichever costs fewer calls). */
+export function namesToMatch(input: Omit<PlanInput, 'accounts' | 'now'>): string[] {
+  const byId = new Map(input.customers.map((c) => [c.qboId, c]))
+  const tree = buildTree({ ...input, accounts: new Map(), now: '' }, byId)
+  const names = new Set<string>()
+  for (const c of input.customers) {
+    if (tree.parentOf(c.qboId) !== undefined) continue
+    const key = customerKey(input.realmId, c.qboId)
+    if (linkBasis(input.existing.get(key), input.states.get(key)) === 'match') {
+      names.add(matchableName(c.displayName, c.active))
+    }
+  }
+  return [...names]
+}
+
+export function planSync(input: PlanInput): Plan {
+  const { realmId, existing, states, settings } = input
+  const byId = new Map(input.customers.map((c) => [c.qboId, c]))
+  const tree = buildTree(input, byId)
+  const topLinks = new Map<string, PlannedLink>()
+
+  // 1. Top-level customers' links, and the Accounts to create (one per name: the customer with
+  //    the lowest Id gives its key, so a retry or a crash creates the same Account, never two).
+  const toCreate = new Map<string, { sourceKey: string; name: string; minId: number }>()
+  const waiting: { qboId: string; norm: string }[] = []
+  for (const c of input.customers) {
+    if (tree.parentOf(c.qboId) !== undefined) continue
+    const key = customerKey(realmId, c.qboId)
+    const e = existing.get(key)
+    const basis = linkBasis(e, states.get(key))
+    if (basis === 'manual') {
+      topLinks.set(c.qboId, { status: 'Manual', accountId: e?.accountId ?? null, reason: 'linked by a person; Tally leaves it as it is' })
+      continue
+    }
+    if (basis === 'keep' && e) {
+      topLinks.set(c.qboId, { status: e.linkStatus as LinkStatus, accountId: e.accountId, reason: 'keeps the Account it was linked to' })
+      continue
+    }
+    const name = matchableName(c.displayName, c.active)
+    const m = findMatch(input.accounts, name)
+    if (m.kind === 'one') {
+      // An Account Tally created for a customer of this company stays "Created" (also when a
+      // run is resumed after the Account was created but before the record was written).
+      const ours = typeof m.account.sourceKey === 'string' && m.account.sourceKey.startsWith(`${realmId}-`)
+      topLinks.set(c.qboId, {
+        status: ours ? 'Created' : 'Matched',
+        accountId: m.account.id,
+        reason: ours ? `linked to the Account Tally created for "${m.account.name}"` : `the Account "${m.account.name}" has this name`,
+      })
+    } else if (m.kind === 'many') {
+      topLinks.set(c.qboId, {
+        status: 'Ambiguous',
+        accountId: null,
+        candidates: m.candidates,
+        reason: `${m.candidates.length} Accounts are named "${m.candidates[0]?.name ?? name}"; link one by hand`,
+      })
+    } else if (settings.createAccounts && c.active && name.trim() !== '') {
+      const norm = normalizeName(name)
+      const id = Number(c.qboId)
+      const cur = toCreate.get(norm)
+      if (!cur || id < cur.minId) toCreate.set(norm, { sourceKey: key, name: name.replace(/\s+/g, ' ').trim(), minId: id })
+      waiting.push({ qboId: c.qboId, norm })
+    } else {
+      topLinks.set(c.qboId, {
+        status: 'Unmapped',
+        accountId: null,
+        reason: !c.active
+          ? 'no Account has this name; inactive customers never create one'
+          : settings.createAccounts
+            ? 'no Account has this name'
+            : 'no Account has this name and Create Accounts is off',
+      })
+    }
+  }
+  for (const w of waiting) {
+    const create = toCreate.get(w.norm)
+    if (!create) continue
+    topLinks.set(w.qboId, { status: 'Created', accountId: null, accountSourceKey: create.sourceKey, reason: `a new Account "${create.name}" is created` })
+  }
+
+  // 2. Every customer's link: sub-customers inherit their top-level parent's (contract §5.2).
+  const rootOf = (qboId: string): string => {
+    let id = qboId
+    for (let depth = 0; depth < 10; depth++) {
+      const p = tree.parentOf(id)
+      if (p === undefined) return id
+      id = p
+    }
+    return id
+  }
+  const rootLink = (rootId: string): PlannedLink | undefined => {
+    const planned = topLinks.get(rootId)
+    if (planned) return planned
+    const e = existing.get(customerKey(realmId, rootId))
+    return e ? { status: e.linkStatus ?? 'Unmapped', accountId: e.accountId, reason: '' } : undefined
+  }
+  const rootName = (rootId: string): string =>
+    byId.get(rootId)?.displayName ?? String(existing.get(customerKey(realmId, rootId))?.fields['Display_Name__c'] ?? rootId)
+
+  const items: PlanItem[] = []
+  for (const c of input.customers) {
+    const key = customerKey(realmId, c.qboId)
+    const e = existing.get(key)
+    let link = topLinks.get(c.qboId)
+    if (!link) {
+      if (e && isManual(e, states.get(key))) {
+        link = { status: 'Manual', accountId: e.accountId, reason: 'linked by a person; Tally leaves it as it is' }
+      } else {
+        const rootId = rootOf(c.qboId)
+        const root = rootLink(rootId)
+        const has = root && (root.accountId !== null || root.accountSourceKey !== undefined)
+        link = {
+          status: 'Inherited',
+          accountId: root?.accountId ?? null,
+          ...(root?.accountSourceKey !== undefined ? { accountSourceKey: root.accountSourceKey } : {}),
+          reason: has ? `inherits the Account of "${rootName(rootId)}"` : `its top-level parent "${rootName(rootId)}" has no Account yet`,
+        }
+      }
+    }
+    items.push(planItem(input, c, e, link, byId))
+  }
+
+  // 3. Records not being planned whose top-level parent's link changed (a sync reads only what
+  //    changed in QBO): they follow the parent (contract §5.2).
+  if (input.customers.length < existing.size) items.push(...followParents(input, byId, tree, rootOf, rootLink))
+
+  return {
+    items,
+    accountsToCreate: [...toCreate.values()].map(({ sourceKey, name }) => ({ sourceKey, name })),
+  }
+}
+
+function planItem(
+  input: PlanInput,
+  c: SourceCustomer,
+  e: ExistingRecord | undefined,
+  link: PlannedLink,
+  byId: Map<string, SourceCustomer>,
+): PlanItem {
+  const { realmId, existing, settings } = input
+  const key = customerKey(realmId, c.qboId)
+  const { fields: mapped, issues } = mapCustomer(c, settings.enabledFields)
+  const desired: TargetFields = { ...mapped, [LINK_FIELDS.linkStatus]: link.status }
+  if (link.status !== 'Manual' && link.accountSourceKey === undefined) desired[LINK_FIELDS.account] = link.accountId
+
+  let parentKey: string | undefined
+  if (settings.enabledFields.has(LINK_FIELDS.parent)) {
+    const pk = c.isSubCustomer && c.parentQboId ? customerKey(realmId, c.parentQboId) : null
+    const pe = pk ? existing.get(pk) : undefined
+    if (pe) desired[LINK_FIELDS.parent] = pe.id
+    else if (pk && c.parentQboId && byId.has(c.parentQboId)) parentKey = pk
+    else desired[LINK_FIELDS.parent] = null
+  }
+
+  const changed: string[] = []
+  const write: TargetFields = {}
+  for (const [name, value] of Object.entries(desired)) {
+    const current: FieldValue | undefined = !e
+      ? null
+      : name === LINK_FIELDS.account
+        ? e.accountId
+        : name === LINK_FIELDS.linkStatus
+          ? e.linkStatus
+          : e.fields[name]
+    if (!e ? value !== null : !sameValue(value, current)) {
+      changed.push(name)
+      write[name] = value
+    }
+  }
+  if (link.accountSourceKey !== undefined) changed.push(LINK_FIELDS.account)
+  if (parentKey !== undefined) changed.push(LINK_FIELDS.parent)
+
+  const base = { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e?.id ?? null, link }
+  if (e && changed.length === 0) return { ...base, action: 'unchanged', changedFields: [], issues: [] }
+  write[LINK_FIELDS.lastSynced] = input.now
+  return {
+    ...base,
+    action: e ? 'update' : 'create',
+    changedFields: changed,
+    issues,
+    write: {
+      key,
+      fields: write,
+      isNew: !e,
+      ...(link.accountSourceKey !== undefined ? { accountSourceKey: link.accountSourceKey } : {}),
+      ...(parentKey !== undefined ? { parentKey } : {}),
+    },
+  }
+}
+
+function followParents(
+  input: PlanInput,
+  byId: Map<string, SourceCustomer>,
+  tree: Tree,
+  rootOf: (id: string) => string,
+  rootLink: (id: string) => PlannedLink | undefined,
+): PlanItem[] {
+  const out: PlanItem[] = []
+  for (const e of input.existing.values()) {
+    const qboId = String(e.fields['QBO_Id__c'] ?? '')
+    if (byId.has(qboId) || tree.parentOf(qboId) === undefined) continue
+    if (isManual(e, input.states.get(e.key))) continue
+    const root = rootLink(rootOf(qboId))
+    if (!root) continue
+    const write: TargetFields = {}
+    if (root.accountSourceKey === undefined && !sameValue(root.accountId, e.accountId)) write[LINK_FIELDS.account] = root.accountId
+    if (e.linkStatus !== 'Inherited') write[LINK_FIELDS.linkStatus] = 'Inherited'
+    if (Object.keys(write).length === 0 && root.accountSourceKey === undefined) continue
+    write[LINK_FIELDS.lastSynced] = input.now
+    out.push({
+      key: e.key,
+      qboId,
+      displayName: String(e.fields['Display_Name__c'] ?? e.key),
+      level: Number(e.fields['Level__c'] ?? 1),
+      existingId: e.id,
+      action: 'update',
+      changedFields: Object.keys(write).filter((k) => k !== LINK_FIELDS.lastSynced),
+      link: { status: 'Inherited', accountId: root.accountId, ...(root.accountSourceKey !== undefined ? { accountSourceKey: root.accountSourceKey } : {}), reason: 'follows its top-level parent' },
+      issues: [],
+      write: { key: e.key, fields: write, isNew: false, ...(root.accountSourceKey !== undefined ? { accountSourceKey: root.accountSourceKey } : {}) },
+    })
+  }
+  return out
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest'
+import { SWITCHABLE_FIELDS } from './fields.js'
+import { mapCustomer } from './map.js'
+import { indexAccounts } from './match.js'
+import type { AccountRef, ExistingRecord, RecordState, SourceCustomer } from './model.js'
+import { namesToMatch, planSync, type PlanInput } from './plan.js'
+
+const REALM = '9341452631925553'
+const cust = (id: string, displayName: string, extra: Partial<SourceCustomer> = {}): SourceCustomer => ({
+  realmId: REALM, qboId: id, displayName, isSubCustomer: false, level: 0, billWithParent: false,
+  taxable: false, isProject: false, active: true, syncToken: '0', ...extra,
+})
+const all = new Set(SWITCHABLE_FIELDS)
+const input = (p: Partial<PlanInput> & { customers: SourceCustomer[] }, accounts: AccountRef[] = []): PlanInput => ({
+  realmId: REALM, existing: new Map(), states: new Map(), accounts: indexAccounts(accounts),
+  settings: { createAccounts: false, enabledFields: all }, now: '2026-11-25T00:00:00.000Z', ...p,
+})
+const byKey = (plan: ReturnType<typeof planSync>, id: string) => plan.items.find((i) => i.qboId === id)!
+/** A record in Salesforce exactly as Tally would have written it. */
+const existingFor = (c: SourceCustomer, sfId: string, accountId: string | null, linkStatus: ExistingRecord['linkStatus']): ExistingRecord => ({
+  id: sfId, key: `${REALM}-${c.qboId}`, accountId, linkStatus, fields: { ...mapCustomer(c, all).fields, Parent_Customer__c: null },
+})
+
+describe('planSync mapping rules (contract §5)', () => {
+  it('matches the one Account with the same name, ignoring case and spacing', () => {
+    const plan = planSync(input({ customers: [cust('1', "Amy's Bird  Sanctuary "), cust('2', 'cool cars')] }, [
+      { id: '001A', name: "amy's bird sanctuary" }, { id: '001B', name: 'Cool   Cars' }, { id: '001C', name: 'Other' },
+    ]))
+    expect(byKey(plan, '1').link).toMatchObject({ status: 'Matched', accountId: '001A' })
+    expect(byKey(plan, '2').link).toMatchObject({ status: 'Matched', accountId: '001B' })
+    expect(byKey(plan, '1').action).toBe('create')
+    expect(byKey(plan, '1').write?.fields['Account__c']).toBe('001A')
+  })
+
+  it('several Accounts with the name: Ambiguous with candidates, no link', () => {
+    const plan = planSync(input({ customers: [cust('1', 'Acme')] }, [{ id: 'a', name: 'ACME' }, { id: 'b', name: 'acme' }]))
+    const item = byKey(plan, '1')
+    expect(item.link.status).toBe('Ambiguous')
+    expect(item.link.candidates?.map((c) => c.id).sort()).toEqual(['a', 'b'])
+    expect(item.write?.fields['Account__c']).toBeUndefined()
+  })
+
+  it('no Account: Unmapped with Create Accounts off, one created Account per name with it on', () => {
+    const customers = [cust('7', 'New Co'), cust('3', 'NEW  co'), cust('9', 'Gone Co (deleted)', { active: false })]
+    const off = planSync(input({ customers }))
+    expect(off.items.map((i) => i.link.status)).toEqual(['Unmapped', 'Unmapped', 'Unmapped'])
+    expect(off.accountsToCreate).toEqual([])
+    const on = planSync(input({ customers, settings: { createAccounts: true, enabledFields: all } }))
+    expect(on.accountsToCreate).toEqual([{ sourceKey: `${REALM}-3`, name: 'NEW co' }])
+    expect(byKey(on, '7').link).toMatchObject({ status: 'Created', accountSourceKey: `${REALM}-3` })
+    expect(byKey(on, '9').link.status).toBe('Unmapped') // inactive customers never create Accounts
+  })
+
+  it('an inactive customer matches its Account without QBO\'s " (deleted)" suffix', () => {
+    const plan = planSync(input({ customers: [cust('5', 'Thrifty Meats (deleted)', { active: false })] }, [{ id: 'T', name: 'Thrifty Meats' }]))
+    expect(byKey(plan, '5').link).toMatchObject({ status: 'Matched', accountId: 'T' })
+  })
+
+  it('a link a person made sticks: Manual status, or Account__c not what Tally wrote (clearing too)', () => {
+    const a = cust('1', 'Acme'), b = cust('2', 'Beta'), c = cust('3', 'Gamma')
+    const existing = new Map([
+      [`${REALM}-1`, existingFor(a, 'r1', 'X', 'Manual')],
+      [`${REALM}-2`, existingFor(b, 'r2', 'Y', 'Matched')],
+      [`${REALM}-3`, existingFor(c, 'r3', null, 'Matched')],
+    ])
+    const states = new Map<string, RecordState>([
+      [`${REALM}-2`, { key: `${REALM}-2`, salesforceId: 'r2', accountWritten: 'B-old', linkStatus: 'Matched' }],
+      [`${REALM}-3`, { key: `${REALM}-3`, salesforceId: 'r3', accountWritten: 'G', linkStatus: 'Matched' }],
+    ])
+    const accounts = [{ id: 'A', name: 'Acme' }, { id: 'B', name: 'Beta' }, { id: 'G', name: 'Gamma' }]
+    const plan = planSync(input({ customers: [a, b, c], existing, states }, accounts))
+    expect(byKey(plan, '1')).toMatchObject({ action: 'unchanged', link: { status: 'Manual', accountId: 'X' } })
+    expect(byKey(plan, '2').link).toMatchObject({ status: 'Manual', accountId: 'Y' })
+    expect(byKey(plan, '2').write?.fields).toEqual({ Link_Status__c: 'Manual', Last_Synced__c: '2026-11-25T00:00:00.000Z' })
+    expect(byKey(plan, '3').link).toMatchObject({ status: 'Manual', accountId: null })
+    expect(namesToMatch({ realmId: REALM, customers: [a, b, c], existing, states, settings: { createAccounts: false, enabledFields: all } })).toEqual([])
+  })
+
+  it('Matched and Created links keep their Account; nothing unchanged is written', () => {
+    const a = cust('1', 'Acme')
+    const existing = new Map([[`${REALM}-1`, existingFor(a, 'r1', 'OLD', 'Matched')]])
+    const states = new Map([[`${REALM}-1`, { key: `${REALM}-1`, salesforceId: 'r1', accountWritten: 'OLD', linkStatus: 'Matched' as const }]])
+    const plan = planSync(input({ customers: [a], existing, states }, [{ id: 'NEW', name: 'Acme' }]))
+    expect(byKey(plan, '1')).toMatchObject({ action: 'unchanged', link: { status: 'Matched', accountId: 'OLD' } })
+  })
+
+  it('sub-customers inherit the top-level parent\'s Account, however it was linked', () => {
+    const top = cust('10', 'Freeman Sporting Goods')
+    const child = cust('11', '0969 Ocean View Road', { isSubCustomer: true, parentQboId: '10', level: 1 })
+    const grandchild = cust('12', 'Phase 2', { isSubCustomer: true, parentQboId: '11', level: 2, isProject: true })
+    const plan = planSync(input({ customers: [grandchild, child, top], settings: { createAccounts: true, enabledFields: all } }))
+    expect(byKey(plan, '10').link).toMatchObject({ status: 'Created', accountSourceKey: `${REALM}-10` })
+    expect(byKey(plan, '11').link).toMatchObject({ status: 'Inherited', accountSourceKey: `${REALM}-10` })
+    expect(byKey(plan, '12').link).toMatchObject({ status: 'Inherited', accountSourceKey: `${REALM}-10` })
+    expect(byKey(plan, '12').write?.parentKey).toBe(`${REALM}-11`)
+    const manualTop = planSync(input({
+      customers: [top, child],
+      existing: new Map([[`${REALM}-10`, existingFor(top, 'r10', 'M', 'Manual')]]),
+    }))
+    expect(byKey(manualTop, '11').link).toMatchObject({ status: 'Inherited', accountId: 'M' })
+  })
+
+  it('a switched-off field is not written; key fields always are', () => {
+    const a = cust('1', 'Acme', { email: 'a@b.co', companyName: 'Acme Inc' })
+    const enabled = new Set(SWITCHABLE_FIELDS.filter((f) => f !== 'Email__c'))
+    const plan = planSync(input({ customers: [a], settings: { createAccounts: false, enabledFields: enabled } }))
+    const f = byKey(plan, '1').write!.fields
+    expect(f['Email__c']).toBeUndefined()
+    expect(f).toMatchObject({ Company_Name__c: 'Acme Inc', Name: 'Acme', QBO_Id__c: '1', Active__c: true })
+  })
+
+  it('a value that does not fit is shortened or left out and reported; the record still syncs', () => {
+    const a = cust('1', 'Acme', { email: 'not an email', title: 'Honourable Sir Doctor' })
+    const item = byKey(planSync(input({ customers: [a] })), '1')
+    expect(item.action).toBe('create')
+    expect(item.write!.fields['Title__c']).toBe('Honourable Sir D')
+    expect(item.write!.fields['Email__c']).toBeUndefined()
+    expect(item.issues.map((i) => [i.field, i.code])).toEqual([['Title__c', 'STRING_TOO_LONG'], ['Email__c', 'INVALID_EMAIL_ADDRESS']])
+  })
+
+  it('diffs against Salesforce as it returns values (datetimes, nulls, numbers)', () => {
+    const a = cust('1', 'Acme', { createdAt: '2015-10-01T17:00:01-07:00', balance: 739 })
+    const e = existingFor(a, 'r1', null, 'Unmapped')
+    e.fields['QBO_Created__c'] = '2015-10-02T00:00:01.000+0000'
+    e.fields['Balance__c'] = 739.0
+    const plan = planSync(input({ customers: [a], existing: new Map([[e.key, e]]) }))
+    expect(byKey(plan, '1').action).toBe('unchanged')
+  })
+})

@@ -1,0 +1,183 @@
+/**
+ * @module sync/run
+ * One run: read → plan → apply → summary (design notes, "The shape of a run"). Reading gathers
+ * the QBO customers, the records in Salesforce now and Tally's memory, then only the Accounts the
+ * mapping needs, by whichever of "read them all" and "look the names up" costs fewer calls.
+ */
+import { applyPlan, type ItemOutcome } from './apply.js'
+import { LINK_FIELDS, SYNCED_FIELDS } from './fields.js'
+import { indexAccounts } from './match.js'
+import type { AccountRef, ExistingRecord, LinkStatus, SourceCustomer } from './model.js'
+import { namesToMatch, planSync, type Plan, type SyncSettings } from './plan.js'
+import type { CustomerSource, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
+
+export interface RunDeps {
+  source: CustomerSource
+  target: SalesforceTarget
+  state: SyncStateStore
+}
+
+export interface RunOptions {
+  runId: string
+  mode: 'import' | 'sync'
+  dryRun: boolean
+  settings: SyncSettings
+  /** For a sync: read what changed in QBO since this instant. */
+  since?: Date
+  now?: () => Date
+  onProgress?: (p: Progress) => void
+}
+
+export interface SummaryError {
+  qboId: string
+  displayName: string
+  field: string | null
+  code: string
+  message: string
+  /** `error`: the record failed. `warning`: it synced, but a value did not fit its field. */
+  level: 'error' | 'warning'
+}
+
+/** The summary of contract §6 (`tally import --json`). */
+export interface RunSummary {
+  runId: string
+  mode: 'import' | 'sync'
+  dryRun: boolean
+  status: 'succeeded' | 'partial' | 'failed'
+  customers: { seen: number; created: number; updated: number; unchanged: number; failed: number }
+  links: { matched: number; created: number; inherited: number; manual: number; unmapped: number; ambiguous: number }
+  accountsCreated: number
+  apiCalls: { qbo: number; salesforce: number }
+  durationMs: number
+  errors: SummaryError[]
+}
+
+export interface RunResult {
+  summary: RunSummary
+  plan: Plan
+  outcomes: ItemOutcome[] | null
+  /** When the QBO read ended (a sync's next `since`). */
+  readAt: Date
+}
+
+/** Every field the plan compares: the synced ones plus the parent lookup. */
+export const DIFFED_FIELDS: readonly string[] = [...SYNCED_FIELDS.map((f) => f.name), LINK_FIELDS.parent]
+
+const LINK_KEYS: Record<LinkStatus, keyof RunSummary['links']> = {
+  Matched: 'matched',
+  Created: 'created',
+  Inherited: 'inherited',
+  Manual: 'manual',
+  Unmapped: 'unmapped',
+  Ambiguous: 'ambiguous',
+}
+
+export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
+  const now = opts.now ?? (() => new Date())
+  const started = now().getTime()
+  const { source, target, state } = deps
+  const progress = opts.onProgress ?? (() => {})
+  const qboBefore = source.apiCalls()
+  const sfBefore = target.apiCalls()
+
+  // Read.
+  progress({ phase: 'reading', done: 0, total: 0 })
+  let customers: SourceCustomer[] = []
+  if (opts.mode === 'sync' && opts.since) {
+    customers = (await source.listChangedCustomers(opts.since)).customers
+  } else {
+    for await (const page of source.listAllCustomers()) {
+      customers = customers.concat(page)
+      progress({ phase: 'reading', done: customers.length, total: 0 })
+    }
+  }
+  const readAt = now()
+  const existingList: ExistingRecord[] = await target.listExistingRecords(source.realmId, DIFFED_FIELDS)
+  const existing = new Map(existingList.map((e) => [e.key, e]))
+  const states = await state.loadRecordStates(source.realmId)
+
+  // Accounts: only the names that need matching, by the cheaper of the two ways.
+  progress({ phase: 'planning', done: 0, total: customers.length })
+  const names = namesToMatch({ realmId: source.realmId, customers, existing, states, settings: opts.settings })
+  let accounts: AccountRef[] = []
+  if (names.length > 0) {
+    const lookupCalls = target.nameLookupCalls(names)
+    if (lookupCalls <= 1) {
+      accounts = await target.findAccountsByNames(names)
+    } else {
+      const count = await target.countAccounts()
+      accounts = Math.ceil(count / 2000) <= lookupCalls ? await target.listAllAccounts() : await target.findAccountsByNames(names)
+    }
+  }
+
+  const plan = planSync({
+    realmId: source.realmId,
+    customers,
+    existing,
+    states,
+    accounts: indexAccounts(accounts),
+    settings: opts.settings,
+    now: now().toISOString(),
+  })
+
+  let outcomes: ItemOutcome[] | null = null
+  let accountsCreated = plan.accountsToCreate.length
+  if (!opts.dryRun) {
+    const total = plan.items.filter((i) => i.write).length
+    progress({ phase: 'writing', done: 0, total })
+    const applied = await applyPlan(plan, target, {
+      realmId: source.realmId,
+      state,
+      onProgress: (done, t) => progress({ phase: 'writing', done, total: t }),
+    })
+    outcomes = applied.outcomes
+    accountsCreated = applied.accountsCreated
+  }
+
+  const summary = summarize(opts, plan, outcomes, accountsCreated, {
+    qbo: source.apiCalls() - qboBefore,
+    salesforce: target.apiCalls() - sfBefore,
+  })
+  summary.durationMs = now().getTime() - started
+  progress({ phase: 'done', done: plan.items.length, total: plan.items.length })
+  return { summary, plan, outcomes, readAt }
+}
+
+function summarize(
+  opts: RunOptions,
+  plan: Plan,
+  outcomes: ItemOutcome[] | null,
+  accountsCreated: number,
+  apiCalls: RunSummary['apiCalls'],
+): RunSummary {
+  const customers = { seen: 0, created: 0, updated: 0, unchanged: 0, failed: 0 }
+  const links = { matched: 0, created: 0, inherited: 0, manual: 0, unmapped: 0, ambiguous: 0 }
+  const errors: SummaryError[] = []
+  const rows = outcomes ?? plan.items.map((item) => ({
+    item,
+    status: item.action === 'create' ? 'created' : item.action === 'update' ? 'updated' : 'unchanged',
+    linkStatus: item.link.status,
+    errors: [],
+    warnings: item.issues,
+  }))
+  for (const o of rows) {
+    customers.seen += 1
+    customers[o.status as keyof typeof customers] += 1
+    links[LINK_KEYS[o.linkStatus]] += 1
+    const who = { qboId: o.item.qboId, displayName: o.item.displayName }
+    for (const e of o.errors) errors.push({ ...who, field: e.field, code: e.code, message: e.message, level: 'error' })
+    for (const w of o.warnings) errors.push({ ...who, field: w.field, code: w.code, message: w.message, level: 'warning' })
+  }
+  return {
+    runId: opts.runId,
+    mode: opts.mode,
+    dryRun: opts.dryRun,
+    status: customers.failed > 0 ? 'partial' : 'succeeded',
+    customers,
+    links,
+    accountsCreated,
+    apiCalls,
+    durationMs: 0,
+    errors,
+  }
+}
