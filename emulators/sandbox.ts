@@ -1,0 +1,90 @@
+/**
+ * @module emulators/sandbox
+ * Both emulators together: what `tally sandbox` runs and what demo mode and the tests start
+ * in-process. One data file (contract §7), the sample company by default, or `generate`.
+ */
+import { writeFile } from 'node:fs/promises'
+import { loadDataFile, type SandboxData } from './shared/data.js'
+import { generateSandboxData } from './shared/generate.js'
+import { sampleSandboxData } from './shared/sample-data.js'
+import { DEFAULT_QBO_CLIENT_ID, DEFAULT_QBO_CLIENT_SECRET, startQboEmulator, type QboEmulator } from './qbo/index.js'
+import { startSalesforceEmulator, type SalesforceEmulator } from './salesforce/index.js'
+
+export const DEFAULT_SF_CLIENT_ID = 'sandbox-sf-client-id'
+export const DEFAULT_SF_CLIENT_SECRET = 'sandbox-sf-client-secret'
+
+export interface SandboxOptions {
+  qboPort?: number
+  sfPort?: number
+  /** A data file path, or the data itself. */
+  data?: string | SandboxData
+  /** N synthetic customers and ~0.8·N Accounts. */
+  generate?: number
+  randomSeed?: number
+  latencyMs?: number
+  faultRate?: number
+  throttle?: boolean
+  tokenTtlSeconds?: number
+  dailyApiLimit?: number
+}
+
+export interface Sandbox {
+  qbo: { url: string; emulator: QboEmulator }
+  salesforce: { url: string; emulator: SalesforceEmulator }
+  data: SandboxData
+  /** Every variable of contract §3 set to reach this sandbox (a fresh QBO refresh token). */
+  env(): Record<string, string>
+  close(): Promise<void>
+}
+
+export async function resolveSandboxData(o: Pick<SandboxOptions, 'data' | 'generate' | 'randomSeed'>): Promise<SandboxData> {
+  if (typeof o.data === 'string') return loadDataFile(o.data)
+  if (o.data) return o.data
+  if (o.generate !== undefined) return generateSandboxData({ customers: o.generate, seed: o.randomSeed ?? 1 })
+  return sampleSandboxData()
+}
+
+export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
+  const data = await resolveSandboxData(o)
+  const common = {
+    ...(o.latencyMs !== undefined ? { latencyMs: o.latencyMs } : {}),
+    ...(o.faultRate !== undefined ? { faultRate: o.faultRate } : {}),
+    ...(o.randomSeed !== undefined ? { randomSeed: o.randomSeed } : {}),
+    ...(o.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: o.tokenTtlSeconds } : {}),
+  }
+  const qbo = await startQboEmulator({ ...common, data: data.qbo, port: o.qboPort ?? 0, ...(o.throttle !== undefined ? { throttle: o.throttle } : {}) })
+  let sf: Awaited<ReturnType<typeof startSalesforceEmulator>>
+  try {
+    sf = await startSalesforceEmulator({ ...common, data: data.salesforce, port: o.sfPort ?? 0, ...(o.dailyApiLimit !== undefined ? { dailyApiLimit: o.dailyApiLimit } : {}) })
+  } catch (e) {
+    await qbo.close()
+    throw e
+  }
+  return {
+    qbo: { url: qbo.url, emulator: qbo.emulator },
+    salesforce: { url: sf.url, emulator: sf.emulator },
+    data,
+    env() {
+      return {
+        QBO_CLIENT_ID: DEFAULT_QBO_CLIENT_ID,
+        QBO_CLIENT_SECRET: DEFAULT_QBO_CLIENT_SECRET,
+        QBO_REALM_ID: qbo.emulator.realmId,
+        QBO_REFRESH_TOKEN: qbo.emulator.issueTokens().refresh_token,
+        QBO_API_URL: qbo.url,
+        QBO_TOKEN_URL: `${qbo.url}/oauth2/v1/tokens/bearer`,
+        QBO_AUTHORIZE_URL: `${qbo.url}/connect/oauth2`,
+        SF_LOGIN_URL: sf.url,
+        SF_CLIENT_ID: DEFAULT_SF_CLIENT_ID,
+        SF_CLIENT_SECRET: DEFAULT_SF_CLIENT_SECRET,
+      }
+    },
+    async close() {
+      await Promise.all([qbo.close(), sf.close()])
+    },
+  }
+}
+
+export async function writeEnvFile(path: string, env: Record<string, string>): Promise<void> {
+  const lines = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+  await writeFile(path, `# Written by \`tally sandbox --env-out\`: every variable Tally needs to reach this sandbox.\n${lines.join('\n')}\n`, { mode: 0o600 })
+}

@@ -1,0 +1,79 @@
+/**
+ * @module cli/commands/run
+ * `tally import` and `tally sync`: one run, a progress bar on stderr when it is a terminal, then
+ * the summary (contract §6 with --json) and the exit code of contract §2.
+ */
+import { parseConfig } from '../../config/env.js'
+import { AppError, describeError } from '../../lib/errors.js'
+import { noopLogger } from '../../lib/logger.js'
+import { pinoLogger } from '../../lib/pino-logger.js'
+import { createRunService } from '../../jobs/runs.js'
+import { openTally } from '../../jobs/tally.js'
+import { withEnvFile } from '../env-file.js'
+import { EXIT } from '../exit-codes.js'
+import type { CliIo } from '../io.js'
+import { progressBar } from '../progress.js'
+import { formatPlan, formatSummary } from '../summary.js'
+
+export interface RunFlags {
+  createAccounts?: boolean
+  dryRun?: boolean
+  json?: boolean
+  envFile?: string
+  verbose?: boolean
+}
+
+/** One sentence saying what went wrong and what to do. */
+export function failureText(e: unknown): string {
+  if (e instanceof AppError) return e.toText()
+  return `Tally could not complete the run: ${describeError(e)}`
+}
+
+export async function runOnce(mode: 'import' | 'sync', flags: RunFlags, io: CliIo): Promise<number> {
+  let tally
+  try {
+    const config = parseConfig(withEnvFile(io.env, io.cwd, flags.envFile), io.cwd)
+    tally = await openTally(config, flags.verbose ? pinoLogger('debug') : noopLogger)
+  } catch (e) {
+    io.stderr(`${failureText(e)}\n`)
+    return EXIT.failed
+  }
+  try {
+    const bar = progressBar(io.stderr, io.stderrIsTty && !flags.json)
+    const result = await createRunService(tally).execute(
+      { mode, dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) },
+      (e) => bar.update(e),
+    )
+    bar.end()
+    const { summary, plan } = result
+    if (flags.json) {
+      const planOut = summary.dryRun
+        ? {
+            plan: {
+              accountsToCreate: plan.accountsToCreate,
+              items: plan.items.map((i) => ({
+                qboId: i.qboId,
+                displayName: i.displayName,
+                action: i.action,
+                changedFields: i.changedFields,
+                link: { status: i.link.status, accountId: i.link.accountId, reason: i.link.reason, ...(i.link.candidates ? { candidates: i.link.candidates } : {}) },
+              })),
+            },
+          }
+        : {}
+      io.stdout(`${JSON.stringify({ ...summary, ...planOut })}\n`)
+    } else {
+      if (summary.dryRun) {
+        const listing = formatPlan(plan)
+        if (listing) io.stdout(`${listing}\n\n`)
+      }
+      io.stdout(`${formatSummary(summary)}\n`)
+    }
+    return summary.status === 'partial' ? EXIT.partial : EXIT.ok
+  } catch (e) {
+    io.stderr(`${failureText(e)}\n`)
+    return EXIT.failed
+  } finally {
+    await tally.close()
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * @module cli/commands/sandbox
+ * `tally sandbox`: both emulators until killed (contract §2).
+ */
+import { resolve } from 'node:path'
+import { startSandbox, writeEnvFile } from '../../../emulators/sandbox.js'
+import { describeError } from '../../lib/errors.js'
+import { EXIT } from '../exit-codes.js'
+import type { CliIo } from '../io.js'
+
+export interface SandboxFlags {
+  qboPort: number
+  sfPort: number
+  data?: string
+  generate?: number
+  randomSeed?: number
+  latencyMs?: number
+  faultRate?: number
+  throttle?: boolean
+  tokenTtl?: number
+  envOut?: string
+}
+
+export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<number> {
+  let sandbox
+  try {
+    sandbox = await startSandbox({
+      qboPort: flags.qboPort,
+      sfPort: flags.sfPort,
+      ...(flags.data ? { data: resolve(io.cwd, flags.data) } : {}),
+      ...(flags.generate !== undefined ? { generate: flags.generate } : {}),
+      ...(flags.randomSeed !== undefined ? { randomSeed: flags.randomSeed } : {}),
+      ...(flags.latencyMs !== undefined ? { latencyMs: flags.latencyMs } : {}),
+      ...(flags.faultRate !== undefined ? { faultRate: flags.faultRate } : {}),
+      ...(flags.throttle ? { throttle: true } : {}),
+      ...(flags.tokenTtl !== undefined ? { tokenTtlSeconds: flags.tokenTtl } : {}),
+    })
+  } catch (e) {
+    io.stderr(`The sandbox could not start: ${describeError(e)}\n`)
+    return EXIT.failed
+  }
+  if (flags.envOut) await writeEnvFile(resolve(io.cwd, flags.envOut), sandbox.env())
+  io.stdout(`QBO sandbox ready: ${sandbox.qbo.url} realm=${sandbox.qbo.emulator.realmId}\n`)
+  io.stdout(`Salesforce sandbox ready: ${sandbox.salesforce.url}\n`)
+  if (flags.envOut) io.stdout(`Wrote ${flags.envOut}: run \`tally import --env-file ${flags.envOut}\`\n`)
+  await new Promise<void>((done) => {
+    if (io.stopSignal.aborted) done()
+    else io.stopSignal.addEventListener('abort', () => done(), { once: true })
+  })
+  await sandbox.close()
+  return EXIT.ok
+}

@@ -1,0 +1,48 @@
+/**
+ * @module cli/commands/worker
+ * `tally worker`: takes sync jobs from the shared Postgres queue (pg-boss) and runs them, so any
+ * number of processes can serve one Tally database. One run at a time per database is enforced
+ * by the run service; a job that finds a run going on is retried later by pg-boss.
+ */
+import PgBoss from 'pg-boss'
+import { parseConfig } from '../../config/env.js'
+import { createRunService, type RunRequest } from '../../jobs/runs.js'
+import { openTally } from '../../jobs/tally.js'
+import { pinoLogger } from '../../lib/pino-logger.js'
+import { withEnvFile } from '../env-file.js'
+import { EXIT } from '../exit-codes.js'
+import type { CliIo } from '../io.js'
+import { failureText } from './run.js'
+
+export const SYNC_QUEUE = 'tally-sync'
+
+export async function workerCommand(flags: { envFile?: string }, io: CliIo): Promise<number> {
+  let tally
+  try {
+    const config = parseConfig(withEnvFile(io.env, io.cwd, flags.envFile), io.cwd)
+    if (!config.databaseUrl) {
+      io.stderr('tally worker needs DATABASE_URL: set it to the Postgres database the Hub and the other workers share.\n')
+      return EXIT.failed
+    }
+    tally = await openTally(config, pinoLogger('info'))
+    const boss = new PgBoss({ connectionString: config.databaseUrl })
+    boss.on('error', (e: Error) => tally?.logger.error('queue error', { error: e.message }))
+    await boss.start()
+    await boss.createQueue(SYNC_QUEUE)
+    const runs = createRunService(tally)
+    await boss.work<RunRequest>(SYNC_QUEUE, async ([job]) => {
+      if (!job) return
+      const result = await runs.execute(job.data)
+      tally?.logger.info('run finished', { runId: result.runId, status: result.summary.status })
+    })
+    io.stdout(`Tally worker waiting for jobs on queue ${SYNC_QUEUE}\n`)
+    await new Promise<void>((done) => io.stopSignal.addEventListener('abort', () => done(), { once: true }))
+    await boss.stop({ graceful: true })
+    return EXIT.ok
+  } catch (e) {
+    io.stderr(`${failureText(e)}\n`)
+    return EXIT.failed
+  } finally {
+    await tally?.close()
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * @module cli
+ * The `tally` command (contract §2): commander wiring only; each command lives in commands/.
+ */
+import { Command, InvalidArgumentError } from 'commander'
+import { runOnce } from './commands/run.js'
+import { sandboxCommand } from './commands/sandbox.js'
+import { startCommand } from './commands/start.js'
+import { workerCommand } from './commands/worker.js'
+import type { CliIo } from './io.js'
+
+const int = (name: string) => (v: string) => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} takes a whole number`)
+  return Number(v)
+}
+const rate = (v: string) => {
+  const n = Number(v)
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--fault-rate takes a fraction from 0 to 1')
+  return n
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let code = 0
+  const program = new Command('tally')
+    .description('Keeps QuickBooks Online customers in sync with Salesforce.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+
+  const runFlags = (c: Command) =>
+    c
+      .option('--create-accounts', 'create an Account for a customer no Account matches')
+      .option('--no-create-accounts', 'leave unmatched customers Unmapped')
+      .option('--dry-run', 'plan only: write nothing to Salesforce')
+      .option('--json', 'print the summary as JSON on stdout and nothing else there')
+      .option('--env-file <file>', 'a dotenv file of Tally\'s variables')
+      .option('--verbose', 'log what Tally does on stderr')
+
+  // commander sets createAccounts=true by default when a --no- flag exists; only an explicit flag
+  // overrides the saved setting.
+  const explicitCreate = (cmd: Command): boolean | undefined =>
+    cmd.getOptionValueSource('createAccounts') === 'cli' ? (cmd.opts().createAccounts as boolean) : undefined
+
+  runFlags(program.command('import').description('one full import, then exit')).action(async (opts, cmd: Command) => {
+    code = await runOnce('import', { ...opts, createAccounts: explicitCreate(cmd) }, io)
+  })
+  runFlags(program.command('sync').description('one incremental sync (what changed in QBO since the last run)')).action(
+    async (opts, cmd: Command) => {
+      code = await runOnce('sync', { ...opts, createAccounts: explicitCreate(cmd) }, io)
+    },
+  )
+  program
+    .command('sandbox')
+    .description('run the QuickBooks and Salesforce emulators until killed')
+    .option('--qbo-port <port>', 'QBO emulator port', int('--qbo-port'), 4101)
+    .option('--sf-port <port>', 'Salesforce emulator port', int('--sf-port'), 4102)
+    .option('--data <file>', 'sandbox data file (JSON)')
+    .option('--generate <n>', 'N synthetic customers and ~0.8·N Accounts', int('--generate'))
+    .option('--random-seed <n>', 'seed for --generate and fault injection', int('--random-seed'))
+    .option('--latency-ms <n>', 'added to every API request', int('--latency-ms'))
+    .option('--fault-rate <p>', 'fraction of API requests answered with a transient failure', rate)
+    .option('--throttle', 'enforce QBO\'s rate limits (500/min, 10 concurrent per realm)')
+    .option('--token-ttl <s>', 'access-token lifetime in seconds', int('--token-ttl'))
+    .option('--env-out <file>', 'write a dotenv file that points Tally at this sandbox')
+    .action(async (opts) => {
+      code = await sandboxCommand(opts, io)
+    })
+  program
+    .command('start', { isDefault: false })
+    .description('run the Tally Hub (demo mode against the built-in sandbox when nothing is configured)')
+    .option('--port <port>', 'port (env PORT; default 3000)', int('--port'))
+    .option('--env-file <file>', 'a dotenv file of Tally\'s variables')
+    .action(async (opts) => {
+      code = await startCommand(opts, io)
+    })
+  program
+    .command('worker')
+    .description('(scale-out) take sync jobs from the shared Postgres queue')
+    .option('--env-file <file>', 'a dotenv file of Tally\'s variables')
+    .action(async (opts) => {
+      code = await workerCommand(opts, io)
+    })
+
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (e) {
+    const c = e as { code?: string; exitCode?: number }
+    if (c.code === 'commander.helpDisplayed' || c.code === 'commander.version') return 0
+    return c.exitCode && c.exitCode !== 0 ? 1 : 1
+  }
+  return code
+}

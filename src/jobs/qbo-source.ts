@@ -1,0 +1,85 @@
+/**
+ * @module jobs/qbo-source
+ * The CustomerSource port over the QBO client: QBO's wire shape (PascalCase) becomes the
+ * engine's SourceCustomer here, so vendor casing never reaches src/sync.
+ */
+import type { QboClient, QboCustomer } from '../qbo/index.js'
+import type { SourceAddress, SourceCustomer } from '../sync/model.js'
+import type { CustomerSource } from '../sync/ports.js'
+
+type WireAddress = NonNullable<QboCustomer['BillAddr']>
+
+function address(a: WireAddress | undefined): SourceAddress | undefined {
+  if (!a) return undefined
+  const lines = [a.Line1, a.Line2, a.Line3, a.Line4, a.Line5].map((l) => l?.trim()).filter((l): l is string => !!l)
+  const out: SourceAddress = { lines }
+  if (a.City) out.city = a.City
+  if (a.CountrySubDivisionCode) out.state = a.CountrySubDivisionCode
+  if (a.PostalCode) out.postalCode = a.PostalCode
+  if (a.Country) out.country = a.Country
+  return lines.length === 0 && Object.keys(out).length === 1 ? undefined : out
+}
+
+const set = <K extends keyof SourceCustomer>(o: SourceCustomer, k: K, v: SourceCustomer[K] | undefined) => {
+  if (v !== undefined && v !== '') o[k] = v
+}
+
+/** QBO Customer (wire) → SourceCustomer. */
+export function toSourceCustomer(w: QboCustomer, realmId: string): SourceCustomer {
+  const c: SourceCustomer = {
+    realmId,
+    qboId: w.Id,
+    displayName: w.DisplayName,
+    isSubCustomer: w.Job === true,
+    level: w.Level ?? 0,
+    billWithParent: w.BillWithParent === true,
+    taxable: w.Taxable === true,
+    isProject: w.IsProject === true,
+    // QBO omits Active only on very old payloads; a customer is active unless it says otherwise.
+    active: w.Active !== false,
+    syncToken: w.SyncToken,
+  }
+  set(c, 'title', w.Title)
+  set(c, 'givenName', w.GivenName)
+  set(c, 'middleName', w.MiddleName)
+  set(c, 'familyName', w.FamilyName)
+  set(c, 'suffix', w.Suffix)
+  set(c, 'companyName', w.CompanyName)
+  set(c, 'printOnCheckName', w.PrintOnCheckName)
+  set(c, 'email', w.PrimaryEmailAddr?.Address)
+  set(c, 'phone', w.PrimaryPhone?.FreeFormNumber)
+  set(c, 'mobile', w.Mobile?.FreeFormNumber)
+  set(c, 'fax', w.Fax?.FreeFormNumber)
+  set(c, 'otherPhone', w.AlternatePhone?.FreeFormNumber)
+  set(c, 'website', w.WebAddr?.URI)
+  set(c, 'billing', address(w.BillAddr))
+  set(c, 'shipping', address(w.ShipAddr))
+  // AcctNum is defined on Customer in Intuit's XSD but not documented for it (api-facts A.1);
+  // take it when QBO sends it.
+  set(c, 'accountNumber', typeof w['AcctNum'] === 'string' ? (w['AcctNum'] as string) : undefined)
+  set(c, 'notes', w.Notes)
+  set(c, 'parentQboId', w.Job ? w.ParentRef?.value : undefined)
+  set(c, 'fullyQualifiedName', w.FullyQualifiedName)
+  set(c, 'deliveryMethod', w.PreferredDeliveryMethod)
+  set(c, 'balance', w.Balance)
+  set(c, 'currency', w.CurrencyRef?.value)
+  set(c, 'createdAt', w.MetaData?.CreateTime)
+  set(c, 'updatedAt', w.MetaData?.LastUpdatedTime)
+  return c
+}
+
+export function qboCustomerSource(client: QboClient, realmId: string): CustomerSource {
+  return {
+    realmId,
+    async *listAllCustomers() {
+      for await (const page of client.listCustomers({ includeInactive: true, pageSize: 1000 })) {
+        yield page.map((w) => toSourceCustomer(w, realmId))
+      }
+    },
+    async listChangedCustomers(since) {
+      const r = await client.changedCustomers(since)
+      return { customers: r.customers.map((w) => toSourceCustomer(w, realmId)), deletedIds: r.deletedIds }
+    },
+    apiCalls: () => client.stats().apiCalls + client.stats().oauthCalls,
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * @module jobs/runs
+ * Runs the engine for a command or the Hub: one run at a time per Tally database, recorded in
+ * the store (status, progress as heartbeat, summary, per-record messages), with progress events
+ * for the Hub's live view and the CLI's bar.
+ */
+import { EventEmitter } from 'node:events'
+import { randomUUID } from 'node:crypto'
+import { AppError, describeError } from '../lib/errors.js'
+import { QboError } from '../qbo/index.js'
+import { SalesforceError } from '../salesforce/index.js'
+import {
+  addRunMessages,
+  createRun,
+  finishRun,
+  getCheckpoint,
+  getRunningRun,
+  getSettings,
+  markStaleRunsInterrupted,
+  recordFailure,
+  recordSuccess,
+  saveCheckpoint,
+  syncStateStore,
+  updateRunProgress,
+} from '../store/index.js'
+import { SWITCHABLE_FIELDS } from '../sync/fields.js'
+import type { Progress } from '../sync/ports.js'
+import { runSync, type RunResult } from '../sync/run.js'
+import { qboClient, salesforceClient } from './connections.js'
+import { qboCustomerSource } from './qbo-source.js'
+import { salesforceTarget } from './salesforce-target.js'
+import type { Tally } from './tally.js'
+
+export interface RunRequest {
+  mode: 'import' | 'sync'
+  dryRun?: boolean
+  /** Overrides the saved "Create Accounts" setting for this run. */
+  createAccounts?: boolean
+}
+
+export interface ProgressEvent extends Progress {
+  runId: string
+  status: 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted'
+}
+
+export class RunAlreadyRunningError extends AppError {
+  constructor(runId: string) {
+    super('run_already_running', `A run is already going on (${runId}); wait for it to finish.`)
+  }
+}
+
+/** A run whose heartbeat is older than this was killed; the next run resumes its work. */
+const STALE_AFTER_MS = 2 * 60_000
+/** QBO's change data capture looks back 30 days (api-facts A.3); keep a day's margin. */
+const CDC_WINDOW_MS = 29 * 24 * 3600_000
+const PROGRESS_WRITE_MS = 500
+
+export interface RunService {
+  /** Runs to the end and returns the result (CLI, worker). */
+  execute(req: RunRequest, onProgress?: (e: ProgressEvent) => void): Promise<RunResult & { runId: string }>
+  /** Starts a run in the background and returns its id (Hub). */
+  start(req: RunRequest): Promise<{ runId: string }>
+  subscribe(runId: string, onEvent: (e: ProgressEvent) => void): () => void
+}
+
+export function createRunService(t: Tally, now: () => Date = () => new Date()): RunService {
+  const events = new EventEmitter()
+  events.setMaxListeners(100)
+  const { db } = t.store
+
+  async function claim(req: RunRequest): Promise<string> {
+    await markStaleRunsInterrupted(db, new Date(now().getTime() - STALE_AFTER_MS))
+    const running = await getRunningRun(db)
+    if (running) throw new RunAlreadyRunningError(running.id)
+    const run = await createRun(db, { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID() })
+    return run.id
+  }
+
+  async function execute(runId: string, req: RunRequest, onProgress?: (e: ProgressEvent) => void) {
+    let lastWrite = 0
+    const emit = (p: Progress, status: ProgressEvent['status'] = 'running') => {
+      const e: ProgressEvent = { ...p, runId, status }
+      onProgress?.(e)
+      events.emit(runId, e)
+      const at = now().getTime()
+      if (at - lastWrite >= PROGRESS_WRITE_MS || p.phase === 'done') {
+        lastWrite = at
+        void updateRunProgress(db, runId, { phase: p.phase, done: p.done, total: p.total }).catch(() => {})
+      }
+    }
+    let provider: 'qbo' | 'salesforce' = 'salesforce'
+    const blame = (e: unknown): 'qbo' | 'salesforce' => (e instanceof QboError ? 'qbo' : e instanceof SalesforceError ? 'salesforce' : provider)
+    try {
+      const sf = await salesforceClient(t)
+      await sf.connect()
+      await sf.checkPackage()
+      await recordSuccess(db, 'salesforce')
+      provider = 'qbo'
+      const qbo = await qboClient(t)
+      provider = 'salesforce'
+      const settings = await getSettings(db)
+      const enabled = new Set(settings.enabledFields ?? SWITCHABLE_FIELDS)
+      let mode = req.mode
+      let since: Date | undefined
+      if (mode === 'sync') {
+        const cp = await getCheckpoint(db, qbo.realmId)
+        // No checkpoint, or one older than CDC can reach: only a full read is complete.
+        if (cp && now().getTime() - cp.getTime() < CDC_WINDOW_MS) since = cp
+        else mode = 'import'
+      }
+      const result = await runSync(
+        { source: qboCustomerSource(qbo, qbo.realmId), target: salesforceTarget(sf), state: syncStateStore(t.store) },
+        {
+          runId,
+          mode,
+          dryRun: req.dryRun ?? false,
+          settings: { createAccounts: req.createAccounts ?? settings.createAccounts, enabledFields: enabled },
+          ...(since ? { since } : {}),
+          now,
+          onProgress: (p) => emit(p),
+        },
+      )
+      result.summary.mode = req.mode
+      // The whole run's calls, connecting and the package check included (fresh clients per run).
+      result.summary.apiCalls = { qbo: qbo.stats().apiCalls + qbo.stats().oauthCalls, salesforce: sf.apiCalls() + sf.oauthCalls() }
+      await recordSuccess(db, 'qbo')
+      await recordSuccess(db, 'salesforce')
+      if (!result.summary.dryRun) await saveCheckpoint(db, qbo.realmId, result.readAt)
+      await addRunMessages(
+        db,
+        runId,
+        result.summary.errors.map((e) => ({ level: e.level, qboId: e.qboId, displayName: e.displayName, field: e.field, code: e.code, message: e.message })),
+      )
+      await finishRun(db, runId, { status: result.summary.status, summary: result.summary })
+      emit({ phase: 'done', done: result.plan.items.length, total: result.plan.items.length }, result.summary.status)
+      return { ...result, runId }
+    } catch (e) {
+      const message = e instanceof AppError ? e.toText() : describeError(e)
+      await recordFailure(db, blame(e), message).catch(() => {})
+      await finishRun(db, runId, { status: 'failed', error: message }).catch(() => {})
+      emit({ phase: 'done', done: 0, total: 0 }, 'failed')
+      throw e
+    }
+  }
+
+  return {
+    async execute(req, onProgress) {
+      const runId = await claim(req)
+      return execute(runId, req, onProgress)
+    },
+    async start(req) {
+      const runId = await claim(req)
+      void execute(runId, req).catch((e) => t.logger.error('run failed', { runId, error: describeError(e) }))
+      return { runId }
+    },
+    subscribe(runId, onEvent) {
+      events.on(runId, onEvent)
+      return () => events.off(runId, onEvent)
+    },
+  }
+}

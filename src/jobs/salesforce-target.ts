@@ -1,0 +1,66 @@
+/**
+ * @module jobs/salesforce-target
+ * The SalesforceTarget port over the Salesforce client: query rows become ExistingRecords and
+ * AccountRefs; the engine's writes become sObject Collections upserts.
+ */
+import {
+  countAccounts,
+  findAccountsByNames,
+  listAllAccounts,
+  listQboCustomerRecords,
+  planAccountNameQueries,
+  upsertAccountsBySourceKey,
+  upsertQboCustomers,
+  type SalesforceClient,
+  type SaveResult,
+} from '../salesforce/index.js'
+import type { ExistingRecord, FieldValue, LinkStatus, TargetFields } from '../sync/model.js'
+import { LINK_STATUSES } from '../sync/model.js'
+import type { SalesforceTarget, WriteResult } from '../sync/ports.js'
+
+const toWriteResult = (key: string, r: SaveResult): WriteResult =>
+  r.ok ? { key, ok: true, id: r.id, created: r.created === true } : { key, ok: false, errors: r.errors }
+
+const asValue = (v: unknown): FieldValue =>
+  v === undefined || v === null ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v)
+
+export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
+  return {
+    async listExistingRecords(realmId, fieldNames) {
+      const rows = await listQboCustomerRecords(client, realmId, fieldNames)
+      return rows.map((r): ExistingRecord => {
+        const fields: TargetFields = {}
+        for (const f of fieldNames) fields[f] = asValue(r[f])
+        const status = r['Link_Status__c']
+        return {
+          id: String(r['Id']),
+          key: String(r['QBO_Key__c']),
+          accountId: typeof r['Account__c'] === 'string' ? r['Account__c'] : null,
+          linkStatus: LINK_STATUSES.includes(status as LinkStatus) ? (status as LinkStatus) : null,
+          fields,
+        }
+      })
+    },
+    countAccounts: () => countAccounts(client),
+    listAllAccounts: () => listAllAccounts(client),
+    findAccountsByNames: (names) => findAccountsByNames(client, names),
+    nameLookupCalls: (names) => planAccountNameQueries(names, { prefixBytes: client.queryPath('').length }).length,
+    async upsertAccounts(accounts) {
+      const results = await upsertAccountsBySourceKey(client, accounts)
+      return results.map((r, i) => toWriteResult(accounts[i]?.sourceKey ?? '', r))
+    },
+    async upsertRecords(writes) {
+      const records = writes.map((w) => ({
+        ...w.fields,
+        QBO_Key__c: w.key,
+        // References by external ID, resolved by Salesforce inside the write (REST API Developer
+        // Guide, "Insert or Update (Upsert) a Record Using an External ID" / relationships).
+        ...(w.accountSourceKey !== undefined && !('Account__c' in w.fields) ? { Account__r: { QBO_Source_Key__c: w.accountSourceKey } } : {}),
+        ...(w.parentKey !== undefined && !('Parent_Customer__c' in w.fields) ? { Parent_Customer__r: { QBO_Key__c: w.parentKey } } : {}),
+      }))
+      const results = await upsertQboCustomers(client, records)
+      return results.map((r, i) => toWriteResult(writes[i]?.key ?? '', r))
+    },
+    apiCalls: () => client.apiCalls() + client.oauthCalls(),
+  }
+}
