@@ -1,0 +1,75 @@
+/**
+ * @module salesforce/accounts
+ * The Account reads and writes the mapping needs: count, read all, look names up in as few
+ * queries as the URL limit allows (see account-names.ts), search for the Hub's Account picker,
+ * and create Accounts idempotently by `QBO_Source_Key__c` (contract §4). Tally never writes any
+ * other Account.
+ */
+import { planAccountNameQueries } from './account-names.js'
+import type { SalesforceClient, SaveResult } from './client.js'
+import { likePattern, soql } from './soql.js'
+
+export interface AccountRow {
+  id: string
+  name: string
+}
+
+interface RawAccount {
+  Id: string
+  Name: string
+}
+
+const toRow = (r: RawAccount): AccountRow => ({ id: r.Id, name: r.Name })
+
+/** One `SELECT COUNT()` call. */
+export function countAccounts(client: SalesforceClient): Promise<number> {
+  return client.count(soql`SELECT COUNT() FROM Account`)
+}
+
+/** Every Account (Id, Name): ⌈A / 2,000⌉ calls. */
+export async function listAllAccounts(client: SalesforceClient): Promise<AccountRow[]> {
+  return (await client.query<RawAccount>(soql`SELECT Id, Name FROM Account`)).map(toRow)
+}
+
+/** Accounts whose Name may equal one of `names` by Tally's rule — a superset: compare locally
+ * with `sameAccountName`. Each Account appears once. */
+export async function findAccountsByNames(client: SalesforceClient, names: readonly string[]): Promise<AccountRow[]> {
+  const statements = planAccountNameQueries(names, { prefixBytes: client.queryPath('').length })
+  const byId = new Map<string, AccountRow>()
+  for (const s of statements) {
+    for (const r of await client.query<RawAccount>(s)) byId.set(r.Id, toRow(r))
+  }
+  return [...byId.values()]
+}
+
+/** The Hub's Account lookup: Name contains every word of `term`, in order, case-insensitively
+ * (LIKE is case-insensitive; words are LIKE-escaped). An empty term lists the first Accounts. */
+export async function searchAccounts(client: SalesforceClient, term: string, limit = 20): Promise<AccountRow[]> {
+  const n = Math.max(1, Math.min(200, Math.floor(limit)))
+  const words = term.trim().split(/\s+/u).filter(Boolean)
+  const q = words.length === 0
+    ? soql`SELECT Id, Name FROM Account ORDER BY Name LIMIT ${n}`
+    : soql`SELECT Id, Name FROM Account WHERE Name LIKE ${likePattern(words, { prefix: true, suffix: true })} ORDER BY Name LIMIT ${n}`
+  return (await client.query<RawAccount>(q)).map(toRow)
+}
+
+/** Creates (or finds again) the Accounts Tally creates, by upsert on `QBO_Source_Key__c`, so a
+ * retry never duplicates one; only Accounts carrying that key can be touched. */
+export function upsertAccountsBySourceKey(
+  client: SalesforceClient,
+  accounts: readonly { sourceKey: string; name: string }[],
+): Promise<SaveResult[]> {
+  return client.upsert('Account', 'QBO_Source_Key__c', accounts.map((a) => ({ QBO_Source_Key__c: a.sourceKey, Name: a.name })))
+}
+
+/** The functions above bound to one client. */
+export function accountsOf(client: SalesforceClient) {
+  return {
+    countAccounts: () => countAccounts(client),
+    listAllAccounts: () => listAllAccounts(client),
+    findAccountsByNames: (names: readonly string[]) => findAccountsByNames(client, names),
+    searchAccounts: (term: string, limit?: number) => searchAccounts(client, term, limit),
+    upsertAccountsBySourceKey: (accounts: readonly { sourceKey: string; name: string }[]) =>
+      upsertAccountsBySourceKey(client, accounts),
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * @module salesforce/client
+ * Tally's Salesforce REST client on jsforce 3.10.16: authentication (client credentials, or a
+ * refresh token from the web-server flow), queries that always read every page, sObject Collections
+ * writes in chunks of 200 with per-record outcomes as data, and exact counting of every request.
+ * jsforce provides OAuth, session refresh on 401 and the HTTP transport; paging and collections are
+ * done here so that nothing is truncated (jsforce's autoFetch stops silently at maxFetch = 10,000)
+ * and results keep input order.
+ */
+import { Connection } from 'jsforce'
+import { HttpApi } from 'jsforce/lib/http-api.js'
+import type { TokenResponse } from 'jsforce/lib/oauth2.js'
+import type { HttpMethods } from 'jsforce/lib/types/common.js'
+import { noopLogger, type Logger } from '../lib/logger.js'
+import { SalesforceError, toSalesforceError } from './errors.js'
+import { checkPackageDeployed, type DescribeResult } from './package-check.js'
+import { encodeSoqlParam, MAX_SOQL_LENGTH, type Soql } from './soql.js'
+import { instrumentTransport, parseLimitInfo, type RetryPolicy } from './transport.js'
+
+export const DEFAULT_API_VERSION = '62.0'
+/** sObject Collections take at most 200 records per request.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm */
+export const COLLECTION_CHUNK = 200
+
+export type SaveResult =
+  | { ok: true; id: string; created?: boolean }
+  | { ok: false; errors: { code: string; message: string; fields: string[] }[] }
+
+export interface SalesforceClientOptions {
+  /** Where the token endpoint lives: a My Domain URL for client credentials. */
+  loginUrl: string
+  clientId: string
+  clientSecret: string
+  /** From the web-server flow; without it the client-credentials flow is used. */
+  refreshToken?: string
+  apiVersion?: string
+  logger?: Logger
+  /** Called when Salesforce rotates the refresh token; persist it at once. */
+  onRefreshToken?: (refreshToken: string) => void
+  /** jsforce's own retry of idempotent requests (GET etc.) on 5xx; defaults to jsforce's. */
+  retry?: RetryPolicy
+}
+
+export interface ConnectionInfo {
+  instanceUrl: string
+  orgId: string
+  userId: string
+}
+
+export interface SalesforceClient {
+  connect(): Promise<ConnectionInfo>
+  /** Throws `PackageNotDeployedError` unless `QBO_Customer__c`, its fields and
+   * `Account.QBO_Source_Key__c` are visible. `extraFields` are more `QBO_Customer__c` fields. */
+  checkPackage(extraFields?: readonly string[]): Promise<void>
+  query<T = Record<string, unknown>>(soql: string | Soql): Promise<T[]>
+  count(soql: string | Soql): Promise<number>
+  upsert(sobject: string, extIdField: string, records: Record<string, unknown>[]): Promise<SaveResult[]>
+  update(sobject: string, records: ({ Id: string } & Record<string, unknown>)[]): Promise<SaveResult[]>
+  /** One PATCH of one record by Id (204 No Content). */
+  patchRecord(sobject: string, id: string, fields: Record<string, unknown>): Promise<void>
+  /** Describe of one object, fetched once per client. */
+  describe(sobject: string): Promise<DescribeResult>
+  apiCalls(): number
+  oauthCalls(): number
+  apiUsage(): { used: number; max: number } | null
+  instanceUrl(): string | null
+  /** The query URL path for a statement, as sent (for sizing batches). */
+  queryPath(soql: string): string
+}
+
+interface QueryPage<T> {
+  totalSize: number
+  done: boolean
+  nextRecordsUrl?: string
+  records: T[]
+}
+
+interface RawSaveResult {
+  id?: string
+  success: boolean
+  created?: boolean
+  errors?: { statusCode?: string; errorCode?: string; message?: string; fields?: string[] }[]
+}
+
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/
+
+function apiName(name: string): string {
+  if (!API_NAME.test(name)) throw new TypeError(`Not a Salesforce API name: ${JSON.stringify(name)}`)
+  return name
+}
+
+/** The identity URL ends in `/id/<orgId>/<userId>` (OAuth token response, B.8). */
+function parseIdentity(id: string | undefined): { orgId: string; userId: string } {
+  const parts = (id ?? '').split('/').filter(Boolean)
+  return { orgId: parts.at(-2) ?? '', userId: parts.at(-1) ?? '' }
+}
+
+function toSaveResult(r: RawSaveResult): SaveResult {
+  if (r.success && r.id) return { ok: true, id: r.id, ...(typeof r.created === 'boolean' ? { created: r.created } : {}) }
+  // Collections report errors with `statusCode` (B.2); single-record bodies use `errorCode`.
+  const errors = (r.errors ?? []).map((e) => ({
+    code: e.statusCode ?? e.errorCode ?? 'UNKNOWN_ERROR',
+    message: e.message ?? '',
+    fields: e.fields ?? [],
+  }))
+  return { ok: false, errors }
+}
+
+function stripAttributes<T>(record: T): T {
+  if (record && typeof record === 'object' && 'attributes' in record) {
+    const { attributes: _a, ...rest } = record as Record<string, unknown>
+    return rest as T
+  }
+  return record
+}
+
+export function createSalesforceClient(o: SalesforceClientOptions): SalesforceClient {
+  const version = o.apiVersion ?? DEFAULT_API_VERSION
+  const base = `/services/data/v${version}`
+  const logger = o.logger ?? noopLogger
+  const restCounter = { requests: 0 }
+  const oauthCounter = { requests: 0 }
+  let usage: { used: number; max: number } | null = null
+  let refreshToken = o.refreshToken
+  let info: ConnectionInfo | null = null
+  let connecting: Promise<ConnectionInfo> | null = null
+  const describes = new Map<string, Promise<DescribeResult>>()
+
+  const conn = new Connection({
+    loginUrl: o.loginUrl,
+    version,
+    oauth2: { loginUrl: o.loginUrl, clientId: o.clientId, clientSecret: o.clientSecret },
+    // jsforce calls this on a 401 and then repeats the request once with the new token.
+    refreshFn: (_c, callback) => {
+      obtainToken().then(
+        (res) => callback(null, res.access_token, res),
+        (err: Error) => callback(err),
+      )
+    },
+  })
+  instrumentTransport(conn._transport, restCounter, {
+    retry: o.retry,
+    onHeaders: (h) => {
+      usage = parseLimitInfo(h['sforce-limit-info']) ?? usage
+    },
+  })
+  // Token requests go through OAuth2's own transport; they are counted apart (oauthCalls()).
+  instrumentTransport(conn.oauth2._transport, oauthCounter, { retry: o.retry })
+
+  /** Token endpoint: refresh-token grant when we hold one, else client credentials.
+   * https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm
+   * https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm */
+  async function obtainToken(): Promise<TokenResponse> {
+    let res: TokenResponse
+    try {
+      res = refreshToken
+        ? await conn.oauth2.refreshToken(refreshToken)
+        : await conn.oauth2.requestToken({ grant_type: 'client_credentials' })
+    } catch (err) {
+      throw toSalesforceError(err, 400)
+    }
+    conn.accessToken = res.access_token
+    conn.instanceUrl = res.instance_url
+    // With refresh-token rotation Salesforce returns a new refresh token and invalidates the old.
+    if (res.refresh_token && res.refresh_token !== refreshToken) {
+      refreshToken = res.refresh_token
+      o.onRefreshToken?.(res.refresh_token)
+    }
+    info = { instanceUrl: res.instance_url, ...parseIdentity(res.id) }
+    logger.debug('salesforce: token obtained', { instanceUrl: res.instance_url, flow: o.refreshToken ? 'refresh_token' : 'client_credentials' })
+    return res
+  }
+
+  async function connect(): Promise<ConnectionInfo> {
+    connecting ??= obtainToken().then(
+      () => info as ConnectionInfo,
+      (err: unknown) => {
+        connecting = null
+        throw err
+      },
+    )
+    return connecting
+  }
+
+  async function send<T>(method: HttpMethods, path: string, body?: unknown): Promise<T> {
+    if (!conn.accessToken || !conn.instanceUrl) await connect()
+    const api = new HttpApi(conn, {})
+    let status = 0
+    api.on('response', (res: { statusCode: number }) => {
+      status = res.statusCode
+    })
+    try {
+      return (await api.request<T>({
+        method,
+        url: conn._normalizeUrl(path),
+        ...(body === undefined
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      })) as T
+    } catch (err) {
+      throw toSalesforceError(err, status)
+    }
+  }
+
+  /** `GET /query?q=` — the SOQL goes in the URL.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm */
+  function queryPath(soql: string): string {
+    return `${base}/query?q=${encodeSoqlParam(soql)}`
+  }
+
+  function checkLength(soql: string): void {
+    if (soql.length > MAX_SOQL_LENGTH) {
+      throw new SalesforceError({ status: 0, errorCode: 'MALFORMED_QUERY', message: `SOQL statement of ${soql.length} characters exceeds Salesforce's ${MAX_SOQL_LENGTH}` })
+    }
+  }
+
+  async function query<T>(soql: string | Soql): Promise<T[]> {
+    const text = String(soql)
+    checkLength(text)
+    logger.debug('salesforce: query', { soql: text })
+    const records: T[] = []
+    let page = await send<QueryPage<T>>('GET', queryPath(text))
+    // Follow nextRecordsUrl until done (queryMore); each page is one API call of ≤ 2,000 rows.
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm#retrieve_remaining_results
+    for (;;) {
+      for (const r of page.records) records.push(stripAttributes(r))
+      if (page.done || !page.nextRecordsUrl) break
+      page = await send<QueryPage<T>>('GET', page.nextRecordsUrl)
+    }
+    if (records.length !== page.totalSize) {
+      logger.warn('salesforce: query returned a different number of rows than totalSize', { rows: records.length, totalSize: page.totalSize })
+    }
+    return records
+  }
+
+  async function count(soql: string | Soql): Promise<number> {
+    const text = String(soql)
+    checkLength(text)
+    logger.debug('salesforce: query', { soql: text })
+    // `SELECT COUNT() …` answers with totalSize and no records.
+    // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm
+    const page = await send<QueryPage<unknown>>('GET', queryPath(text))
+    return page.totalSize
+  }
+
+  async function collection(method: HttpMethods, path: string, type: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
+    const results: SaveResult[] = []
+    for (let i = 0; i < records.length; i += COLLECTION_CHUNK) {
+      const chunk = records.slice(i, i + COLLECTION_CHUNK)
+      const body = { allOrNone: false, records: chunk.map((r) => ({ attributes: { type }, ...r })) }
+      const raw = await send<RawSaveResult[]>(method, path, body)
+      if (!Array.isArray(raw) || raw.length !== chunk.length) {
+        throw new SalesforceError({ status: 200, errorCode: 'UNEXPECTED_RESPONSE', message: `Salesforce answered ${Array.isArray(raw) ? raw.length : 'no'} results for ${chunk.length} records` })
+      }
+      results.push(...raw.map(toSaveResult))
+    }
+    return results
+  }
+
+  /** Cached per object: the package check needs each describe once per client.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm */
+  function describe(sobject: string): Promise<DescribeResult> {
+    let d = describes.get(sobject)
+    if (!d) {
+      d = send<DescribeResult>('GET', `${base}/sobjects/${apiName(sobject)}/describe`)
+      d.catch(() => describes.delete(sobject))
+      describes.set(sobject, d)
+    }
+    return d
+  }
+
+  return {
+    connect,
+    async checkPackage(extraFields = []) {
+      await checkPackageDeployed(describe, extraFields)
+    },
+    query,
+    count,
+    /** `PATCH /composite/sobjects/{SObject}/{ExtIdField}`, allOrNone false; results in input order.
+     * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm */
+    upsert(sobject, extIdField, records) {
+      return collection('PATCH', `${base}/composite/sobjects/${apiName(sobject)}/${apiName(extIdField)}`, sobject, records)
+    },
+    /** `PATCH /composite/sobjects` with each record's `id`.
+     * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm */
+    update(sobject, records) {
+      const rows = records.map(({ Id, ...rest }) => ({ id: Id, ...rest }))
+      return collection('PATCH', `${base}/composite/sobjects`, apiName(sobject), rows)
+    },
+    /** https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm */
+    async patchRecord(sobject, id, fields) {
+      await send('PATCH', `${base}/sobjects/${apiName(sobject)}/${encodeURIComponent(id)}`, fields)
+    },
+    describe,
+    apiCalls: () => restCounter.requests,
+    oauthCalls: () => oauthCounter.requests,
+    apiUsage: () => usage,
+    instanceUrl: () => conn.instanceUrl || null,
+    queryPath,
+  }
+}

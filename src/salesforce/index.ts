@@ -1,0 +1,18 @@
+/**
+ * @module salesforce
+ * Tally's Salesforce client: the public surface other modules import.
+ */
+export { createSalesforceClient, DEFAULT_API_VERSION, COLLECTION_CHUNK } from './client.js'
+export type { SalesforceClient, SalesforceClientOptions, SaveResult, ConnectionInfo } from './client.js'
+export { SalesforceError, SalesforceAuthError, SalesforceLimitError, PackageNotDeployedError, toSalesforceError } from './errors.js'
+export { soql, soqlIdentifier, soqlFields, likePattern, joinSoql, escapeSoqlString, escapeSoqlLike, quoteSoql, encodeSoqlParam, Soql, MAX_SOQL_LENGTH } from './soql.js'
+export type { SoqlValue } from './soql.js'
+export { countAccounts, listAllAccounts, findAccountsByNames, searchAccounts, upsertAccountsBySourceKey, accountsOf } from './accounts.js'
+export type { AccountRow } from './accounts.js'
+export { normalizeAccountName, sameAccountName, planAccountNameQueries, MAX_QUERY_PATH_BYTES } from './account-names.js'
+export { listQboCustomerRecords, upsertQboCustomers, setRecordLink, getQboCustomerRecord, qboCustomersOf, QBO_CUSTOMER } from './qbo-customers.js'
+export type { QboCustomerRecord } from './qbo-customers.js'
+export { salesforceAuthorizeUrl, exchangeSalesforceCode } from './oauth.js'
+export type { SalesforceTokens } from './oauth.js'
+export { checkPackageDeployed, PACKAGE_FIELDS, PACKAGE_OBJECT } from './package-check.js'
+export type { DescribeResult, DescribeField } from './package-check.js'

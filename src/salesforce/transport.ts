@@ -1,0 +1,64 @@
+/**
+ * @module salesforce/transport
+ * Counts every HTTP request jsforce sends, retries included, and reads the API usage header.
+ *
+ * Why here: jsforce retries GET/PUT/HEAD/OPTIONS/DELETE itself on 420/429/5xx and on connection
+ * errors (lib/request.js `fetchWithRetries`), below the `request`/`response` events of its HttpApi,
+ * so counting those events undercounts. Its Transport builds one request stream per logical call
+ * and that stream emits `retry` once before every repeated fetch; we wrap the stream creator, count
+ * the first fetch plus every `retry`, and switch off redirect-following (a followed redirect would
+ * be a fetch with no event; Salesforce's REST API does not redirect).
+ * A test compares the count with the emulator's own request count, so a jsforce upgrade that
+ * stops emitting `retry` fails loudly instead of silently undercounting.
+ */
+import type { Duplex } from 'node:stream'
+import type { Transport } from 'jsforce/lib/transport.js'
+import type { HttpRequest, HttpRequestOptions } from 'jsforce/lib/types/common.js'
+
+export interface RetryPolicy {
+  /** Repeats after the first attempt (jsforce default 5). */
+  maxRetries?: number
+  /** First back-off in ms, doubled each time (jsforce default 500). */
+  minTimeout?: number
+}
+
+export interface TransportCounter {
+  requests: number
+}
+
+type StreamCreator = (req: HttpRequest, options: HttpRequestOptions) => Duplex
+
+/** API usage from `Sforce-Limit-Info: api-usage=18/5000` (sent on every REST response).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm */
+export function parseLimitInfo(header: string | undefined): { used: number; max: number } | null {
+  if (!header) return null
+  const m = /api-usage=(\d+)\/(\d+)/.exec(header)
+  return m ? { used: Number(m[1]), max: Number(m[2]) } : null
+}
+
+/** Rewires `transport` in place so that every fetch increments `counter.requests` and every
+ * response's headers reach `onHeaders`. */
+export function instrumentTransport(
+  transport: Transport,
+  counter: TransportCounter,
+  o: { retry?: RetryPolicy; onHeaders?: (headers: Record<string, string>) => void } = {},
+): void {
+  const t = transport as unknown as { getRequestStreamCreator(): StreamCreator }
+  const base = t.getRequestStreamCreator()
+  t.getRequestStreamCreator = () => (req, options) => {
+    counter.requests += 1
+    const opts: HttpRequestOptions = {
+      ...options,
+      followRedirect: false,
+      ...(o.retry ? { retry: { ...options.retry, ...o.retry } } : {}),
+    }
+    const stream = base(req, opts)
+    stream.on('retry', () => {
+      counter.requests += 1
+    })
+    stream.on('response', (res: { headers?: Record<string, string> }) => {
+      if (res.headers) o.onHeaders?.(res.headers)
+    })
+    return stream
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * Tally's Salesforce client against the Salesforce emulator over real HTTP: authentication,
+ * paging past jsforce's 10,000-row maxFetch, collections upsert in chunks of 200 with per-record
+ * errors in order, references by external ID, the package check, API usage and exact call counts.
+ */
+import { isQueryValid } from '@jetstreamapp/soql-parser-js'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { startSalesforceEmulator } from '../../emulators/salesforce/index.js'
+import type { Logger } from '../../src/lib/logger.js'
+import {
+  countAccounts,
+  createSalesforceClient,
+  exchangeSalesforceCode,
+  salesforceAuthorizeUrl,
+  getQboCustomerRecord,
+  listAllAccounts,
+  listQboCustomerRecords,
+  PackageNotDeployedError,
+  SalesforceAuthError,
+  SalesforceError,
+  SalesforceLimitError,
+  setRecordLink,
+  upsertAccountsBySourceKey,
+  upsertQboCustomers,
+  type SalesforceClientOptions,
+} from '../../src/salesforce/index.js'
+
+type Emulator = Awaited<ReturnType<typeof startSalesforceEmulator>>
+const running: Emulator[] = []
+const emitted: string[] = []
+const logger: Logger = {
+  error() {},
+  warn() {},
+  info() {},
+  debug(msg, meta) {
+    if (msg === 'salesforce: query' && typeof meta?.soql === 'string') emitted.push(meta.soql)
+  },
+}
+
+async function start(options: Parameters<typeof startSalesforceEmulator>[0] = {}): Promise<Emulator> {
+  const sf = await startSalesforceEmulator(options)
+  running.push(sf)
+  return sf
+}
+
+function clientFor(sf: Emulator, o: Partial<SalesforceClientOptions> = {}) {
+  return createSalesforceClient({
+    loginUrl: sf.url,
+    clientId: 'sandbox-sf-client-id',
+    clientSecret: 'sandbox-sf-client-secret',
+    logger,
+    retry: { minTimeout: 1 },
+    ...o,
+  })
+}
+
+async function stats(sf: Emulator): Promise<{ requests: number; byOperation: Record<string, number> }> {
+  const res = await fetch(`${sf.url}/__sandbox/stats`)
+  return (await res.json()) as { requests: number; byOperation: Record<string, number> }
+}
+
+afterEach(async () => {
+  while (running.length > 0) await running.pop()?.close()
+})
+
+afterAll(() => {
+  expect(emitted.length).toBeGreaterThan(0)
+  for (const q of emitted) expect(isQueryValid(q), q).toBe(true)
+})
+
+describe('connect', () => {
+  it('uses client credentials and reports instance, org and user', async () => {
+    const sf = await start()
+    const client = clientFor(sf)
+    const info = await client.connect()
+    expect(info.instanceUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(info.orgId).toMatch(/^00D\w{12,15}$/)
+    expect(info.userId).toMatch(/^005\w{12,15}$/)
+    expect(client.instanceUrl()).toBe(info.instanceUrl)
+    expect(client.oauthCalls()).toBe(1)
+    expect(client.apiCalls()).toBe(0)
+  })
+
+  it('turns a wrong secret into SalesforceAuthError', async () => {
+    const sf = await start()
+    const err = await clientFor(sf, { clientSecret: 'wrong' }).connect().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SalesforceAuthError)
+    expect((err as SalesforceAuthError).errorCode).toMatch(/^invalid_/)
+  })
+})
+
+describe('query', () => {
+  it('returns all of more than 10,000 rows, one call per page of 2,000', async () => {
+    const accounts = Array.from({ length: 10_500 }, (_, i) => ({ Name: `Account ${i}` }))
+    const sf = await start({ data: { accounts } })
+    const client = clientFor(sf)
+    expect(await countAccounts(client)).toBe(10_500)
+    const all = await listAllAccounts(client)
+    expect(all.length).toBe(10_500)
+    expect(new Set(all.map((a) => a.id)).size).toBe(10_500)
+    expect(client.apiCalls()).toBe(1 + 6)
+    const s = await stats(sf)
+    expect(client.apiCalls() + client.oauthCalls()).toBe(s.requests)
+  })
+
+  it('surfaces a bad query as SalesforceError with the vendor code', async () => {
+    const sf = await start()
+    const err = await clientFor(sf).query('SELECT Nope__c FROM Account').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SalesforceError)
+    expect((err as SalesforceError).errorCode).toBe('INVALID_FIELD')
+    expect((err as SalesforceError).status).toBe(400)
+  })
+})
+
+describe('writes', () => {
+  const realm = '9341452631925553'
+  const key = (i: number) => `${realm}-${i}`
+
+  it('upserts 450 records in 3 collection calls with per-record errors in input order', async () => {
+    const sf = await start({ data: { accounts: [{ Name: 'Existing' }] } })
+    const client = clientFor(sf)
+    const [acct] = await upsertAccountsBySourceKey(client, [{ sourceKey: key(1), name: 'Parent One' }])
+    expect(acct).toMatchObject({ ok: true, created: true })
+
+    const records = Array.from({ length: 450 }, (_, i) => ({
+      QBO_Key__c: key(i + 1),
+      QBO_Id__c: String(i + 1),
+      QBO_Realm_Id__c: realm,
+      Name: i === 7 || i === 333 ? 'x'.repeat(81) : `Customer ${i + 1}`,
+      Display_Name__c: `Customer ${i + 1}`,
+      ...(i === 0 ? { Account__r: { QBO_Source_Key__c: key(1) }, Link_Status__c: 'Created' } : {}),
+      ...(i > 0 && i < 5 ? { Parent_Customer__r: { QBO_Key__c: key(1) } } : {}),
+    }))
+    const before = client.apiCalls()
+    const results = await upsertQboCustomers(client, records)
+    expect(client.apiCalls() - before).toBe(3)
+    expect(results.length).toBe(450)
+    results.forEach((r, i) => {
+      if (i === 7 || i === 333) {
+        expect(r.ok).toBe(false)
+        if (!r.ok) {
+          expect(r.errors[0]?.code).toBe('STRING_TOO_LONG')
+          expect(r.errors[0]?.fields).toEqual(['Name'])
+        }
+      } else {
+        expect(r).toMatchObject({ ok: true, created: true })
+      }
+    })
+
+    // Upserting again updates (created: false) and never duplicates.
+    const again = await upsertQboCustomers(client, records.slice(0, 3))
+    for (const r of again) expect(r).toMatchObject({ ok: true, created: false })
+
+    const rows = await listQboCustomerRecords(client, realm, ['Name', 'Parent_Customer__c'])
+    expect(rows.length).toBe(448)
+    const byKey = new Map(rows.map((r) => [r.QBO_Key__c as string, r]))
+    const parent = byKey.get(key(1))
+    expect(parent?.Account__c).toBe(acct?.ok ? acct.id : 'missing')
+    expect(parent?.Link_Status__c).toBe('Created')
+    for (let i = 2; i <= 5; i++) expect(byKey.get(key(i))?.Parent_Customer__c).toBe(parent?.Id)
+
+    // A person's link from the Hub: one PATCH.
+    const [existing] = await listAllAccounts(client).then((a) => a.filter((x) => x.name === 'Existing'))
+    const calls = client.apiCalls()
+    await setRecordLink(client, String(byKey.get(key(10))?.Id), existing?.id ?? null, 'Manual')
+    expect(client.apiCalls() - calls).toBe(1)
+    const linked = await getQboCustomerRecord(client, key(10))
+    expect(linked).toMatchObject({ Account__c: existing?.id, Link_Status__c: 'Manual' })
+    expect(await getQboCustomerRecord(client, `${realm}-nope`)).toBeNull()
+
+    const s = await stats(sf)
+    expect(client.apiCalls() + client.oauthCalls()).toBe(s.requests)
+  })
+
+  it('update() writes by Id and reports failures as data', async () => {
+    const sf = await start({ data: { accounts: [{ Name: 'Before' }] } })
+    const client = clientFor(sf)
+    const [a] = await listAllAccounts(client)
+    const results = await client.update('QBO_Customer__c', [{ Id: 'a0Bnotreal00000AAA', Name: 'x' }])
+    expect(results[0]?.ok).toBe(false)
+    const ok = await client.update('Account', [{ Id: String(a?.id), Name: 'After' }])
+    expect(ok[0]).toMatchObject({ ok: true, id: a?.id })
+    expect((await listAllAccounts(client))[0]?.name).toBe('After')
+  })
+})
+
+describe('package check', () => {
+  it('passes with the package deployed, one describe per object, cached', async () => {
+    const sf = await start()
+    const client = clientFor(sf)
+    await client.checkPackage()
+    const calls = client.apiCalls()
+    expect(calls).toBe(2)
+    await client.checkPackage()
+    expect(client.apiCalls()).toBe(calls)
+  })
+
+  it('fails with one sentence when QBO_Customer__c is not deployed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-sf-meta-'))
+    try {
+      cpSync(resolve('salesforce/force-app/main/default'), dir, { recursive: true })
+      rmSync(join(dir, 'objects', 'QBO_Customer__c'), { recursive: true, force: true })
+      const sf = await start({ metadataDir: dir })
+      const client = clientFor(sf)
+      await client.connect()
+      const err = await client.checkPackage().catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(PackageNotDeployedError)
+      const text = (err as PackageNotDeployedError).message
+      expect(text).toContain('QBO_Customer__c')
+      expect(text).toContain('sf project deploy start')
+      expect(text).toContain('Tally_Sync')
+      expect(text.split(/[.!?](\s|$)/).filter((s) => s.trim().length > 0).length).toBe(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('limits and counting', () => {
+  it('reads API usage from Sforce-Limit-Info', async () => {
+    const sf = await start({ dailyApiLimit: 5000 })
+    const client = clientFor(sf)
+    expect(client.apiUsage()).toBeNull()
+    await countAccounts(client)
+    await countAccounts(client)
+    const usage = client.apiUsage()
+    expect(usage?.max).toBe(5000)
+    expect(usage?.used).toBeGreaterThanOrEqual(2)
+  })
+
+  it('turns REQUEST_LIMIT_EXCEEDED into SalesforceLimitError', async () => {
+    const sf = await start({ dailyApiLimit: 2 })
+    const client = clientFor(sf)
+    const errors: unknown[] = []
+    for (let i = 0; i < 4; i++) await countAccounts(client).catch((e: unknown) => errors.push(e))
+    expect(errors.length).toBeGreaterThan(0)
+    expect(errors[0]).toBeInstanceOf(SalesforceLimitError)
+    expect((errors[0] as SalesforceLimitError).status).toBe(403)
+  })
+
+  it('counts every request, jsforce retries of failed GETs included, as the emulator does', async () => {
+    const accounts = Array.from({ length: 4500 }, (_, i) => ({ Name: `A${i}` }))
+    const sf = await start({ data: { accounts }, faultRate: 0.4, randomSeed: 7 })
+    const client = clientFor(sf, { retry: { minTimeout: 1, maxRetries: 10 } })
+    await client.connect().catch(() => client.connect()).catch(() => client.connect())
+    for (let i = 0; i < 3; i++) expect((await listAllAccounts(client)).length).toBe(4500)
+    const s = await stats(sf)
+    expect(client.apiCalls()).toBeGreaterThan(3 * 3)
+    expect(client.apiCalls() + client.oauthCalls()).toBe(s.requests)
+  })
+})
+
+describe('web-server flow, refresh token and session expiry', () => {
+  const redirectUri = 'http://127.0.0.1:9/callback'
+
+  /** Plays the browser: the consent form posts back to /authorize, which redirects with a code. */
+  async function authorize(sf: Emulator, state: string): Promise<string> {
+    const url = new URL(salesforceAuthorizeUrl({ loginUrl: sf.url, clientId: 'sandbox-sf-client-id', redirectUri, state }))
+    expect(url.pathname).toBe('/services/oauth2/authorize')
+    expect(url.searchParams.get('response_type')).toBe('code')
+    const page = await fetch(url)
+    expect(page.status).toBe(200)
+    const form = new URLSearchParams({ ...Object.fromEntries(url.searchParams), step: 'consent', decision: 'allow' })
+    const res = await fetch(`${sf.url}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' })
+    const location = new URL(String(res.headers.get('location')))
+    expect(location.searchParams.get('state')).toBe(state)
+    return String(location.searchParams.get('code'))
+  }
+
+  it('exchanges a code, connects with the refresh token and refreshes an expired session once', async () => {
+    let clock = new Date('2025-06-01T00:00:00Z')
+    const sf = await start({ tokenTtlSeconds: 60, now: () => clock, data: { accounts: [{ Name: 'A' }] } })
+    const code = await authorize(sf, 'xyz')
+    const tokens = await exchangeSalesforceCode({ loginUrl: sf.url, clientId: 'sandbox-sf-client-id', clientSecret: 'sandbox-sf-client-secret', code, redirectUri })
+    expect(tokens.refreshToken).toBeTruthy()
+    expect(tokens.instanceUrl).toBe(sf.url)
+    expect(tokens.orgId).toMatch(/^00D/)
+    expect(tokens.issuedAt).toBeGreaterThan(0)
+
+    const rotated: string[] = []
+    const client = clientFor(sf, { refreshToken: String(tokens.refreshToken), onRefreshToken: (rt) => rotated.push(rt) })
+    const info = await client.connect()
+    expect(info.userId).toBe(tokens.userId)
+    expect(await countAccounts(client)).toBe(1)
+    clock = new Date(clock.getTime() + 3600_000)
+    // The first request gets 401 INVALID_SESSION_ID; jsforce refreshes and repeats it.
+    expect(await countAccounts(client)).toBe(1)
+    expect(client.oauthCalls()).toBe(2)
+    expect(client.apiCalls()).toBe(3)
+    expect(rotated).toEqual([])
+    const s = await stats(sf)
+    // The code exchange and the emulator's authorize page are not this client's calls.
+    const others = (s.byOperation['oauth.authorize'] ?? 0) + 1
+    expect(client.apiCalls() + client.oauthCalls()).toBe(s.requests - others)
+  })
+
+  it('reports a refresh token Salesforce no longer accepts as SalesforceAuthError', async () => {
+    const sf = await start()
+    const err = await clientFor(sf, { refreshToken: 'not-a-token' }).connect().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SalesforceAuthError)
+    expect((err as SalesforceAuthError).errorCode).toBe('invalid_grant')
+  })
+
+  it('reports a refresh that fails after the session expired as SalesforceAuthError', async () => {
+    let clock = new Date('2025-06-01T00:00:00Z')
+    const sf = await start({ tokenTtlSeconds: 60, now: () => clock })
+    const code = await authorize(sf, 's')
+    const tokens = await exchangeSalesforceCode({ loginUrl: sf.url, clientId: 'sandbox-sf-client-id', clientSecret: 'sandbox-sf-client-secret', code, redirectUri })
+    const client = clientFor(sf, { refreshToken: String(tokens.refreshToken) })
+    await countAccounts(client)
+    // The user revokes Tally's access in Salesforce; then the session expires.
+    await fetch(`${sf.url}/services/oauth2/revoke`, { method: 'POST', body: new URLSearchParams({ token: String(tokens.refreshToken) }) })
+    clock = new Date(clock.getTime() + 3600_000)
+    const err = await countAccounts(client).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SalesforceAuthError)
+  })
+})
