@@ -1,0 +1,24 @@
+/**
+ * @module store
+ * Tally's own state (Kysely over SQLite or Postgres): connections and their encrypted tokens,
+ * settings, runs and their messages, per-record sync state, CDC checkpoints, Hub sessions and
+ * sign-in lockouts. Repositories are plain functions `(db, …)`; `db` is `store.db`, a Kysely
+ * transaction, or the handle `withConnectionLock` passes.
+ */
+export { createStore } from './store.js'
+export type { Store } from './store.js'
+export type { StoreDialect, StoreOptions } from './dialect.js'
+export type { Database, Db } from './database.js'
+export { inTransaction } from './transaction.js'
+export { LockTimeoutError, withConnectionLock } from './lock.js'
+export type { ConnectionLock, LockOptions, Provider } from './lock.js'
+export * from './connections.repository.js'
+export { qboTokenStore } from './qbo-token-store.js'
+export type { QboTokenStore, QboTokens } from './qbo-token-store.js'
+export * from './settings.repository.js'
+export * from './runs.repository.js'
+export * from './run-messages.repository.js'
+export * from './record-states.repository.js'
+export * from './checkpoints.repository.js'
+export * from './sessions.repository.js'
+export * from './login-attempts.repository.js'

@@ -1,0 +1,145 @@
+/**
+ * @module store/runs.repository
+ * Import and sync runs: created `running`, progress and heartbeat while they go, finished with
+ * the contract §6 summary. A run whose process died stops heart-beating and is later marked
+ * `interrupted` (`markStaleRunsInterrupted`).
+ */
+import { randomUUID } from 'node:crypto'
+import { fromBit, fromIso, fromIsoOrNull, toBit, toIso } from './codec.js'
+import type { Db } from './database.js'
+import type { RunRow } from './tables/runs.table.js'
+
+export type RunMode = 'import' | 'sync'
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted'
+
+export interface Run {
+  id: string
+  mode: RunMode
+  dryRun: boolean
+  status: RunStatus
+  phase: string | null
+  done: number
+  total: number
+  startedAt: Date
+  finishedAt: Date | null
+  heartbeatAt: Date
+  /** The contract §6 summary (parsed JSON), once finished. */
+  summary: unknown
+  error: string | null
+}
+
+function rowToRun(r: RunRow): Run {
+  return {
+    id: r.id,
+    mode: r.mode as RunMode,
+    dryRun: fromBit(r.dry_run),
+    status: r.status as RunStatus,
+    phase: r.phase,
+    done: Number(r.done),
+    total: Number(r.total),
+    startedAt: fromIso(r.started_at),
+    finishedAt: fromIsoOrNull(r.finished_at),
+    heartbeatAt: fromIso(r.heartbeat_at),
+    summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown),
+    error: r.error,
+  }
+}
+
+export async function createRun(
+  db: Db,
+  input: { mode: RunMode; dryRun: boolean; id?: string; now?: Date },
+): Promise<Run> {
+  const at = toIso(input.now ?? new Date())
+  const row = await db
+    .insertInto('runs')
+    .values({
+      id: input.id ?? randomUUID(),
+      mode: input.mode,
+      dry_run: toBit(input.dryRun),
+      status: 'running',
+      phase: null,
+      done: 0,
+      total: 0,
+      started_at: at,
+      heartbeat_at: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  return rowToRun(row)
+}
+
+/** Records progress; also the run's heartbeat. */
+export async function updateRunProgress(
+  db: Db,
+  id: string,
+  p: { phase: string; done: number; total: number; now?: Date },
+): Promise<void> {
+  await db
+    .updateTable('runs')
+    .set({ phase: p.phase, done: p.done, total: p.total, heartbeat_at: toIso(p.now ?? new Date()) })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function finishRun(
+  db: Db,
+  id: string,
+  r: { status: Exclude<RunStatus, 'running'>; summary?: unknown; error?: string | null; now?: Date },
+): Promise<void> {
+  const at = toIso(r.now ?? new Date())
+  await db
+    .updateTable('runs')
+    .set({
+      status: r.status,
+      summary: r.summary === undefined ? null : JSON.stringify(r.summary),
+      error: r.error ?? null,
+      finished_at: at,
+      heartbeat_at: at,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function getRun(db: Db, id: string): Promise<Run | null> {
+  const row = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst()
+  return row ? rowToRun(row) : null
+}
+
+/** The latest runs first. */
+export async function listRuns(db: Db, limit = 20): Promise<Run[]> {
+  const rows = await db
+    .selectFrom('runs')
+    .selectAll()
+    .orderBy('started_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+  return rows.map(rowToRun)
+}
+
+/** The run in progress, if any (the most recent one). */
+export async function getRunningRun(db: Db): Promise<Run | null> {
+  const row = await db
+    .selectFrom('runs')
+    .selectAll()
+    .where('status', '=', 'running')
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst()
+  return row ? rowToRun(row) : null
+}
+
+/** Marks `running` runs whose last heartbeat is before `olderThan` as `interrupted`; returns
+ * how many. */
+export async function markStaleRunsInterrupted(
+  db: Db,
+  olderThan: Date,
+  now: Date = new Date(),
+): Promise<number> {
+  const res = await db
+    .updateTable('runs')
+    .set({ status: 'interrupted', finished_at: toIso(now), error: 'The process running this run stopped.' })
+    .where('status', '=', 'running')
+    .where('heartbeat_at', '<', toIso(olderThan))
+    .executeTakeFirst()
+  return Number(res.numUpdatedRows)
+}

@@ -1,0 +1,25 @@
+/** @module store/tables/runs — one row per import or sync run (the Hub's run history). */
+import type { Insertable, Selectable } from 'kysely'
+
+export interface RunsTable {
+  /** UUID. */
+  id: string
+  /** `import` | `sync` */
+  mode: string
+  /** 0 | 1 */
+  dry_run: number
+  /** `running` | `succeeded` | `partial` | `failed` | `interrupted` */
+  status: string
+  phase: string | null
+  done: number
+  total: number
+  started_at: string
+  finished_at: string | null
+  heartbeat_at: string
+  /** JSON text of the contract §6 summary. */
+  summary: string | null
+  error: string | null
+}
+
+export type RunRow = Selectable<RunsTable>
+export type NewRunRow = Insertable<RunsTable>

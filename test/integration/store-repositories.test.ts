@@ -1,0 +1,209 @@
+/**
+ * @module test/integration/store-repositories.test
+ * The store suite, part two, on both dialects: settings, runs and their messages, record states
+ * (10,000 at once), checkpoints, Hub sessions and sign-in lockout.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { sha256Hex } from '../../src/lib/crypto.js'
+import {
+  addRunMessages,
+  clearLoginFailures,
+  createRun,
+  createSession,
+  deleteExpiredSessions,
+  deleteSession,
+  finishRun,
+  getCheckpoint,
+  getLockout,
+  getRun,
+  getRunningRun,
+  getSession,
+  getSettings,
+  listRunMessages,
+  listRuns,
+  markStaleRunsInterrupted,
+  recordLoginFailure,
+  saveCheckpoint,
+  saveSettings,
+  syncStateStore,
+  touchSession,
+  updateRunProgress,
+} from '../../src/store/index.js'
+import type { RecordState, RunMessage, Store } from '../../src/store/index.js'
+import { STORE_DIALECTS, openStoreHarness } from './store-harness.js'
+import type { StoreHarness } from './store-harness.js'
+
+const T0 = new Date('2025-03-01T10:00:00.000Z')
+const later = (ms: number) => new Date(T0.getTime() + ms)
+const MIN = 60_000
+
+describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
+  let h: StoreHarness
+  let store: Store
+  beforeAll(async () => {
+    h = await openStoreHarness(dialect)
+    store = h.store
+  })
+  afterAll(async () => {
+    await h?.dispose()
+  })
+  beforeEach(async () => {
+    await h.clear()
+  })
+
+  it('settings: defaults, then partial saves that keep the rest', async () => {
+    expect(await getSettings(store.db)).toEqual({ createAccounts: false, enabledFields: null })
+    expect(await saveSettings(store.db, { createAccounts: true })).toEqual({ createAccounts: true, enabledFields: null })
+    await saveSettings(store.db, { enabledFields: ['names', 'billingAddress'] })
+    expect(await getSettings(store.db)).toEqual({ createAccounts: true, enabledFields: ['names', 'billingAddress'] })
+    await saveSettings(store.db, { enabledFields: null, createAccounts: false })
+    expect(await getSettings(store.db)).toEqual({ createAccounts: false, enabledFields: null })
+  })
+
+  describe('runs', () => {
+    it('go from running through progress to finished with a summary', async () => {
+      const run = await createRun(store.db, { mode: 'import', dryRun: true, now: T0 })
+      expect(run).toMatchObject({ mode: 'import', dryRun: true, status: 'running', done: 0, total: 0, startedAt: T0 })
+      expect(run.id).toMatch(/^[0-9a-f-]{36}$/)
+      expect((await getRunningRun(store.db))?.id).toBe(run.id)
+
+      await updateRunProgress(store.db, run.id, { phase: 'writing', done: 200, total: 1000, now: later(5000) })
+      expect(await getRun(store.db, run.id)).toMatchObject({ phase: 'writing', done: 200, total: 1000, heartbeatAt: later(5000) })
+
+      const summary = { runId: run.id, mode: 'import', dryRun: true, status: 'partial', customers: { seen: 3, failed: 1 } }
+      await finishRun(store.db, run.id, { status: 'partial', summary, now: later(9000) })
+      const done = await getRun(store.db, run.id)
+      expect(done).toMatchObject({ status: 'partial', finishedAt: later(9000), summary, error: null })
+      expect(await getRunningRun(store.db)).toBeNull()
+      expect(await getRun(store.db, '00000000-0000-0000-0000-000000000000')).toBeNull()
+    })
+
+    it('list newest first, and stale running runs become interrupted', async () => {
+      const a = await createRun(store.db, { mode: 'import', dryRun: false, now: T0 })
+      const b = await createRun(store.db, { mode: 'sync', dryRun: false, now: later(MIN) })
+      const c = await createRun(store.db, { mode: 'sync', dryRun: false, now: later(2 * MIN) })
+      await finishRun(store.db, a.id, { status: 'failed', error: 'Salesforce package not deployed', now: later(10) })
+      await updateRunProgress(store.db, c.id, { phase: 'reading', done: 0, total: 0, now: later(3 * MIN) })
+      expect((await listRuns(store.db, 10)).map((r) => r.id)).toEqual([c.id, b.id, a.id])
+      expect((await listRuns(store.db, 2)).map((r) => r.id)).toEqual([c.id, b.id])
+
+      // b's heartbeat is at +1 min, c's at +3 min: only b is stale at a +2 min cut-off.
+      expect(await markStaleRunsInterrupted(store.db, later(2 * MIN), later(4 * MIN))).toBe(1)
+      expect(await getRun(store.db, b.id)).toMatchObject({ status: 'interrupted', finishedAt: later(4 * MIN) })
+      expect((await getRun(store.db, c.id))?.status).toBe('running')
+      expect((await getRun(store.db, a.id))?.error).toBe('Salesforce package not deployed')
+    })
+
+    it('keep their messages, in order, across batches', async () => {
+      const run = await createRun(store.db, { mode: 'import', dryRun: false })
+      const msgs: RunMessage[] = Array.from({ length: 1234 }, (_, i) => ({
+        level: i % 3 === 0 ? 'warning' : 'error',
+        qboId: String(i + 1),
+        displayName: `Customer ${i + 1}`,
+        field: i % 2 ? 'Email__c' : null,
+        code: i % 2 ? 'INVALID_EMAIL_ADDRESS' : 'STRING_TOO_LONG',
+        message: `problem ${i + 1}`,
+      }))
+      await addRunMessages(store.db, run.id, msgs)
+      await addRunMessages(store.db, run.id, [])
+      const other = await createRun(store.db, { mode: 'sync', dryRun: false })
+      await addRunMessages(store.db, other.id, [msgs[0]!])
+      expect(await listRunMessages(store.db, run.id)).toEqual(msgs)
+      expect(await listRunMessages(store.db, other.id)).toHaveLength(1)
+    })
+  })
+
+  it('record states: 10,000 saved and loaded, upserted in place, per realm', async () => {
+    const port = syncStateStore(store)
+    const states: RecordState[] = Array.from({ length: 10_000 }, (_, i) => ({
+      key: `123145-${i + 1}`,
+      salesforceId: `a0B${String(i).padStart(15, '0')}`,
+      accountWritten: i % 4 === 0 ? null : `001${String(i % 500).padStart(15, '0')}`,
+      linkStatus: i % 4 === 0 ? 'Unmapped' : 'Matched',
+    }))
+    await port.saveRecordStates(states)
+    await port.saveRecordStates([{ key: '999-1', salesforceId: null, accountWritten: null, linkStatus: null }])
+    let loaded = await port.loadRecordStates('123145')
+    expect(loaded.size).toBe(10_000)
+    expect(loaded.get('123145-1')).toEqual(states[0])
+    expect(loaded.get('123145-10000')).toEqual(states[9999])
+    expect([...loaded.values()]).toEqual(expect.arrayContaining(states.slice(0, 50)))
+
+    const changed = states.slice(0, 3).map((s) => ({ ...s, accountWritten: 'MANUAL', linkStatus: 'Manual' as const }))
+    await port.saveRecordStates(changed)
+    loaded = await port.loadRecordStates('123145')
+    expect(loaded.size).toBe(10_000)
+    expect(loaded.get('123145-2')).toEqual(changed[1])
+    expect(await port.loadRecordStates('999')).toEqual(new Map([['999-1', { key: '999-1', salesforceId: null, accountWritten: null, linkStatus: null }]]))
+    expect((await port.loadRecordStates('nothing')).size).toBe(0)
+  })
+
+  it('checkpoints: none, then the latest saved per realm', async () => {
+    expect(await getCheckpoint(store.db, 'r1')).toBeNull()
+    await saveCheckpoint(store.db, 'r1', T0)
+    await saveCheckpoint(store.db, 'r1', later(MIN))
+    await saveCheckpoint(store.db, 'r2', T0)
+    expect(await getCheckpoint(store.db, 'r1')).toEqual(later(MIN))
+    expect(await getCheckpoint(store.db, 'r2')).toEqual(T0)
+  })
+
+  describe('sessions', () => {
+    it('store only a hash of the id, slide on touch, expire and are deleted', async () => {
+      const s = await createSession(store.db, { ttlMs: 30 * MIN, now: T0 })
+      expect(s.id.length).toBeGreaterThanOrEqual(43)
+      const rows = await store.db.selectFrom('sessions').selectAll().execute()
+      expect(rows).toHaveLength(1)
+      expect(rows[0]?.id_hash).toBe(sha256Hex(s.id))
+      expect(JSON.stringify(rows)).not.toContain(s.id)
+
+      expect(await getSession(store.db, s.id, later(MIN))).toEqual({
+        csrfToken: s.csrfToken,
+        createdAt: T0,
+        expiresAt: later(30 * MIN),
+        lastSeenAt: T0,
+      })
+      expect(await getSession(store.db, 'not-a-session', later(MIN))).toBeNull()
+      expect(await getSession(store.db, s.id, later(30 * MIN))).toBeNull()
+
+      await touchSession(store.db, s.id, { now: later(20 * MIN), ttlMs: 30 * MIN })
+      expect(await getSession(store.db, s.id, later(45 * MIN))).toMatchObject({ lastSeenAt: later(20 * MIN), expiresAt: later(50 * MIN) })
+
+      const old = await createSession(store.db, { ttlMs: MIN, now: T0 })
+      expect(await deleteExpiredSessions(store.db, later(10 * MIN))).toBe(1)
+      expect(await getSession(store.db, old.id, T0)).toBeNull()
+      await deleteSession(store.db, s.id)
+      expect(await getSession(store.db, s.id, later(21 * MIN))).toBeNull()
+    })
+  })
+
+  describe('login attempts', () => {
+    const policy = { maxFailures: 5, windowMs: 15 * MIN, lockMs: 10 * MIN }
+
+    it('lock a key after 5 failures in the window, until the lock expires', async () => {
+      expect(await getLockout(store.db, 'admin', T0)).toBeNull()
+      for (let i = 1; i <= 4; i++) {
+        expect(await recordLoginFailure(store.db, 'admin', later(i * 1000), policy)).toEqual({ failures: i, lockedUntil: null })
+      }
+      const locked = await recordLoginFailure(store.db, 'admin', later(5000), policy)
+      expect(locked).toEqual({ failures: 5, lockedUntil: later(5000 + 10 * MIN) })
+      expect(await getLockout(store.db, 'admin', later(MIN))).toEqual(locked)
+      expect(await getLockout(store.db, 'other', later(MIN))).toBeNull()
+      // Once the lock has passed, the next failure starts a new series.
+      expect((await getLockout(store.db, 'admin', later(11 * MIN)))?.lockedUntil).toBeNull()
+      expect(await recordLoginFailure(store.db, 'admin', later(11 * MIN), policy)).toEqual({ failures: 1, lockedUntil: null })
+    })
+
+    it('forget failures older than the window, and are cleared by a success', async () => {
+      for (let i = 0; i < 4; i++) await recordLoginFailure(store.db, 'admin', later(i), policy)
+      expect(await recordLoginFailure(store.db, 'admin', later(16 * MIN), policy)).toEqual({ failures: 1, lockedUntil: null })
+      await recordLoginFailure(store.db, 'admin', later(17 * MIN), policy)
+      await clearLoginFailures(store.db, 'admin')
+      expect(await getLockout(store.db, 'admin', later(17 * MIN))).toBeNull()
+    })
+
+    it('count parallel failures without losing any', async () => {
+      await Promise.all(Array.from({ length: 5 }, () => recordLoginFailure(store.db, 'burst', T0, policy)))
+      expect(await getLockout(store.db, 'burst', T0)).toEqual({ failures: 5, lockedUntil: later(10 * MIN) })
+    })
+  })
+})
