@@ -1,0 +1,239 @@
+/**
+ * @module emulators/salesforce
+ * The Salesforce sandbox: a stateful emulator of the Salesforce REST API and OAuth 2.0 login
+ * server over real HTTP, whose `QBO_Customer__c` schema is read from the Tally package metadata.
+ * What it reproduces, and what it does not, is listed in ./README.md with sources.
+ */
+import { randomBytes } from 'node:crypto'
+import { Hono } from 'hono'
+import type { SandboxData, WireObject } from '../shared/data.js'
+import { seededRandom } from '../shared/random.js'
+import { listen } from '../shared/server.js'
+import { RequestStats } from '../shared/stats.js'
+import { IdFactory, normalizeId, to18 } from './ids.js'
+import { DEFAULT_METADATA_DIR, readPackage } from './metadata.js'
+import { issueTokens } from './routes/oauth.js'
+import { registerOAuth } from './routes/oauth.js'
+import { registerComposite } from './routes/composite.js'
+import { registerGuard } from './routes/guard.js'
+import { registerQuery } from './routes/query.js'
+import { registerSandbox } from './routes/sandbox.js'
+import { registerSObjects } from './routes/sobjects.js'
+import { accountObject, contactObject, findField, userObject } from './schema.js'
+import type { ObjectDef, Schema } from './schema.js'
+import { SAMPLE_ACCOUNTS } from './seed.js'
+import type { FaultKind, ResolvedOptions, SfState } from './state.js'
+import { Store } from './store.js'
+import type { Rec } from './store.js'
+import { createRecord } from './writes.js'
+
+export type { FaultKind } from './state.js'
+export { normalizeId, to18 } from './ids.js'
+
+export interface SalesforceEmulatorOptions {
+  /** The `salesforce` half of the sandbox data file (contract §7). Default: the sample org. */
+  data?: Partial<SandboxData['salesforce']>
+  clientId?: string
+  clientSecret?: string
+  latencyMs?: number
+  faultRate?: number
+  tokenTtlSeconds?: number
+  /** Enterprise Edition with 10 licences: 100,000 + 1,000 × 10 (api-facts B.6). */
+  dailyApiLimit?: number
+  randomSeed?: number
+  now?: () => Date
+  /** The package's `force-app/main/default`; default: the repository's `salesforce/` package. */
+  metadataDir?: string
+  /** Id length quoted in DUPLICATE_VALUE messages (Addendum §3: 15). */
+  idLength?: number
+  /** Trim leading/trailing white space of single-line text values on save (README "Whitespace"). */
+  trimText?: boolean
+}
+
+export interface SalesforceEmulator {
+  app: Hono
+  reset(): void
+  stats: RequestStats
+  orgId: string
+  userId: string
+  /** A valid access token for tests (the client-credentials run-as user). */
+  issueAccessToken(): string
+  /** Inserts a record as an API create would (throws on validation errors); returns its Id. */
+  insert(type: string, fields: WireObject): string
+  /** A stored record (datetimes as epoch ms), or undefined. */
+  get(type: string, id: string): Record<string, unknown> | undefined
+  /** Every live record of a type. */
+  list(type: string): Record<string, unknown>[]
+  /** Queue transient faults for the next API requests, or change the random fault rate. */
+  setFaults(faults: { faultRate?: number; next?: FaultKind[] }): void
+  /** API requests counted against the daily allocation so far. */
+  apiUsage(): { used: number; max: number }
+  schema: Schema
+}
+
+function buildSchema(metadataDir: string): Schema {
+  const pkg = readPackage(metadataDir)
+  const standard = [accountObject(), contactObject(), userObject()]
+  for (const obj of standard) obj.fields.push(...(pkg.standardObjectFields.get(obj.name) ?? []))
+  const objects = new Map<string, ObjectDef>()
+  for (const o of [...standard, ...pkg.customObjects]) objects.set(o.name, o)
+  return { objects }
+}
+
+export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}): SalesforceEmulator {
+  const resolved: ResolvedOptions = {
+    clientId: options.clientId ?? 'sandbox-sf-client-id',
+    clientSecret: options.clientSecret ?? 'sandbox-sf-client-secret',
+    latencyMs: options.latencyMs ?? 0,
+    faultRate: options.faultRate ?? 0,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
+    dailyApiLimit: options.dailyApiLimit ?? 110_000,
+    idLength: options.idLength ?? 15,
+    trimText: options.trimText ?? true,
+    now: options.now ?? (() => new Date()),
+  }
+  const seed = options.randomSeed ?? 1
+  const schema = buildSchema(options.metadataDir ?? DEFAULT_METADATA_DIR)
+  const store = new Store(schema)
+  const orgId = to18('00DdM00000Tally')
+  const state: SfState = {
+    options: resolved,
+    schema,
+    store,
+    ids: new IdFactory(seed),
+    stats: new RequestStats(),
+    random: seededRandom(seed),
+    orgId,
+    userId: '',
+    username: 'integration@tally.sandbox',
+    accessTokens: new Map(),
+    refreshTokens: new Map(),
+    authCodes: new Map(),
+    cursors: new Map(),
+    apiUsed: 0,
+    faultQueue: [],
+    writeContext: () => ({
+      store,
+      ids: state.ids,
+      now: resolved.now,
+      userId: state.userId,
+      idLength: resolved.idLength,
+      trimText: resolved.trimText,
+    }),
+  }
+
+  const insert = (type: string, fields: WireObject): string => {
+    const obj = store.object(type)
+    if (!obj) throw new Error(`Unknown sObject type ${type}`)
+    // Seed data may carry read-only fields (Id, CreatedDate…): write the rest, then apply them.
+    const writable = Object.fromEntries(
+      Object.entries(fields).filter(([k]) => {
+        const f = findField(obj, k)
+        return !f || f.createable
+      }),
+    )
+    const result = createRecord(state.writeContext(), obj, writable)
+    if (!result.success || !result.id) {
+      throw new Error(`Cannot load ${type} ${JSON.stringify(fields).slice(0, 120)}: ${result.errors.map((e) => e.message).join('; ')}`)
+    }
+    const rec = store.get(obj.name, result.id) as Rec
+    for (const name of ['CreatedDate', 'LastModifiedDate', 'SystemModstamp']) {
+      const v = fields[name]
+      if (typeof v === 'string' && !Number.isNaN(Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')))) {
+        rec[name] = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
+      }
+    }
+    store.put(obj.name, rec)
+    return result.id
+  }
+
+  const load = (): void => {
+    store.clear()
+    state.ids = new IdFactory(seed)
+    state.random = seededRandom(seed)
+    state.cursors.clear()
+    state.apiUsed = 0
+    state.faultQueue = []
+    state.userId = state.ids.next('005')
+    store.put('User', {
+      Id: state.userId,
+      IsDeleted: false,
+      Username: state.username,
+      LastName: 'User',
+      FirstName: 'Integration',
+      Name: 'Integration User',
+      Email: 'noreply@example.com',
+      Alias: 'integ',
+      IsActive: true,
+      CreatedDate: resolved.now().getTime(),
+      CreatedById: state.userId,
+      LastModifiedDate: resolved.now().getTime(),
+      LastModifiedById: state.userId,
+      SystemModstamp: resolved.now().getTime(),
+    })
+    const accounts = options.data?.accounts ?? (options.data ? [] : SAMPLE_ACCOUNTS)
+    for (const a of accounts) insert('Account', a)
+    for (const q of options.data?.qboCustomers ?? []) insert('QBO_Customer__c', q)
+  }
+  load()
+
+  const app = new Hono()
+  registerOAuth(app, state)
+  registerSandbox(app, state, () => {
+    load()
+    state.stats.reset()
+    state.accessTokens.clear()
+    state.refreshTokens.clear()
+  })
+  registerGuard(app, state)
+  registerSObjects(app, state)
+  registerComposite(app, state)
+  registerQuery(app, state)
+  app.notFound((c) =>
+    c.newResponse(JSON.stringify([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]), 404, {
+      'Content-Type': 'application/json;charset=UTF-8',
+    }),
+  )
+
+  return {
+    app,
+    stats: state.stats,
+    orgId,
+    get userId() {
+      return state.userId
+    },
+    schema,
+    reset: () => {
+      load()
+      state.stats.reset()
+    },
+    issueAccessToken: () => issueTokens(state, 'http://127.0.0.1', state.userId, resolved.clientId, false).access_token as string,
+    insert,
+    get: (type, id) => {
+      const obj = store.object(type)
+      const full = normalizeId(id)
+      const rec = obj && full ? store.get(obj.name, full) : undefined
+      return rec ? { ...rec } : undefined
+    },
+    list: (type) => {
+      const obj = store.object(type)
+      return obj ? store.all(obj.name).filter((r) => !r.IsDeleted).map((r) => ({ ...r })) : []
+    },
+    setFaults: ({ faultRate, next }) => {
+      if (faultRate !== undefined) resolved.faultRate = faultRate
+      if (next) state.faultQueue.push(...next)
+    },
+    apiUsage: () => ({ used: state.apiUsed, max: resolved.dailyApiLimit }),
+  }
+}
+
+export async function startSalesforceEmulator(
+  options: SalesforceEmulatorOptions & { port?: number } = {},
+): Promise<{ url: string; close(): Promise<void>; emulator: SalesforceEmulator }> {
+  const emulator = createSalesforceEmulator(options)
+  const server = await listen(emulator.app, options.port ?? 0)
+  return { url: server.url, close: () => server.close(), emulator }
+}
+
+/** A random secret-looking string, for callers that want unique client credentials. */
+export const randomClientSecret = (): string => randomBytes(24).toString('hex')

@@ -1,0 +1,118 @@
+/**
+ * @module emulators/salesforce/routes/guard
+ * What happens to every REST API request before its handler: latency, counting, the version in
+ * the path, the session (401 INVALID_SESSION_ID), the daily allocation (403
+ * REQUEST_LIMIT_EXCEEDED "TotalRequests Limit exceeded."; `Sforce-Limit-Info: api-usage=n/max` on
+ * every response — api-facts B.5/B.6) and injected transient faults. Over-long URLs get 431/414
+ * as Salesforce's edge answers them (salesforce.stackexchange.com/questions/195449: the URI limit
+ * is 16,384 bytes; beyond it 431, from about 16,410 characters 414).
+ */
+import type { Context, Hono, Next } from 'hono'
+import type { FaultKind, SfState } from '../state.js'
+
+/** The versions this sandbox serves: Spring '15 (33.0) to Summer '26 (67.0) (api-facts B.0). */
+export const MIN_VERSION = 31
+export const MAX_VERSION = 67
+
+export const sfJson = (c: Context, body: unknown, status = 200): Response =>
+  c.newResponse(JSON.stringify(body), status as 200, { 'Content-Type': 'application/json;charset=UTF-8' })
+
+export const sfErrorResponse = (c: Context, status: number, errorCode: string, message: string, fields?: string[]) =>
+  sfJson(c, [{ message, errorCode, ...(fields ? { fields } : {}) }], status)
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** A short operation name for /__sandbox/stats, from method and path. */
+export function operationOf(method: string, path: string): string {
+  const rest = path.replace(/^\/services\/data\/v[\d.]+\/?/, '')
+  const parts = rest.split('/').filter(Boolean)
+  const [head, second, third, fourth] = parts
+  if (!head) return 'resources'
+  if (head === 'query' || head === 'queryAll') return second ? `${head}.more` : head
+  if (head === 'limits') return 'limits'
+  if (head === 'composite' && second === 'sobjects') {
+    const verb = { POST: third ? 'retrieve' : 'create', PATCH: third ? 'upsert' : 'update', DELETE: 'delete', GET: 'retrieve' }[method]
+    return `collections.${verb ?? method}`
+  }
+  if (head === 'sobjects') {
+    if (!second) return 'describeGlobal'
+    if (third === 'describe') return 'describe'
+    if (!third) return method === 'POST' ? 'sobject.create' : 'sobject.info'
+    if (fourth !== undefined) return { GET: 'sobject.getByExternalId', PATCH: 'sobject.upsert', DELETE: 'sobject.delete', POST: 'sobject.create' }[method] ?? 'sobject'
+    return { GET: 'sobject.retrieve', PATCH: 'sobject.update', DELETE: 'sobject.delete', POST: 'sobject.create' }[method] ?? 'sobject'
+  }
+  return head
+}
+
+function pickFault(s: SfState, method: string): FaultKind | undefined {
+  const queued = s.faultQueue.shift()
+  if (queued) return queued
+  if (s.options.faultRate <= 0 || s.random() >= s.options.faultRate) return undefined
+  const kinds: FaultKind[] = method === 'GET' ? ['503', '500', 'reset'] : ['503', '500', 'reset', 'lock', 'lock']
+  return kinds[Math.floor(s.random() * kinds.length)]
+}
+
+/** Drops the TCP connection when served by @hono/node-server; otherwise answers 503. */
+function dropConnection(c: Context): Response | undefined {
+  const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming
+  if (incoming?.socket) {
+    incoming.socket.destroy()
+    return new Response(null, { status: 503 })
+  }
+  return undefined
+}
+
+export function registerGuard(app: Hono, s: SfState): void {
+  app.use('/services/data/*', async (c: Context, next: Next) => {
+    const url = new URL(c.req.url)
+    const uriLength = url.pathname.length + url.search.length
+    if (uriLength > 16_410) return c.body(null, 414)
+    if (uriLength > 16_384) return c.body(null, 431)
+    if (s.options.latencyMs > 0) await sleep(s.options.latencyMs)
+    s.stats.count(operationOf(c.req.method, url.pathname))
+    const version = /^\/services\/data\/v(\d+)\.0(?:\/|$)/.exec(url.pathname)
+    if (!version || Number(version[1]) < MIN_VERSION || Number(version[1]) > MAX_VERSION) {
+      return sfErrorResponse(c, 404, 'NOT_FOUND', 'The requested resource does not exist')
+    }
+    c.set('sfVersion' as never, `${version[1]}.0` as never)
+    const bearer = c.req.header('authorization')?.replace(/^(Bearer|OAuth) /i, '') ?? ''
+    const session = s.accessTokens.get(bearer)
+    if (!session || session.expiresAt <= s.options.now().getTime()) {
+      // RESTFORCE expired_session_response.json
+      return sfErrorResponse(c, 401, 'INVALID_SESSION_ID', 'Session expired or invalid')
+    }
+    const limitHeader = () => `api-usage=${s.apiUsed}/${s.options.dailyApiLimit}`
+    if (s.apiUsed >= s.options.dailyApiLimit) {
+      const res = sfErrorResponse(c, 403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.')
+      res.headers.set('Sforce-Limit-Info', limitHeader())
+      return res
+    }
+    s.apiUsed += 1
+    const fault = pickFault(s, c.req.method)
+    if (fault === 'lock' && c.req.method !== 'GET' && !url.pathname.includes('/query')) {
+      c.set('sfLockFault' as never, true as never)
+    } else if (fault === '503' || fault === 'lock') {
+      const res = sfErrorResponse(c, 503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable. Please try again later.')
+      res.headers.set('Sforce-Limit-Info', limitHeader())
+      return res
+    } else if (fault === '500') {
+      const res = sfErrorResponse(
+        c,
+        500,
+        'UNKNOWN_EXCEPTION',
+        `An unexpected error occurred. Please include this ErrorId if you contact support: ${Math.floor(s.random() * 1e9)}-${Math.floor(s.random() * 1e5)} (${Math.floor(s.random() * 1e9)})`,
+      )
+      res.headers.set('Sforce-Limit-Info', limitHeader())
+      return res
+    } else if (fault === 'reset') {
+      const dropped = dropConnection(c)
+      if (dropped) return dropped
+      return sfErrorResponse(c, 503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable. Please try again later.')
+    }
+    await next()
+    c.res.headers.set('Sforce-Limit-Info', limitHeader())
+  })
+}
+
+export const versionOf = (c: Context): string => (c.get('sfVersion' as never) as string | undefined) ?? '62.0'
+export const lockFault = (c: Context): boolean => c.get('sfLockFault' as never) === true

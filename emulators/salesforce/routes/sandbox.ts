@@ -1,0 +1,32 @@
+/**
+ * @module emulators/salesforce/routes/sandbox
+ * The sandbox's own control routes (contract §7): `GET /__sandbox/stats`,
+ * `POST /__sandbox/reset`, and `POST /__sandbox/faults` (`{"faultRate": 0.1}` and/or
+ * `{"next": ["503", "500", "reset", "lock"]}` to fail the next requests in that order).
+ */
+import type { Hono } from 'hono'
+import type { FaultKind, SfState } from '../state.js'
+
+const KINDS: FaultKind[] = ['503', '500', 'reset', 'lock']
+
+export function registerSandbox(app: Hono, s: SfState, reset: () => void): void {
+  app.get('/__sandbox/stats', (c) => c.json(s.stats.toJSON()))
+  app.post('/__sandbox/reset', (c) => {
+    reset()
+    return c.json({ ok: true })
+  })
+  app.post('/__sandbox/faults', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { faultRate?: unknown; next?: unknown }
+    if (body.faultRate !== undefined) {
+      const rate = Number(body.faultRate)
+      if (!(rate >= 0 && rate <= 1)) return c.json({ error: 'faultRate must be between 0 and 1' }, 400)
+      s.options.faultRate = rate
+    }
+    if (Array.isArray(body.next)) {
+      const bad = body.next.find((k) => !KINDS.includes(k as FaultKind))
+      if (bad !== undefined) return c.json({ error: `unknown fault ${String(bad)}; use ${KINDS.join(', ')}` }, 400)
+      s.faultQueue.push(...(body.next as FaultKind[]))
+    }
+    return c.json({ faultRate: s.options.faultRate, queued: s.faultQueue.length })
+  })
+}

@@ -1,0 +1,55 @@
+/**
+ * @module emulators/salesforce/state
+ * The emulator's mutable state and resolved options, shared by the route modules.
+ */
+import type { RequestStats } from '../shared/stats.js'
+import type { Random } from '../shared/random.js'
+import type { IdFactory } from './ids.js'
+import type { Schema } from './schema.js'
+import type { Store } from './store.js'
+import type { WriteContext } from './writes.js'
+
+export type FaultKind = '503' | '500' | 'reset' | 'lock'
+
+export interface ResolvedOptions {
+  clientId: string
+  clientSecret: string
+  latencyMs: number
+  faultRate: number
+  tokenTtlSeconds: number
+  dailyApiLimit: number
+  idLength: number
+  trimText: boolean
+  now: () => Date
+}
+
+export interface TokenInfo {
+  userId: string
+  clientId: string
+  expiresAt: number
+}
+
+export interface Cursor {
+  rows: Record<string, unknown>[]
+  totalSize: number
+  pageSize: number
+}
+
+export interface SfState {
+  options: ResolvedOptions
+  schema: Schema
+  store: Store
+  ids: IdFactory
+  stats: RequestStats
+  random: Random
+  orgId: string
+  userId: string
+  username: string
+  accessTokens: Map<string, TokenInfo>
+  refreshTokens: Map<string, { userId: string; clientId: string }>
+  authCodes: Map<string, { clientId: string; redirectUri: string; userId: string }>
+  cursors: Map<string, Cursor>
+  apiUsed: number
+  faultQueue: FaultKind[]
+  writeContext(): WriteContext
+}

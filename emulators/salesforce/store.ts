@@ -1,0 +1,102 @@
+/**
+ * @module emulators/salesforce/store
+ * The org's records, in memory: one table per sObject, keyed by 18-character Id, with indexes on
+ * the fields that identify records (external IDs, unique fields, idLookup fields) so upserts and
+ * relationship references by external ID stay fast at tens of thousands of records.
+ * Deleted records stay in the table with `IsDeleted = true` (they go to the Recycle Bin, which is
+ * what `queryAll` sees).
+ */
+import { findObject } from './schema.js'
+import type { FieldDef, ObjectDef, Schema } from './schema.js'
+
+/** Values by canonical API name. Datetimes are epoch milliseconds; dates `YYYY-MM-DD`. */
+export type Rec = Record<string, unknown> & { Id: string; IsDeleted: boolean }
+
+type Index = Map<string, Set<string>>
+
+const indexed = (f: FieldDef): boolean => f.name !== 'Id' && (f.externalId || f.unique || f.idLookup)
+const keyOf = (f: FieldDef, v: unknown): string | undefined =>
+  v === null || v === undefined ? undefined : f.caseSensitive ? String(v) : String(v).toLowerCase()
+
+export class Store {
+  private tables = new Map<string, Map<string, Rec>>()
+  private indexes = new Map<string, Map<string, Index>>()
+
+  constructor(readonly schema: Schema) {
+    this.clear()
+  }
+
+  clear(): void {
+    this.tables.clear()
+    this.indexes.clear()
+    for (const obj of this.schema.objects.values()) {
+      this.tables.set(obj.name, new Map())
+      this.indexes.set(obj.name, new Map(obj.fields.filter(indexed).map((f) => [f.name, new Map()])))
+    }
+  }
+
+  object(name: string): ObjectDef | undefined {
+    return findObject(this.schema, name)
+  }
+
+  /** Every record of an object, deleted ones included, in insertion order. */
+  all(objectName: string): Rec[] {
+    return [...(this.tables.get(objectName)?.values() ?? [])]
+  }
+
+  get(objectName: string, id: string): Rec | undefined {
+    return this.tables.get(objectName)?.get(id)
+  }
+
+  /** The object an Id belongs to, from its key prefix. */
+  objectOfId(id: string): ObjectDef | undefined {
+    const prefix = id.slice(0, 3)
+    for (const o of this.schema.objects.values()) if (o.keyPrefix === prefix) return o
+    return undefined
+  }
+
+  /** Live records whose `field` equals `value` (case-insensitively unless the field is case-sensitive). */
+  findBy(objectName: string, f: FieldDef, value: unknown): Rec[] {
+    const key = keyOf(f, value)
+    if (key === undefined) return []
+    const index = this.indexes.get(objectName)?.get(f.name)
+    if (index) {
+      return [...(index.get(key) ?? [])]
+        .map((id) => this.get(objectName, id))
+        .filter((r): r is Rec => r !== undefined && !r.IsDeleted)
+    }
+    return this.all(objectName).filter((r) => !r.IsDeleted && keyOf(f, r[f.name]) === key)
+  }
+
+  /** Inserts or replaces a record, keeping the indexes in step. */
+  put(objectName: string, rec: Rec): void {
+    const table = this.tables.get(objectName)
+    if (!table) throw new Error(`Unknown object ${objectName}`)
+    const before = table.get(rec.Id)
+    const indexes = this.indexes.get(objectName) as Map<string, Index>
+    const obj = this.object(objectName) as ObjectDef
+    for (const [name, index] of indexes) {
+      const f = obj.fields.find((x) => x.name === name) as FieldDef
+      const oldKey = before && !before.IsDeleted ? keyOf(f, before[name]) : undefined
+      const newKey = rec.IsDeleted ? undefined : keyOf(f, rec[name])
+      if (oldKey === newKey) continue
+      if (oldKey !== undefined) index.get(oldKey)?.delete(rec.Id)
+      if (newKey !== undefined) {
+        const set = index.get(newKey) ?? new Set<string>()
+        set.add(rec.Id)
+        index.set(newKey, set)
+      }
+    }
+    table.set(rec.Id, rec)
+  }
+
+  /** A copy to restore when an all-or-none request fails. */
+  snapshot(): Map<string, Map<string, Rec>> {
+    return new Map([...this.tables].map(([k, t]) => [k, new Map([...t].map(([id, r]) => [id, { ...r }]))]))
+  }
+
+  restore(snapshot: Map<string, Map<string, Rec>>): void {
+    this.clear()
+    for (const [name, table] of snapshot) for (const rec of table.values()) this.put(name, rec)
+  }
+}
