@@ -1,0 +1,199 @@
+/**
+ * @module hub/api-types
+ * The Hub's endpoint contract, one type per endpoint (Nango style: Method, Path, Params,
+ * Querystring, Body, Success). The routes, the SPA's fetch client and the tests all use these
+ * types, so a change to an endpoint is a type error in all three places.
+ */
+import type {
+  ConnectionView,
+  CustomerFilter,
+  CustomerRow,
+  Provider,
+  RunMessage,
+  RunSummary,
+  SyncSettingsView,
+} from './services.js'
+
+export type { ConnectionView, CustomerFilter, CustomerRow, Provider, RunMessage, RunSummary, SyncSettingsView }
+export type { ProgressEvent } from './services.js'
+
+/** The closed set of error codes of the one error envelope. */
+export type ApiErrorCode =
+  | 'invalid_body'
+  | 'invalid_query_params'
+  | 'invalid_uri_params'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'locked_out'
+  | 'csrf_failed'
+  | 'not_found'
+  | 'run_in_progress'
+  | 'action_failed'
+  | 'server_error'
+
+/** Every error response: `{ error: { code, message } }`. */
+export interface ApiError {
+  error: { code: ApiErrorCode; message: string }
+}
+
+export interface Endpoint {
+  Method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  Path: string
+  Params?: Record<string, string>
+  Querystring?: Record<string, string | number | undefined>
+  Body?: unknown
+  Success: unknown
+}
+
+export interface SessionInfo {
+  authenticated: boolean
+  username: string | null
+  /** Send back as `X-CSRF-Token` on every state-changing request. */
+  csrfToken: string | null
+}
+
+export interface GetSession {
+  Method: 'GET'
+  Path: '/api/session'
+  Success: SessionInfo
+}
+export interface PostSession {
+  Method: 'POST'
+  Path: '/api/session'
+  Body: { username: string; password: string }
+  Success: SessionInfo
+}
+export interface DeleteSession {
+  Method: 'DELETE'
+  Path: '/api/session'
+  Success: { ok: true }
+}
+
+export interface GetConnections {
+  Method: 'GET'
+  Path: '/api/connections'
+  Success: { connections: ConnectionView[] }
+}
+export interface PostAuthorize {
+  Method: 'POST'
+  Path: '/api/connections/:provider/authorize'
+  Params: { provider: Provider }
+  Success: { url: string }
+}
+export interface DeleteConnection {
+  Method: 'DELETE'
+  Path: '/api/connections/:provider'
+  Params: { provider: Provider }
+  Success: { ok: true }
+}
+
+export interface GetSettings {
+  Method: 'GET'
+  Path: '/api/settings'
+  Success: SyncSettingsView
+}
+export interface PutSettings {
+  Method: 'PUT'
+  Path: '/api/settings'
+  Body: Partial<SyncSettingsView>
+  Success: SyncSettingsView
+}
+export interface FieldChoice {
+  /** API name on `QBO_Customer__c`. */
+  name: string
+  label: string
+  qboField: string
+}
+export interface FieldGroupView {
+  id: string
+  label: string
+  fields: FieldChoice[]
+}
+export interface GetSettingsFields {
+  Method: 'GET'
+  Path: '/api/settings/fields'
+  Success: { groups: FieldGroupView[] }
+}
+
+export interface PostSyncRun {
+  Method: 'POST'
+  Path: '/api/runs'
+  Body: { createAccounts?: boolean; dryRun?: boolean }
+  Success: { runId: string }
+}
+export interface GetSyncRuns {
+  Method: 'GET'
+  Path: '/api/runs'
+  Querystring: { limit?: number }
+  Success: { runs: RunSummary[] }
+}
+export interface GetSyncRun {
+  Method: 'GET'
+  Path: '/api/runs/:id'
+  Params: { id: string }
+  Success: RunSummary
+}
+export interface GetSyncRunMessages {
+  Method: 'GET'
+  Path: '/api/runs/:id/messages'
+  Params: { id: string }
+  Success: { messages: RunMessage[] }
+}
+/** Server-sent events: each `data:` is a `ProgressEvent` (event name `progress`), until done. */
+export interface GetSyncRunEvents {
+  Method: 'GET'
+  Path: '/api/runs/:id/events'
+  Params: { id: string }
+  Success: never
+}
+
+export interface GetCustomers {
+  Method: 'GET'
+  Path: '/api/customers'
+  Querystring: { search?: string; filter?: CustomerFilter; page?: number; pageSize?: number }
+  Success: { total: number; page: number; pageSize: number; items: CustomerRow[] }
+}
+export interface GetLinkQueue {
+  Method: 'GET'
+  Path: '/api/link-queue'
+  Success: { items: CustomerRow[] }
+}
+export interface GetAccounts {
+  Method: 'GET'
+  Path: '/api/accounts'
+  Querystring: { search?: string }
+  Success: { accounts: { id: string; name: string }[] }
+}
+export interface PutCustomerAccount {
+  Method: 'PUT'
+  Path: '/api/customers/:key/account'
+  Params: { key: string }
+  Body: { accountId: string | null }
+  Success: CustomerRow
+}
+
+/** Every endpoint, for clients that want to check exhaustiveness. */
+export type HubEndpoint =
+  | GetSession
+  | PostSession
+  | DeleteSession
+  | GetConnections
+  | PostAuthorize
+  | DeleteConnection
+  | GetSettings
+  | PutSettings
+  | GetSettingsFields
+  | PostSyncRun
+  | GetSyncRuns
+  | GetSyncRun
+  | GetSyncRunMessages
+  | GetSyncRunEvents
+  | GetCustomers
+  | GetLinkQueue
+  | GetAccounts
+  | PutCustomerAccount
+
+/** The name of the session cookie (HttpOnly; the SPA never reads it). */
+export const SESSION_COOKIE = 'tally_session'
+/** The header carrying the CSRF token. */
+export const CSRF_HEADER = 'X-CSRF-Token'

@@ -1,0 +1,189 @@
+/**
+ * @module hub/services
+ * The only seam between the Hub and the rest of Tally. The Hub's routes call these interfaces and
+ * nothing else; `src/main.ts` builds the real implementations from the engine, the jobs layer and
+ * the store, and tests pass small in-memory ones.
+ */
+
+export type Provider = 'qbo' | 'salesforce'
+export const PROVIDERS: readonly Provider[] = ['qbo', 'salesforce']
+
+/** One connection (QuickBooks company or Salesforce org) as the Connections page shows it. */
+export interface ConnectionView {
+  provider: Provider
+  connected: boolean
+  /** Company name (QBO) or org name / instance (Salesforce). */
+  label: string | null
+  accessTokenExpiresAt: string | null
+  lastSuccessAt: string | null
+  lastError: string | null
+  lastErrorAt: string | null
+  connectedAt: string | null
+}
+
+export interface SyncSettingsView {
+  createAccounts: boolean
+  /** API names of the switchable fields that are written (see `SWITCHABLE_FIELDS`). */
+  enabledFields: string[]
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted'
+
+export interface RunSummary {
+  runId: string
+  mode: 'import' | 'sync'
+  dryRun: boolean
+  status: RunStatus
+  phase: string | null
+  done: number
+  total: number
+  startedAt: string
+  finishedAt: string | null
+  error: string | null
+  summary: null | {
+    customers: { seen: number; created: number; updated: number; unchanged: number; failed: number }
+    links: {
+      matched: number
+      created: number
+      inherited: number
+      manual: number
+      unmapped: number
+      ambiguous: number
+    }
+    accountsCreated: number
+    apiCalls: { qbo: number; salesforce: number }
+    durationMs: number
+  }
+}
+
+/** A per-record error or warning of a run (contract §4: customer, field, reason). */
+export interface RunMessage {
+  level: 'error' | 'warning'
+  qboId: string | null
+  displayName: string | null
+  field: string | null
+  code: string
+  message: string
+}
+
+export interface ProgressEvent {
+  runId: string
+  phase: 'reading' | 'planning' | 'writing' | 'done'
+  done: number
+  total: number
+  status: RunStatus
+}
+
+/** One `QBO_Customer__c` record as the Hub lists it. */
+export interface CustomerRow {
+  /** `QBO_Key__c`: `<realmId>-<Id>`. */
+  key: string
+  salesforceId: string
+  qboId: string
+  displayName: string
+  accountId: string | null
+  accountName: string | null
+  linkStatus: string | null
+  active: boolean
+  isSubCustomer: boolean
+  parentName: string | null
+  email: string | null
+  /** Ambiguous records: the Accounts whose name matched. */
+  candidates?: { id: string; name: string }[]
+}
+
+export type CustomerFilter = 'all' | 'mapped' | 'unmapped' | 'ambiguous' | 'inactive'
+
+export interface HubServices {
+  connections: {
+    list(): Promise<ConnectionView[]>
+    /** Returns the vendor's authorization URL for the authorization-code flow. */
+    beginAuthorize(provider: Provider, redirectUri: string, state: string): Promise<string>
+    /** Exchanges the code in `params` (the callback's query string, state already checked). */
+    completeAuthorize(provider: Provider, params: Record<string, string>, redirectUri: string): Promise<void>
+    disconnect(provider: Provider): Promise<void>
+  }
+  settings: {
+    get(): Promise<SyncSettingsView>
+    save(s: Partial<SyncSettingsView>): Promise<SyncSettingsView>
+  }
+  runs: {
+    /** Throws `RunAlreadyRunningError` if a run is going on. */
+    start(o: { createAccounts?: boolean; dryRun?: boolean }): Promise<{ runId: string }>
+    /** Calls `onEvent` for each progress event of the run; returns the unsubscribe function. */
+    subscribe(runId: string, onEvent: (e: ProgressEvent) => void): () => void
+    list(limit: number): Promise<RunSummary[]>
+    get(runId: string): Promise<RunSummary | null>
+    messages(runId: string): Promise<RunMessage[]>
+  }
+  customers: {
+    list(q: {
+      search?: string
+      filter?: CustomerFilter
+      page: number
+      pageSize: number
+    }): Promise<{ total: number; items: CustomerRow[] }>
+    /** Unmapped and Ambiguous records, ambiguous ones with their candidates. */
+    linkQueue(): Promise<CustomerRow[]>
+    searchAccounts(term: string): Promise<{ id: string; name: string }[]>
+    /** Writes `Account__c` and `Link_Status__c = Manual` in Salesforce immediately.
+     * Throws `NotFoundError` for an unknown key. */
+    link(key: string, accountId: string | null): Promise<CustomerRow>
+  }
+}
+
+/** A signed-in session. The id itself is never stored, only its SHA-256 hash. */
+export interface SessionRecord {
+  idHash: string
+  username: string
+  csrfToken: string
+  createdAt: Date
+  expiresAt: Date
+  /** `<provider>:<state>` of an OAuth authorization in progress, else null. */
+  oauthState: string | null
+}
+
+/** Session persistence (the store's `sessions` repository implements it). */
+export interface SessionStore {
+  create(s: SessionRecord): Promise<void>
+  /** Returns the session whatever its expiry; the Hub checks `expiresAt`. */
+  get(idHash: string): Promise<SessionRecord | null>
+  /** Slides the expiry of an active session. */
+  touch(idHash: string, expiresAt: Date): Promise<void>
+  setOAuthState(idHash: string, oauthState: string | null): Promise<void>
+  delete(idHash: string): Promise<void>
+}
+
+/** Failed sign-in bookkeeping per key (`user:<name>` and `ip:<address>`); the Hub owns the policy. */
+export interface LoginAttemptStore {
+  get(key: string): Promise<{ failures: number; lockedUntil: Date | null } | null>
+  /** Adds one failure and returns the number of failures since the last clear or lock. */
+  recordFailure(key: string, at: Date): Promise<number>
+  /** Locks the key until `until` and resets its failure count. */
+  lock(key: string, until: Date): Promise<void>
+  clear(key: string): Promise<void>
+}
+
+export interface HubAuth {
+  verifyAdminPassword(password: string): Promise<boolean>
+  sessions: SessionStore
+  loginAttempts: LoginAttemptStore
+}
+
+/** Thrown by `runs.start` while another run is going on (the Hub answers 409). */
+export class RunAlreadyRunningError extends Error {
+  readonly runId: string | null
+  constructor(runId: string | null = null) {
+    super('A run is already in progress. Wait for it to finish before starting another.')
+    this.name = 'RunAlreadyRunningError'
+    this.runId = runId
+  }
+}
+
+/** Thrown by services for an unknown record or account (the Hub answers 404). */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'NotFoundError'
+  }
+}

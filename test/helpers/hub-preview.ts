@@ -1,0 +1,157 @@
+/**
+ * @module test/helpers/hub-preview
+ * Runs the Hub with in-memory services and a simulated import, for looking at the SPA (and
+ * screenshots) without the engine: `npx tsx test/helpers/hub-preview.ts [port]`. The admin
+ * password is `preview`. Not used by the product.
+ */
+import { serve } from '@hono/node-server'
+import { createHubApp } from '../../src/hub/app.js'
+import type {
+  ConnectionView, CustomerRow, HubAuth, HubServices, ProgressEvent, RunMessage, RunSummary, SessionRecord,
+} from '../../src/hub/services.js'
+import { RunAlreadyRunningError, NotFoundError } from '../../src/hub/services.js'
+import { SWITCHABLE_FIELDS } from '../../src/sync/fields.js'
+
+const NAMES = ["Amy's Bird Sanctuary", 'Bill\'s Windsurf Shop', 'Cool Cars', 'Diego Rodriguez', 'Dukes Basketball Camp', 'Dylan Sollfrank',
+  'Freeman Sporting Goods', '0969 Ocean View Road', '55 Twin Lane', 'Geeta Kalapatapu', 'Gevelber Photography', 'Jeff\'s Jalopies',
+  'John Melton', 'Kate Whelan', 'Kookies by Kathy', 'Mark Cho', 'Paulsen Medical Supplies', 'Pye\'s Cakes', 'Rago Travel Agency',
+  'Red Rock Diner', 'Rondonuwu Fruit and Vegi', 'Shara Barnett', 'Barnett Design', 'Sonnenschein Family Store', 'Sushi by Katsuyuki',
+  'Travis Waldron', 'Video Games by Dan', 'Wedding Planning by Whitney', 'Weiskopf Consulting', 'Cool Cars 2']
+
+export function previewServices(): HubServices {
+  const sfId = (p: string, n: number) => `${p}${String(n).padStart(15, '0')}`
+  const accounts = NAMES.slice(0, 22).map((name, i) => ({ id: sfId('001', i + 1), name }))
+  accounts.push({ id: sfId('001', 90), name: 'Cool Cars' }, { id: sfId('001', 91), name: 'Barnett Design Group' })
+  const rows: CustomerRow[] = NAMES.map((name, i) => {
+    const acc = accounts.filter((a) => a.name === name)
+    const status = i === 7 || i === 8 ? 'Inherited' : acc.length > 1 ? 'Ambiguous' : acc.length === 1 ? 'Matched' : 'Unmapped'
+    const linked = status === 'Inherited' ? accounts[6]! : status === 'Matched' ? acc[0]! : null
+    return {
+      key: `9341452631925553-${i + 1}`, salesforceId: sfId('a00', i + 1), qboId: String(i + 1), displayName: name,
+      accountId: linked?.id ?? null, accountName: linked?.name ?? null, linkStatus: status, active: i !== 19,
+      isSubCustomer: status === 'Inherited', parentName: status === 'Inherited' ? 'Freeman Sporting Goods' : null,
+      email: i % 3 === 0 ? `${name.toLowerCase().replace(/[^a-z]+/g, '')}@example.com` : null,
+      ...(status === 'Ambiguous' ? { candidates: acc } : {}),
+    }
+  })
+  const connections: ConnectionView[] = [
+    { provider: 'qbo', connected: true, label: "Craig's Design and Landscaping Services", accessTokenExpiresAt: new Date(Date.now() + 42 * 60_000).toISOString(),
+      lastSuccessAt: new Date(Date.now() - 3 * 60_000).toISOString(), lastError: null, lastErrorAt: null, connectedAt: new Date(Date.now() - 86_400_000).toISOString() },
+    { provider: 'salesforce', connected: true, label: 'Tally Sandbox Org', accessTokenExpiresAt: new Date(Date.now() + 100 * 60_000).toISOString(),
+      lastSuccessAt: new Date(Date.now() - 3 * 60_000).toISOString(), lastError: 'INVALID_SESSION_ID: Session expired or invalid', lastErrorAt: new Date(Date.now() - 60 * 60_000).toISOString(), connectedAt: new Date(Date.now() - 86_400_000).toISOString() },
+  ]
+  let settings = { createAccounts: false, enabledFields: [...SWITCHABLE_FIELDS] }
+  const runs: RunSummary[] = [{
+    runId: 'run-1', mode: 'import', dryRun: false, status: 'partial', phase: 'done', done: 30, total: 30,
+    startedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), finishedAt: new Date(Date.now() - 2 * 3_600_000 + 8_400).toISOString(), error: null,
+    summary: { customers: { seen: 30, created: 29, updated: 0, unchanged: 0, failed: 1 }, links: { matched: 20, created: 0, inherited: 2, manual: 0, unmapped: 6, ambiguous: 2 },
+      accountsCreated: 0, apiCalls: { qbo: 2, salesforce: 5 }, durationMs: 8400 },
+  }]
+  const messages: Record<string, RunMessage[]> = { 'run-1': [
+    { level: 'warning', qboId: '12', displayName: "Jeff's Jalopies", field: 'Email__c', code: 'INVALID_EMAIL_ADDRESS', message: 'Email: invalid email address: jeff@@jalopies; the record synced without it.' },
+    { level: 'error', qboId: '17', displayName: 'Paulsen Medical Supplies', field: null, code: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record' },
+  ] }
+  const listeners = new Map<string, Set<(e: ProgressEvent) => void>>()
+  const emit = (r: RunSummary) => {
+    const e: ProgressEvent = { runId: r.runId, phase: (r.phase ?? 'reading') as ProgressEvent['phase'], done: r.done, total: r.total, status: r.status }
+    for (const l of listeners.get(r.runId) ?? []) l(e)
+  }
+  return {
+    connections: {
+      list: async () => connections,
+      beginAuthorize: async (p, redirect, state) => `${redirect}?code=preview&state=${state}${p === 'qbo' ? '&realmId=9341452631925553' : ''}`,
+      completeAuthorize: async (p) => { const c = connections.find((x) => x.provider === p)!; c.connected = true; c.lastError = null },
+      disconnect: async (p) => { const c = connections.find((x) => x.provider === p)!; c.connected = false; c.label = null },
+    },
+    settings: { get: async () => settings, save: async (s) => (settings = { ...settings, ...s }) },
+    runs: {
+      start: async (o) => {
+        const busy = runs.find((r) => r.status === 'running')
+        if (busy) throw new RunAlreadyRunningError(busy.runId)
+        const run: RunSummary = { runId: `run-${runs.length + 1}`, mode: 'import', dryRun: o.dryRun ?? false, status: 'running', phase: 'reading', done: 0, total: 30,
+          startedAt: new Date().toISOString(), finishedAt: null, error: null, summary: null }
+        runs.unshift(run)
+        const started = Date.now()
+        const tick = setInterval(() => {
+          run.done = Math.min(run.total, run.done + 3)
+          run.phase = run.done < 6 ? 'reading' : run.done < 12 ? 'planning' : 'writing'
+          if (run.done >= run.total) {
+            clearInterval(tick)
+            Object.assign(run, { status: 'succeeded', phase: 'done', finishedAt: new Date().toISOString(), summary: { ...runs[1]!.summary!, customers: { seen: 30, created: 0, updated: 2, unchanged: 28, failed: 0 }, durationMs: Date.now() - started } })
+          }
+          emit(run)
+        }, Number(process.env['PREVIEW_TICK_MS'] ?? 400))
+        return { runId: run.runId }
+      },
+      subscribe: (id, on) => {
+        const set = listeners.get(id) ?? new Set()
+        set.add(on)
+        listeners.set(id, set)
+        return () => set.delete(on)
+      },
+      list: async (limit) => runs.slice(0, limit),
+      get: async (id) => runs.find((r) => r.runId === id) ?? null,
+      messages: async (id) => messages[id] ?? [],
+    },
+    customers: {
+      list: async (q) => {
+        const s = q.search?.toLowerCase() ?? ''
+        const f = rows.filter((r) => (!s || r.displayName.toLowerCase().includes(s) || (r.accountName ?? '').toLowerCase().includes(s)) &&
+          (q.filter === 'mapped' ? r.accountId !== null : q.filter === 'unmapped' ? r.linkStatus === 'Unmapped' : q.filter === 'ambiguous' ? r.linkStatus === 'Ambiguous' : q.filter === 'inactive' ? !r.active : true))
+        return { total: f.length, items: f.slice((q.page - 1) * q.pageSize, q.page * q.pageSize) }
+      },
+      linkQueue: async () => rows.filter((r) => r.linkStatus === 'Unmapped' || r.linkStatus === 'Ambiguous'),
+      searchAccounts: async (term) => accounts.filter((a) => a.name.toLowerCase().includes(term.toLowerCase())).slice(0, 20),
+      link: async (key, accountId) => {
+        const r = rows.find((x) => x.key === key)
+        if (!r) throw new NotFoundError(`No QBO Customer ${key}`)
+        const a = accounts.find((x) => x.id === accountId) ?? null
+        Object.assign(r, { accountId: a?.id ?? null, accountName: a?.name ?? null, linkStatus: 'Manual' })
+        delete r.candidates
+        return r
+      },
+    },
+  }
+}
+
+export function previewAuth(password = 'preview'): HubAuth {
+  const sessions = new Map<string, SessionRecord>()
+  const attempts = new Map<string, { failures: number; lockedUntil: Date | null }>()
+  return {
+    verifyAdminPassword: async (p) => p === password,
+    sessions: {
+      create: async (s) => void sessions.set(s.idHash, s),
+      get: async (h) => sessions.get(h) ?? null,
+      touch: async (h, at) => void (sessions.get(h) && (sessions.get(h)!.expiresAt = at)),
+      setOAuthState: async (h, st) => void (sessions.get(h) && (sessions.get(h)!.oauthState = st)),
+      delete: async (h) => void sessions.delete(h),
+    },
+    loginAttempts: {
+      get: async (k) => attempts.get(k) ?? null,
+      recordFailure: async (k) => { const a = attempts.get(k) ?? { failures: 0, lockedUntil: null }; a.failures++; attempts.set(k, a); return a.failures },
+      lock: async (k, until) => void attempts.set(k, { failures: 0, lockedUntil: until }),
+      clear: async (k) => void attempts.delete(k),
+    },
+  }
+}
+
+/** Starts the preview Hub on 127.0.0.1 (port 0 = any free port). The app is built once the
+ * port is known, because its public URL (origin check, OAuth redirect) includes it. */
+export async function startHubPreview(port = 0): Promise<{ url: string; close: () => Promise<void> }> {
+  let hub: ReturnType<typeof createHubApp> | null = null
+  return await new Promise((resolve) => {
+    const server = serve(
+      { fetch: (req, env) => (hub ? hub.fetch(req, env) : new Response('starting', { status: 503 })), port, hostname: '127.0.0.1' },
+      (info) => {
+        const url = `http://127.0.0.1:${info.port}`
+        hub = createHubApp({ services: previewServices(), auth: previewAuth(), publicUrl: url })
+        resolve({ url, close: () => new Promise((r) => server.close(() => r())) })
+      },
+    )
+  })
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { url } = await startHubPreview(Number(process.argv[2] ?? 0))
+  console.log(`Hub preview: ${url} (admin / preview)`)
+}

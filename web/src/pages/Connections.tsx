@@ -1,0 +1,189 @@
+/**
+ * @module web/pages/Connections
+ * One card per system (QuickBooks Online, Salesforce): whether it is connected, to what, token
+ * expiry, last success and last error, and the OAuth authorization-code flow ("Connect" navigates
+ * the whole page to the vendor's consent screen; the vendor returns to /oauth/callback/…).
+ */
+import { useCallback, useEffect, useState } from 'react'
+import type { ConnectionView, DeleteConnection, GetConnections, PostAuthorize, Provider } from '../../../src/hub/api-types.js'
+import { api, errorText } from '../api.js'
+import { Modal } from '../components/Modal.js'
+import { ErrorAlert, Spinner } from '../components/States.js'
+import { useToast } from '../components/Toasts.js'
+import { formatDateTime, relative } from '../format.js'
+import { clearHashQuery } from '../route.js'
+
+export const PROVIDER_NAMES: Record<Provider, string> = { qbo: 'QuickBooks Online', salesforce: 'Salesforce' }
+const LABEL_NAMES: Record<Provider, string> = { qbo: 'Company', salesforce: 'Org' }
+
+export function ConnectionsPage(props: { flags: URLSearchParams }) {
+  const [list, setList] = useState<ConnectionView[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [confirm, setConfirm] = useState<Provider | null>(null)
+  const [busy, setBusy] = useState<Provider | null>(null)
+  const notify = useToast()
+
+  const load = useCallback(() => {
+    setError(null)
+    api<GetConnections>('GET', '/api/connections')
+      .then((r) => setList(r.connections))
+      .catch((e: unknown) => setError(errorText(e)))
+  }, [])
+  useEffect(load, [load])
+
+  // The OAuth callback comes back as #/connections?connected=qbo or ?error=…
+  const connected = props.flags.get('connected')
+  const flagError = props.flags.get('error')
+  useEffect(() => {
+    if (connected && connected in PROVIDER_NAMES) notify('success', `${PROVIDER_NAMES[connected as Provider]} is connected.`)
+    if (flagError) notify('error', `The connection failed: ${flagError}`)
+    if (connected || flagError) clearHashQuery()
+  }, [connected, flagError, notify])
+
+  const authorize = async (provider: Provider) => {
+    setBusy(provider)
+    try {
+      const { url } = await api<PostAuthorize>('POST', '/api/connections/:provider/authorize', { params: { provider } })
+      window.location.assign(url)
+    } catch (e) {
+      notify('error', errorText(e))
+      setBusy(null)
+    }
+  }
+
+  const disconnect = async (provider: Provider) => {
+    setConfirm(null)
+    setBusy(provider)
+    try {
+      await api<DeleteConnection>('DELETE', '/api/connections/:provider', { params: { provider } })
+      notify('success', `${PROVIDER_NAMES[provider]} is disconnected.`)
+      load()
+    } catch (e) {
+      notify('error', errorText(e))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  return (
+    <div className="hub-page">
+      <PageHeader title="Connections" subtitle="Tally reads customers from QuickBooks Online and writes them to Salesforce." />
+      {error ? <ErrorAlert message={error} onRetry={load} /> : null}
+      {!list && !error ? <Spinner label="Loading connections…" /> : null}
+      <div className="slds-grid slds-gutters slds-wrap">
+        {(['qbo', 'salesforce'] as const).map((p) => {
+          const c = list?.find((x) => x.provider === p)
+          if (!c) return null
+          return (
+            <div key={p} className="slds-col slds-size_1-of-1 slds-medium-size_1-of-2 slds-m-bottom_medium">
+              <ConnectionCard c={c} busy={busy === p} onConnect={() => authorize(p)} onDisconnect={() => setConfirm(p)} />
+            </div>
+          )
+        })}
+      </div>
+      {confirm ? (
+        <Modal
+          title={`Disconnect ${PROVIDER_NAMES[confirm]}?`}
+          size="small"
+          onClose={() => setConfirm(null)}
+          footer={
+            <>
+              <button className="slds-button slds-button_neutral" onClick={() => setConfirm(null)}>Cancel</button>
+              <button className="slds-button slds-button_destructive" onClick={() => disconnect(confirm)}>Disconnect</button>
+            </>
+          }
+        >
+          <p>
+            Tally forgets its tokens for {PROVIDER_NAMES[confirm]} and stops syncing until you connect again. Records
+            already in Salesforce stay as they are.
+          </p>
+        </Modal>
+      ) : null}
+    </div>
+  )
+}
+
+function ConnectionCard(props: { c: ConnectionView; busy: boolean; onConnect: () => void; onDisconnect: () => void }) {
+  const { c } = props
+  const name = PROVIDER_NAMES[c.provider]
+  const titleId = `conn-${c.provider}`
+  return (
+    <section className="slds-card hub-card" aria-labelledby={titleId}>
+      <div className="slds-card__header slds-grid">
+        <header className="slds-media slds-media_center slds-has-flexi-truncate">
+          <div className="slds-media__body">
+            <h2 className="slds-card__header-title" id={titleId}>{name}</h2>
+          </div>
+        </header>
+        <span className={`slds-badge ${c.connected ? (c.lastError ? 'slds-theme_warning' : 'slds-theme_success') : ''}`}>
+          {c.connected ? (c.lastError ? 'Needs attention' : 'Connected') : 'Not connected'}
+        </span>
+      </div>
+      <div className="slds-card__body slds-card__body_inner">
+        {c.connected ? (
+          <dl className="slds-dl_horizontal hub-dl">
+            <dt className="slds-dl_horizontal__label">{LABEL_NAMES[c.provider]}</dt>
+            <dd className="slds-dl_horizontal__detail">{c.label ?? '—'}</dd>
+            <dt className="slds-dl_horizontal__label">Connected</dt>
+            <dd className="slds-dl_horizontal__detail">{formatDateTime(c.connectedAt)}</dd>
+            <dt className="slds-dl_horizontal__label">Access token expires</dt>
+            <dd className="slds-dl_horizontal__detail">
+              {c.accessTokenExpiresAt ? `${formatDateTime(c.accessTokenExpiresAt)} (${relative(c.accessTokenExpiresAt)}; renewed automatically)` : '—'}
+            </dd>
+            <dt className="slds-dl_horizontal__label">Last success</dt>
+            <dd className="slds-dl_horizontal__detail">{c.lastSuccessAt ? formatDateTime(c.lastSuccessAt) : 'Not used yet'}</dd>
+          </dl>
+        ) : (
+          <p className="slds-text-color_weak">
+            {c.provider === 'qbo'
+              ? 'Connect the QuickBooks Online company whose customers Tally should sync.'
+              : 'Connect the Salesforce org where Tally writes QBO Customer records (the Tally package must be deployed there).'}
+          </p>
+        )}
+        {c.lastError ? (
+          <div className="slds-notify slds-notify_alert slds-alert_error hub-alert slds-m-top_small" role="alert">
+            <h2>
+              Last error{c.lastErrorAt ? ` (${formatDateTime(c.lastErrorAt)})` : ''}: {c.lastError}
+            </h2>
+          </div>
+        ) : null}
+      </div>
+      <footer className="slds-card__footer hub-card-actions">
+        {!c.connected ? (
+          <button className="slds-button slds-button_brand" onClick={props.onConnect} disabled={props.busy}>Connect</button>
+        ) : (
+          <>
+            {c.lastError ? (
+              <button className="slds-button slds-button_brand" onClick={props.onConnect} disabled={props.busy}>Reconnect</button>
+            ) : null}
+            <button className="slds-button slds-button_text-destructive" onClick={props.onDisconnect} disabled={props.busy}>Disconnect</button>
+          </>
+        )}
+      </footer>
+    </section>
+  )
+}
+
+export function PageHeader(props: { title: string; subtitle?: string; actions?: React.ReactNode }) {
+  return (
+    <div className="slds-page-header slds-m-bottom_medium">
+      <div className="slds-page-header__row">
+        <div className="slds-page-header__col-title">
+          <div className="slds-media">
+            <div className="slds-media__body">
+              <div className="slds-page-header__name">
+                <div className="slds-page-header__name-title">
+                  <h1>
+                    <span className="slds-page-header__title slds-truncate">{props.title}</span>
+                  </h1>
+                </div>
+              </div>
+              {props.subtitle ? <p className="slds-page-header__name-meta">{props.subtitle}</p> : null}
+            </div>
+          </div>
+        </div>
+        {props.actions ? <div className="slds-page-header__col-actions">{props.actions}</div> : null}
+      </div>
+    </div>
+  )
+}

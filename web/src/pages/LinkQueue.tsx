@@ -1,0 +1,90 @@
+/**
+ * @module web/pages/LinkQueue
+ * Customers no rule could link (Unmapped: no Account of that name; Ambiguous: several), each with
+ * "Link Account". Ambiguous customers offer their candidate Accounts first.
+ */
+import { useCallback, useEffect, useState } from 'react'
+import type { CustomerRow, GetLinkQueue } from '../../../src/hub/api-types.js'
+import { api, errorText } from '../api.js'
+import { LinkEditor } from '../components/LinkEditor.js'
+import { EmptyState, ErrorAlert, Spinner } from '../components/States.js'
+import { useToast } from '../components/Toasts.js'
+
+export function LinkQueue(props: { version: number }) {
+  const [items, setItems] = useState<CustomerRow[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [editing, setEditing] = useState<string | null>(null)
+  const notify = useToast()
+
+  const load = useCallback(() => {
+    setError(null)
+    api<GetLinkQueue>('GET', '/api/link-queue')
+      .then((r) => setItems(r.items))
+      .catch((e: unknown) => setError(errorText(e)))
+  }, [])
+  useEffect(load, [load, props.version])
+
+  return (
+    <section className="slds-card hub-card" aria-labelledby="queue-title">
+      <div className="slds-card__header">
+        <h2 className="slds-card__header-title" id="queue-title">
+          Unmapped and ambiguous customers{items && items.length > 0 ? ` (${items.length})` : ''}
+        </h2>
+      </div>
+      <div className="slds-card__body">
+        {error ? <div className="slds-p-horizontal_medium"><ErrorAlert message={error} onRetry={load} /></div> : null}
+        {!items && !error ? <div className="slds-p-horizontal_medium"><Spinner /></div> : null}
+        {items && items.length === 0 ? (
+          <EmptyState title="Every customer is linked to an Account.">
+            Customers with no Account of the same name, or with several, appear here after an import.
+          </EmptyState>
+        ) : null}
+        {items && items.length > 0 ? (
+          <table className="slds-table slds-table_cell-buffer slds-table_bordered" aria-labelledby="queue-title">
+            <thead>
+              <tr className="slds-line-height_reset">
+                <th scope="col">QBO Customer</th>
+                <th scope="col">Status</th>
+                <th scope="col">Why</th>
+                <th scope="col" className="hub-col-action"><span className="slds-assistive-text">Action</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((r) => (
+                <tr key={r.key}>
+                  <th scope="row" className="hub-cell-name">
+                    <div className="slds-truncate" title={r.displayName}>{r.displayName}</div>
+                    {r.email ? <div className="slds-text-body_small slds-text-color_weak">{r.email}</div> : null}
+                  </th>
+                  <td>
+                    <span className={`slds-badge ${r.linkStatus === 'Ambiguous' ? 'slds-theme_warning' : ''}`}>{r.linkStatus ?? 'Unmapped'}</span>
+                  </td>
+                  <td className="slds-cell-wrap">
+                    {r.linkStatus === 'Ambiguous'
+                      ? `${r.candidates?.length ?? 'Several'} Accounts are named “${r.displayName}”. Pick the right one.`
+                      : `No Account is named “${r.displayName}”.`}
+                  </td>
+                  <td className="hub-col-action">
+                    {editing === r.key ? (
+                      <LinkEditor
+                        row={r}
+                        onCancel={() => setEditing(null)}
+                        onSaved={(saved) => {
+                          setEditing(null)
+                          setItems((list) => list?.filter((x) => x.key !== saved.key) ?? null)
+                          notify('success', `${saved.displayName} is linked to ${saved.accountName ?? 'the Account'}.`)
+                        }}
+                      />
+                    ) : (
+                      <button className="slds-button slds-button_neutral" onClick={() => setEditing(r.key)}>Link Account</button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </div>
+    </section>
+  )
+}

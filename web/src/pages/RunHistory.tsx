@@ -1,0 +1,177 @@
+/**
+ * @module web/pages/RunHistory
+ * The last run's summary and the history of runs; each run expands to its per-record errors and
+ * warnings (customer, field, code, message), as the run recorded them.
+ */
+import { Fragment, useEffect, useState } from 'react'
+import type { GetSyncRunMessages, RunMessage, RunSummary } from '../../../src/hub/api-types.js'
+import { api, errorText } from '../api.js'
+import { Icon } from '../components/Icon.js'
+import { ErrorAlert, Spinner } from '../components/States.js'
+import { formatDateTime, formatDuration } from '../format.js'
+
+const STATUS: Record<RunSummary['status'], { label: string; theme: string }> = {
+  running: { label: 'Running', theme: 'slds-badge_lightest' },
+  succeeded: { label: 'Succeeded', theme: 'slds-theme_success' },
+  partial: { label: 'Some records failed', theme: 'slds-theme_warning' },
+  failed: { label: 'Failed', theme: 'slds-theme_error' },
+  interrupted: { label: 'Interrupted', theme: 'slds-theme_warning' },
+}
+
+export function StatusBadge(props: { status: RunSummary['status'] }) {
+  const s = STATUS[props.status]
+  return <span className={`slds-badge ${s.theme}`}>{s.label}</span>
+}
+
+const runName = (r: RunSummary) => `${r.dryRun ? 'Dry run' : r.mode === 'import' ? 'Import' : 'Sync'} of ${formatDateTime(r.startedAt)}`
+
+export function LastRunSummary(props: { run: RunSummary }) {
+  const r = props.run
+  const s = r.summary
+  const stats: [string, number | string][] = s
+    ? [
+        ['Customers seen', s.customers.seen],
+        ['Created', s.customers.created],
+        ['Updated', s.customers.updated],
+        ['Unchanged', s.customers.unchanged],
+        ['Failed', s.customers.failed],
+        ['Matched to Accounts', s.links.matched],
+        ['Accounts created', s.accountsCreated],
+        ['Inherited from parent', s.links.inherited],
+        ['Linked by hand', s.links.manual],
+        ['Unmapped', s.links.unmapped],
+        ['Ambiguous', s.links.ambiguous],
+        ['Duration', formatDuration(s.durationMs)],
+      ]
+    : []
+  return (
+    <section className="slds-card hub-card" aria-labelledby="last-run-title">
+      <div className="slds-card__header slds-grid">
+        <h2 className="slds-card__header-title slds-col" id="last-run-title">Last run: {runName(r)}</h2>
+        <StatusBadge status={r.status} />
+      </div>
+      <div className="slds-card__body slds-card__body_inner">
+        {r.error ? <ErrorAlert message={r.error} /> : null}
+        {s ? (
+          <ul className="hub-stats">
+            {stats.map(([label, value]) => (
+              <li key={label} className="hub-stat">
+                <span className="hub-stat-value">{value}</span>
+                <span className="hub-stat-label">{label}</span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {s ? (
+          <p className="slds-text-body_small slds-text-color_weak slds-m-top_small">
+            API calls: {s.apiCalls.qbo} to QuickBooks Online, {s.apiCalls.salesforce} to Salesforce.
+            {r.dryRun ? ' Dry run: nothing was written to Salesforce.' : ''}
+          </p>
+        ) : null}
+      </div>
+    </section>
+  )
+}
+
+export function RunHistory(props: { runs: RunSummary[] }) {
+  const [open, setOpen] = useState<string | null>(null)
+  return (
+    <section className="slds-card hub-card" aria-labelledby="history-title">
+      <div className="slds-card__header">
+        <h2 className="slds-card__header-title" id="history-title">Run history</h2>
+      </div>
+      <table className="slds-table slds-table_cell-buffer slds-table_bordered slds-no-row-hover" aria-labelledby="history-title">
+        <thead>
+          <tr className="slds-line-height_reset">
+            <th scope="col"><span className="slds-assistive-text">Details</span></th>
+            <th scope="col">Started</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Status</th>
+            <th scope="col">Customers</th>
+            <th scope="col">Created / updated / unchanged / failed</th>
+            <th scope="col">Duration</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.runs.map((r) => {
+            const s = r.summary
+            const expanded = open === r.runId
+            return (
+              <Fragment key={r.runId}>
+                <tr>
+                  <td className="hub-col-toggle">
+                    <button
+                      className="slds-button slds-button_icon slds-button_icon-border-filled slds-button_icon-x-small"
+                      aria-expanded={expanded}
+                      aria-label={`Errors and warnings of the ${runName(r)}`}
+                      title="Show errors and warnings"
+                      onClick={() => setOpen(expanded ? null : r.runId)}
+                    >
+                      <Icon name={expanded ? 'chevrondown' : 'chevronright'} />
+                    </button>
+                  </td>
+                  <td>{formatDateTime(r.startedAt)}</td>
+                  <td>{r.dryRun ? 'Dry run' : r.mode === 'import' ? 'Import' : 'Sync'}</td>
+                  <td><StatusBadge status={r.status} /></td>
+                  <td>{s ? s.customers.seen : r.status === 'running' ? `${r.done} of ${r.total}` : '—'}</td>
+                  <td>{s ? `${s.customers.created} / ${s.customers.updated} / ${s.customers.unchanged} / ${s.customers.failed}` : '—'}</td>
+                  <td>{s ? formatDuration(s.durationMs) : r.finishedAt ? formatDuration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)) : '—'}</td>
+                </tr>
+                {expanded ? (
+                  <tr className="hub-expanded">
+                    <td colSpan={7}>
+                      <RunMessages runId={r.runId} error={r.error} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            )
+          })}
+        </tbody>
+      </table>
+    </section>
+  )
+}
+
+function RunMessages(props: { runId: string; error: string | null }) {
+  const [messages, setMessages] = useState<RunMessage[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    let cancelled = false
+    api<GetSyncRunMessages>('GET', '/api/runs/:id/messages', { params: { id: props.runId } })
+      .then((r) => !cancelled && setMessages(r.messages))
+      .catch((e: unknown) => !cancelled && setError(errorText(e)))
+    return () => {
+      cancelled = true
+    }
+  }, [props.runId])
+  if (error) return <ErrorAlert message={error} />
+  if (!messages) return <Spinner label="Loading messages…" />
+  if (messages.length === 0) {
+    return <p className="slds-p-around_small slds-text-color_weak">{props.error ?? 'No errors or warnings: every record synced cleanly.'}</p>
+  }
+  return (
+    <table className="slds-table slds-table_cell-buffer slds-table_striped hub-messages" aria-label="Errors and warnings">
+      <thead>
+        <tr>
+          <th scope="col">Level</th>
+          <th scope="col">Customer</th>
+          <th scope="col">Field</th>
+          <th scope="col">Code</th>
+          <th scope="col">Message</th>
+        </tr>
+      </thead>
+      <tbody>
+        {messages.map((m, i) => (
+          <tr key={i}>
+            <td><span className={`slds-badge ${m.level === 'error' ? 'slds-theme_error' : 'slds-theme_warning'}`}>{m.level === 'error' ? 'Error' : 'Warning'}</span></td>
+            <td>{m.displayName ?? '—'}{m.qboId ? <span className="slds-text-color_weak"> (QBO {m.qboId})</span> : null}</td>
+            <td>{m.field ?? '—'}</td>
+            <td><code>{m.code}</code></td>
+            <td className="slds-cell-wrap">{m.message}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

@@ -1,0 +1,182 @@
+/**
+ * @module web/pages/SyncCustomers
+ * "Sync Customers": the Create Accounts switch, Start Import with live progress (server-sent
+ * events), the last run's summary, the run history, Sync Settings, and the customers waiting to
+ * be linked by hand.
+ */
+import { useCallback, useEffect, useState } from 'react'
+import type { GetConnections, GetSettings, GetSyncRuns, PostSyncRun, ProgressEvent, PutSettings, RunSummary, SyncSettingsView } from '../../../src/hub/api-types.js'
+import { api, errorText } from '../api.js'
+import { ErrorAlert, Spinner, WarningAlert } from '../components/States.js'
+import { useToast } from '../components/Toasts.js'
+import { PageHeader } from './Connections.js'
+import { LinkQueue } from './LinkQueue.js'
+import { LastRunSummary, RunHistory } from './RunHistory.js'
+import { SyncSettingsSection } from './SyncSettings.js'
+
+const PHASES: Record<ProgressEvent['phase'], string> = {
+  reading: 'Reading QuickBooks Online and Salesforce',
+  planning: 'Planning changes',
+  writing: 'Writing to Salesforce',
+  done: 'Finished',
+}
+
+/** Follows a running run's progress events until it is done. */
+function useProgress(runId: string | null, onDone: () => void): ProgressEvent | null {
+  const [event, setEvent] = useState<ProgressEvent | null>(null)
+  useEffect(() => {
+    if (!runId) return
+    const es = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`)
+    es.addEventListener('progress', (m) => {
+      const e = JSON.parse((m as MessageEvent<string>).data) as ProgressEvent
+      setEvent(e)
+      if (e.phase === 'done' || e.status !== 'running') {
+        es.close()
+        onDone()
+      }
+    })
+    // The browser reconnects on its own after a network error; the Hub answers the current state.
+    return () => es.close()
+  }, [runId, onDone])
+  return event
+}
+
+export function SyncCustomersPage() {
+  const [settings, setSettings] = useState<SyncSettingsView | null>(null)
+  const [runs, setRuns] = useState<RunSummary[] | null>(null)
+  const [ready, setReady] = useState<boolean | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [activeRun, setActiveRun] = useState<string | null>(null)
+  const [starting, setStarting] = useState(false)
+  const [queueVersion, setQueueVersion] = useState(0)
+  const notify = useToast()
+
+  const loadRuns = useCallback(async () => {
+    const r = await api<GetSyncRuns>('GET', '/api/runs', { query: { limit: 20 } })
+    setRuns(r.runs)
+    const running = r.runs.find((x) => x.status === 'running')
+    setActiveRun(running ? running.runId : null)
+  }, [])
+
+  const load = useCallback(() => {
+    setError(null)
+    Promise.all([
+      api<GetSettings>('GET', '/api/settings').then(setSettings),
+      api<GetConnections>('GET', '/api/connections').then((r) => setReady(r.connections.length > 0 && r.connections.every((c) => c.connected))),
+      loadRuns(),
+    ]).catch((e: unknown) => setError(errorText(e)))
+  }, [loadRuns])
+  useEffect(load, [load])
+
+  const onDone = useCallback(() => {
+    loadRuns().catch((e: unknown) => setError(errorText(e)))
+    setQueueVersion((v) => v + 1)
+  }, [loadRuns])
+  const progress = useProgress(activeRun, onDone)
+  const live = progress && progress.runId === activeRun ? progress : null
+
+  const toggleCreate = async (on: boolean) => {
+    if (!settings) return
+    setSettings({ ...settings, createAccounts: on })
+    try {
+      setSettings(await api<PutSettings>('PUT', '/api/settings', { body: { createAccounts: on } }))
+    } catch (e) {
+      setSettings({ ...settings, createAccounts: !on })
+      notify('error', errorText(e))
+    }
+  }
+
+  const start = async () => {
+    setStarting(true)
+    try {
+      const { runId } = await api<PostSyncRun>('POST', '/api/runs', { body: { createAccounts: settings?.createAccounts ?? false } })
+      setActiveRun(runId)
+      await loadRuns().catch(() => null)
+      setActiveRun(runId)
+    } catch (e) {
+      notify('error', errorText(e))
+    } finally {
+      setStarting(false)
+    }
+  }
+
+  const running = activeRun !== null
+  const last = runs?.find((r) => r.status !== 'running') ?? null
+  return (
+    <div className="hub-page">
+      <PageHeader title="Sync Customers" subtitle="Import QuickBooks Online customers into Salesforce as QBO Customer records, linked to Accounts." />
+      {error ? <ErrorAlert message={error} onRetry={load} /> : null}
+      {ready === false ? (
+        <WarningAlert>
+          Connect QuickBooks Online and Salesforce on the <a href="#/connections">Connections</a> page to start.
+        </WarningAlert>
+      ) : null}
+      <section className="slds-card hub-card" aria-labelledby="import-title">
+        <div className="slds-card__header">
+          <h2 className="slds-card__header-title" id="import-title">Import</h2>
+        </div>
+        <div className="slds-card__body slds-card__body_inner">
+          {!settings ? <Spinner /> : (
+            <div className="slds-grid slds-grid_vertical-align-center slds-wrap hub-import-row">
+              <div className="slds-form-element slds-m-right_large">
+                <label className="slds-checkbox_toggle slds-grid">
+                  <span className="slds-form-element__label slds-m-bottom_none">Create Accounts</span>
+                  <input
+                    type="checkbox"
+                    role="switch"
+                    name="createAccounts"
+                    aria-describedby="create-accounts-help"
+                    checked={settings.createAccounts}
+                    onChange={(e) => toggleCreate(e.target.checked)}
+                  />
+                  <span className="slds-checkbox_faux_container">
+                    <span className="slds-checkbox_faux" />
+                    <span className="slds-checkbox_on">On</span>
+                    <span className="slds-checkbox_off">Off</span>
+                  </span>
+                </label>
+              </div>
+              <button className="slds-button slds-button_brand" onClick={start} disabled={running || starting || ready === false}>
+                Start Import
+              </button>
+              <p id="create-accounts-help" className="slds-text-body_small slds-text-color_weak slds-size_1-of-1 slds-m-top_small">
+                Customers link to the Salesforce Account whose name matches their QuickBooks display name. With Create
+                Accounts on, a customer with no matching Account gets a new one; with it off, it waits below for you to link it.
+              </p>
+            </div>
+          )}
+          {running ? <LiveProgress e={live} /> : null}
+        </div>
+      </section>
+      {runs === null ? null : last ? <LastRunSummary run={last} /> : running ? null : (
+        <section className="slds-card hub-card" aria-label="Last run">
+          <div className="slds-card__body slds-card__body_inner slds-text-color_weak">
+            No import has run yet. {ready === false ? 'Connect both systems, then click Start Import.' : 'Click Start Import to bring your QuickBooks customers into Salesforce.'}
+          </div>
+        </section>
+      )}
+      <SyncSettingsSection />
+      <LinkQueue version={queueVersion} />
+      {runs && runs.length > 0 ? <RunHistory runs={runs} /> : null}
+    </div>
+  )
+}
+
+function LiveProgress(props: { e: ProgressEvent | null }) {
+  const e = props.e
+  const pct = e && e.total > 0 ? Math.min(100, Math.round((e.done / e.total) * 100)) : 0
+  const label = e ? PHASES[e.phase] : 'Starting…'
+  return (
+    <div className="slds-m-top_medium hub-progress" aria-live="polite">
+      <div className="slds-grid slds-grid_align-spread slds-m-bottom_x-small">
+        <span className="slds-text-title_bold">{label}</span>
+        <span>{e && e.total > 0 ? `${e.done} of ${e.total} records` : ''}</span>
+      </div>
+      <div className="slds-progress-bar slds-progress-bar_large" role="progressbar" aria-label="Import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+        <span className="slds-progress-bar__value" style={{ width: `${pct}%` }}>
+          <span className="slds-assistive-text">{`Progress: ${pct}%`}</span>
+        </span>
+      </div>
+    </div>
+  )
+}
