@@ -26,6 +26,8 @@ import type { FaultKind, ResolvedOptions, SfState } from './state.js'
 import { Store } from './store.js'
 import type { Rec } from './store.js'
 import { createRecord } from './writes.js'
+import type { ValidationRule } from './validation-rules.js'
+export type { ValidationRule } from './validation-rules.js'
 
 export type { FaultKind } from './state.js'
 export { normalizeId, to18 } from './ids.js'
@@ -48,6 +50,8 @@ export interface SalesforceEmulatorOptions {
   idLength?: number
   /** Trim leading/trailing white space of single-line text values on save (README "Whitespace"). */
   trimText?: boolean
+  /** Validation rules, as an admin would add them (FIELD_CUSTOM_VALIDATION_EXCEPTION). */
+  validationRules?: ValidationRule[]
 }
 
 export interface SalesforceEmulator {
@@ -64,6 +68,8 @@ export interface SalesforceEmulator {
   get(type: string, id: string): Record<string, unknown> | undefined
   /** Every live record of a type. */
   list(type: string): Record<string, unknown>[]
+  /** Replace the org's validation rules. */
+  setValidationRules(rules: ValidationRule[]): void
   /** Queue transient faults for the next API requests, or change the random fault rate. */
   setFaults(faults: { faultRate?: number; next?: FaultKind[] }): void
   /** API requests counted against the daily allocation so far. */
@@ -81,6 +87,7 @@ function buildSchema(metadataDir: string): Schema {
 }
 
 export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}): SalesforceEmulator {
+  const validationRules: ValidationRule[] = [...(options.validationRules ?? [])]
   const resolved: ResolvedOptions = {
     clientId: options.clientId ?? 'sandbox-sf-client-id',
     clientSecret: options.clientSecret ?? 'sandbox-sf-client-secret',
@@ -119,6 +126,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       userId: state.userId,
       idLength: resolved.idLength,
       trimText: resolved.trimText,
+      validationRules,
     }),
   }
 
@@ -184,7 +192,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     state.stats.reset()
     state.accessTokens.clear()
     state.refreshTokens.clear()
-  })
+  }, (rules) => validationRules.splice(0, validationRules.length, ...rules))
   registerGuard(app, state)
   registerSObjects(app, state)
   registerComposite(app, state)
@@ -218,6 +226,9 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     list: (type) => {
       const obj = store.object(type)
       return obj ? store.all(obj.name).filter((r) => !r.IsDeleted).map((r) => ({ ...r })) : []
+    },
+    setValidationRules: (rules) => {
+      validationRules.splice(0, validationRules.length, ...rules)
     },
     setFaults: ({ faultRate, next }) => {
       if (faultRate !== undefined) resolved.faultRate = faultRate

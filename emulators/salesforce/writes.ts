@@ -12,6 +12,7 @@ import type { IdFactory } from './ids.js'
 import type { FieldDef, ObjectDef } from './schema.js'
 import type { Rec } from './store.js'
 import { parseFields } from './values.js'
+import { checkValidationRules, type ValidationRule } from './validation-rules.js'
 import type { ValueContext } from './values.js'
 
 export interface WriteContext extends ValueContext {
@@ -20,6 +21,7 @@ export interface WriteContext extends ValueContext {
   userId: string
   /** Length of the Id quoted in DUPLICATE_VALUE messages (Addendum §3: 15 by default). */
   idLength: number
+  validationRules: readonly ValidationRule[]
 }
 
 export interface SaveResult {
@@ -79,6 +81,8 @@ export function createRecord(ctx: WriteContext, obj: ObjectDef, input: Record<st
   if (obj.custom && (rec.Name === null || rec.Name === undefined)) rec.Name = id
   const problems = checkRequiredAndUnique(ctx, obj, rec, Object.keys(parsed.values), true)
   if (problems.length > 0) return fail(problems)
+  const invalid = checkValidationRules(ctx.validationRules, obj.name, rec)
+  if (invalid.length > 0) return fail(invalid)
   derived(obj, rec)
   ctx.store.put(obj.name, rec)
   return { id, success: true, errors: [] }
@@ -93,6 +97,8 @@ export function updateRecord(ctx: WriteContext, obj: ObjectDef, id: string, inpu
   const rec: Rec = { ...existing, ...parsed.values }
   const problems = checkRequiredAndUnique(ctx, obj, rec, Object.keys(parsed.values), false)
   if (problems.length > 0) return fail(problems, id)
+  const invalid = checkValidationRules(ctx.validationRules, obj.name, rec)
+  if (invalid.length > 0) return fail(invalid, id)
   const now = ctx.now().getTime()
   Object.assign(rec, { LastModifiedDate: now, SystemModstamp: now, LastModifiedById: ctx.userId })
   derived(obj, rec)

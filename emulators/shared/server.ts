@@ -3,7 +3,7 @@
  * Serves a Hono app over real HTTP on 127.0.0.1. Port 0 picks a free port (tests).
  */
 import { serve } from '@hono/node-server'
-import type { Hono } from 'hono'
+import type { Env, Hono } from 'hono'
 import type { AddressInfo } from 'node:net'
 
 export interface RunningServer {
@@ -12,7 +12,7 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-export function listen(app: Hono, port = 0, host = '127.0.0.1'): Promise<RunningServer> {
+export function listen<E extends Env>(app: Hono<E>, port = 0, host = '127.0.0.1'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
       resolve({

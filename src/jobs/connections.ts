@@ -11,6 +11,8 @@ import {
   importEnvRefreshToken,
   qboTokenStore,
   saveConnection,
+  recordFailure,
+  recordSuccess,
   saveTokens,
   withConnectionLock,
   type Provider,
@@ -79,4 +81,24 @@ export async function salesforceClient(t: Tally): Promise<SalesforceClient> {
       void saveTokens(t.store.db, t.cipher, 'salesforce', { accessToken: null, accessTokenExpiresAt: null, refreshToken: rt })
     },
   })
+}
+
+/** Connects Salesforce and records the connection (org, instance), e.g. at Hub start. */
+export async function connectSalesforce(t: Tally): Promise<void> {
+  const sf = await salesforceClient(t)
+  try {
+    const info = await sf.connect()
+    const stored = await getConnection(t.store.db, t.cipher, 'salesforce')
+    await saveConnection(t.store.db, t.cipher, 'salesforce', {
+      externalId: info.orgId,
+      label: stored?.label ?? info.instanceUrl,
+      instanceUrl: info.instanceUrl,
+      loginUrl: stored?.loginUrl ?? t.config.salesforce.loginUrl,
+      status: 'connected',
+    })
+    await recordSuccess(t.store.db, 'salesforce')
+  } catch (e) {
+    await recordFailure(t.store.db, 'salesforce', e instanceof AppError ? e.toText() : String(e))
+    throw e
+  }
 }

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import { AppError, describeError } from '../lib/errors.js'
 import { QboError } from '../qbo/index.js'
 import { SalesforceError } from '../salesforce/index.js'
@@ -22,11 +23,13 @@ import {
   saveCheckpoint,
   syncStateStore,
   updateRunProgress,
+  upsertCustomerViews,
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS } from '../sync/fields.js'
 import type { Progress } from '../sync/ports.js'
 import { runSync, type RunResult } from '../sync/run.js'
 import { qboClient, salesforceClient } from './connections.js'
+import { customerViews } from './customer-view.js'
 import { qboCustomerSource } from './qbo-source.js'
 import { salesforceTarget } from './salesforce-target.js'
 import type { Tally } from './tally.js'
@@ -50,7 +53,22 @@ export class RunAlreadyRunningError extends AppError {
 }
 
 /** A run whose heartbeat is older than this was killed; the next run resumes its work. */
-const STALE_AFTER_MS = 2 * 60_000
+const STALE_AFTER_MS = 60_000
+const HEARTBEAT_MS = 10_000
+const OWNER = `${hostname()}:${process.pid}`
+
+/** The process that owned a run is gone (same machine only; elsewhere the heartbeat tells). */
+function ownerIsGone(owner: string | null): boolean {
+  const m = owner ? /^(.*):(\d+)$/.exec(owner) : null
+  if (!m || m[1] !== hostname()) return false
+  if (Number(m[2]) === process.pid) return false
+  try {
+    process.kill(Number(m[2]), 0)
+    return false
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
 /** QBO's change data capture looks back 30 days (api-facts A.3); keep a day's margin. */
 const CDC_WINDOW_MS = 29 * 24 * 3600_000
 const PROGRESS_WRITE_MS = 500
@@ -71,14 +89,19 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
   async function claim(req: RunRequest): Promise<string> {
     await markStaleRunsInterrupted(db, new Date(now().getTime() - STALE_AFTER_MS))
     const running = await getRunningRun(db)
-    if (running) throw new RunAlreadyRunningError(running.id)
-    const run = await createRun(db, { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID() })
+    if (running && ownerIsGone(running.owner)) {
+      await finishRun(db, running.id, { status: 'interrupted', error: 'The process running it stopped; the next run picks up what is left.' })
+    } else if (running) {
+      throw new RunAlreadyRunningError(running.id)
+    }
+    const run = await createRun(db, { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID(), owner: OWNER })
     return run.id
   }
 
   async function execute(runId: string, req: RunRequest, onProgress?: (e: ProgressEvent) => void) {
     let lastWrite = 0
     const emit = (p: Progress, status: ProgressEvent['status'] = 'running') => {
+      latest = p
       const e: ProgressEvent = { ...p, runId, status }
       onProgress?.(e)
       events.emit(runId, e)
@@ -88,6 +111,11 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         void updateRunProgress(db, runId, { phase: p.phase, done: p.done, total: p.total }).catch(() => {})
       }
     }
+    let latest: Progress = { phase: 'reading', done: 0, total: 0 }
+    const heartbeat = setInterval(() => {
+      void updateRunProgress(db, runId, { phase: latest.phase, done: latest.done, total: latest.total }).catch(() => {})
+    }, HEARTBEAT_MS)
+    heartbeat.unref()
     let provider: 'qbo' | 'salesforce' = 'salesforce'
     const blame = (e: unknown): 'qbo' | 'salesforce' => (e instanceof QboError ? 'qbo' : e instanceof SalesforceError ? 'salesforce' : provider)
     try {
@@ -125,7 +153,10 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       result.summary.apiCalls = { qbo: qbo.stats().apiCalls + qbo.stats().oauthCalls, salesforce: sf.apiCalls() + sf.oauthCalls() }
       await recordSuccess(db, 'qbo')
       await recordSuccess(db, 'salesforce')
-      if (!result.summary.dryRun) await saveCheckpoint(db, qbo.realmId, result.readAt)
+      if (!result.summary.dryRun) {
+        await saveCheckpoint(db, qbo.realmId, result.readAt)
+        await upsertCustomerViews(db, customerViews(result, qbo.realmId))
+      }
       await addRunMessages(
         db,
         runId,
@@ -140,6 +171,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       await finishRun(db, runId, { status: 'failed', error: message }).catch(() => {})
       emit({ phase: 'done', done: 0, total: 0 }, 'failed')
       throw e
+    } finally {
+      clearInterval(heartbeat)
     }
   }
 

@@ -17,6 +17,20 @@ import {
 import type { ExistingRecord, FieldValue, LinkStatus, TargetFields } from '../sync/model.js'
 import { LINK_STATUSES } from '../sync/model.js'
 import type { SalesforceTarget, WriteResult } from '../sync/ports.js'
+import { retry } from '../lib/retry.js'
+import { SalesforceAuthError, SalesforceError, SalesforceLimitError } from '../salesforce/index.js'
+
+/** jsforce retries reads itself but never a POST or PATCH. An upsert on an external ID is safe to
+ * send again (it converges), so Tally retries Collections writes on transient failures: 5xx,
+ * dropped connections and whole-request UNABLE_TO_LOCK_ROW. */
+function isTransient(err: unknown): boolean {
+  if (err instanceof SalesforceAuthError || err instanceof SalesforceLimitError) return false
+  if (err instanceof SalesforceError) {
+    return err.status === 0 || err.status >= 500 || err.errorCode === 'UNABLE_TO_LOCK_ROW' || err.errorCode === 'CONNECTION_ERROR' || /^ERROR_HTTP_5/.test(err.errorCode)
+  }
+  return true
+}
+const retryWrites = <T>(fn: () => Promise<T>) => retry(fn, { retries: 5, baseDelayMs: 200, maxDelayMs: 5_000, shouldRetry: isTransient })
 
 const toWriteResult = (key: string, r: SaveResult): WriteResult =>
   r.ok ? { key, ok: true, id: r.id, created: r.created === true } : { key, ok: false, errors: r.errors }
@@ -27,7 +41,7 @@ const asValue = (v: unknown): FieldValue =>
 export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
   return {
     async listExistingRecords(realmId, fieldNames) {
-      const rows = await listQboCustomerRecords(client, realmId, fieldNames)
+      const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, 'Account__r.Name'])
       return rows.map((r): ExistingRecord => {
         const fields: TargetFields = {}
         for (const f of fieldNames) fields[f] = asValue(r[f])
@@ -36,6 +50,7 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
           id: String(r['Id']),
           key: String(r['QBO_Key__c']),
           accountId: typeof r['Account__c'] === 'string' ? r['Account__c'] : null,
+          accountName: (r['Account__r'] as { Name?: string } | null | undefined)?.Name ?? null,
           linkStatus: LINK_STATUSES.includes(status as LinkStatus) ? (status as LinkStatus) : null,
           fields,
         }
@@ -46,7 +61,7 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
     findAccountsByNames: (names) => findAccountsByNames(client, names),
     nameLookupCalls: (names) => planAccountNameQueries(names, { prefixBytes: client.queryPath('').length }).length,
     async upsertAccounts(accounts) {
-      const results = await upsertAccountsBySourceKey(client, accounts)
+      const results = await retryWrites(() => upsertAccountsBySourceKey(client, accounts))
       return results.map((r, i) => toWriteResult(accounts[i]?.sourceKey ?? '', r))
     },
     async upsertRecords(writes) {
@@ -58,7 +73,7 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
         ...(w.accountSourceKey !== undefined && !('Account__c' in w.fields) ? { Account__r: { QBO_Source_Key__c: w.accountSourceKey } } : {}),
         ...(w.parentKey !== undefined && !('Parent_Customer__c' in w.fields) ? { Parent_Customer__r: { QBO_Key__c: w.parentKey } } : {}),
       }))
-      const results = await upsertQboCustomers(client, records)
+      const results = await retryWrites(() => upsertQboCustomers(client, records))
       return results.map((r, i) => toWriteResult(writes[i]?.key ?? '', r))
     },
     apiCalls: () => client.apiCalls() + client.oauthCalls(),

@@ -36,7 +36,7 @@ export function sameAccountName(a: string, b: string): boolean {
 
 const enc = (s: string): number => encodeSoqlParam(s).length
 
-const SELECT = 'SELECT Id, Name FROM Account WHERE '
+const SELECT = 'SELECT Id, Name, QBO_Source_Key__c FROM Account WHERE '
 const IN_OPEN = 'Name IN ('
 const IN_SEP = ', '
 const IN_CLOSE = ')'

@@ -12,14 +12,17 @@ import { likePattern, soql } from './soql.js'
 export interface AccountRow {
   id: string
   name: string
+  /** `QBO_Source_Key__c`: set on the Accounts Tally created. */
+  sourceKey: string | null
 }
 
 interface RawAccount {
   Id: string
   Name: string
+  QBO_Source_Key__c?: string | null
 }
 
-const toRow = (r: RawAccount): AccountRow => ({ id: r.Id, name: r.Name })
+const toRow = (r: RawAccount): AccountRow => ({ id: r.Id, name: r.Name, sourceKey: r.QBO_Source_Key__c ?? null })
 
 /** One `SELECT COUNT()` call. */
 export function countAccounts(client: SalesforceClient): Promise<number> {
@@ -28,7 +31,7 @@ export function countAccounts(client: SalesforceClient): Promise<number> {
 
 /** Every Account (Id, Name): ⌈A / 2,000⌉ calls. */
 export async function listAllAccounts(client: SalesforceClient): Promise<AccountRow[]> {
-  return (await client.query<RawAccount>(soql`SELECT Id, Name FROM Account`)).map(toRow)
+  return (await client.query<RawAccount>(soql`SELECT Id, Name, QBO_Source_Key__c FROM Account`)).map(toRow)
 }
 
 /** Accounts whose Name may equal one of `names` by Tally's rule — a superset: compare locally

@@ -26,6 +26,7 @@ export interface Run {
   /** The contract §6 summary (parsed JSON), once finished. */
   summary: unknown
   error: string | null
+  owner: string | null
 }
 
 function rowToRun(r: RunRow): Run {
@@ -42,12 +43,13 @@ function rowToRun(r: RunRow): Run {
     heartbeatAt: fromIso(r.heartbeat_at),
     summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown),
     error: r.error,
+    owner: r.owner,
   }
 }
 
 export async function createRun(
   db: Db,
-  input: { mode: RunMode; dryRun: boolean; id?: string; now?: Date },
+  input: { mode: RunMode; dryRun: boolean; id?: string; now?: Date; owner?: string },
 ): Promise<Run> {
   const at = toIso(input.now ?? new Date())
   const row = await db
@@ -62,6 +64,7 @@ export async function createRun(
       total: 0,
       started_at: at,
       heartbeat_at: at,
+      owner: input.owner ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow()

@@ -82,6 +82,8 @@ export interface ExistingRecord {
   id: string
   key: string
   accountId: string | null
+  /** The linked Account's Name (read with the record, `Account__r.Name`). */
+  accountName?: string | null
   linkStatus: LinkStatus | null
   /** Every synced field that was read, by API name, normalised by the adapter (dates as ISO). */
   fields: TargetFields

@@ -56,6 +56,10 @@ export interface RunResult {
   summary: RunSummary
   plan: Plan
   outcomes: ItemOutcome[] | null
+  /** The customers that were read. */
+  customers: SourceCustomer[]
+  /** Names of the Accounts this run saw or created, by Id (for the Hub's view). */
+  accountNames: Map<string, string>
   /** When the QBO read ended (a sync's next `since`). */
   readAt: Date
 }
@@ -140,7 +144,15 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   })
   summary.durationMs = now().getTime() - started
   progress({ phase: 'done', done: plan.items.length, total: plan.items.length })
-  return { summary, plan, outcomes, readAt }
+  const accountNames = new Map<string, string>()
+  for (const e of existingList) if (e.accountId && e.accountName) accountNames.set(e.accountId, e.accountName)
+  for (const a of accounts) accountNames.set(a.id, a.name)
+  const createdNames = new Map(plan.accountsToCreate.map((a) => [a.sourceKey, a.name]))
+  for (const o of outcomes ?? []) {
+    const sk = o.item.write?.accountSourceKey
+    if (o.accountId && sk && createdNames.has(sk)) accountNames.set(o.accountId, createdNames.get(sk) as string)
+  }
+  return { summary, plan, outcomes, readAt, customers, accountNames }
 }
 
 function summarize(

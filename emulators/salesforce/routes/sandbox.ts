@@ -6,10 +6,19 @@
  */
 import type { Hono } from 'hono'
 import type { FaultKind, SfState } from '../state.js'
+import type { ValidationRule } from '../validation-rules.js'
 
 const KINDS: FaultKind[] = ['503', '500', 'reset', 'lock']
 
-export function registerSandbox(app: Hono, s: SfState, reset: () => void): void {
+export function registerSandbox(app: Hono, s: SfState, reset: () => void, setRules?: (rules: ValidationRule[]) => void): void {
+  // `POST /__sandbox/validation-rules` `[{object, field, pattern, message}]`: an admin's rules.
+  app.post('/__sandbox/validation-rules', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as unknown
+    const ok = Array.isArray(body) && body.every((r) => r && typeof r.object === 'string' && typeof r.field === 'string' && typeof r.pattern === 'string' && typeof r.message === 'string')
+    if (!ok || !setRules) return c.json({ error: 'expected [{object, field, pattern, message}]' }, 400)
+    setRules(body as ValidationRule[])
+    return c.json({ rules: (body as ValidationRule[]).length })
+  })
   app.get('/__sandbox/stats', (c) => c.json(s.stats.toJSON()))
   app.post('/__sandbox/reset', (c) => {
     reset()

@@ -7,7 +7,7 @@
 import PgBoss from 'pg-boss'
 import { parseConfig } from '../../config/env.js'
 import { createRunService, type RunRequest } from '../../jobs/runs.js'
-import { openTally } from '../../jobs/tally.js'
+import { openTally, type Tally } from '../../jobs/tally.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
 import { withEnvFile } from '../env-file.js'
 import { EXIT } from '../exit-codes.js'
@@ -17,7 +17,7 @@ import { failureText } from './run.js'
 export const SYNC_QUEUE = 'tally-sync'
 
 export async function workerCommand(flags: { envFile?: string }, io: CliIo): Promise<number> {
-  let tally
+  let tally: Tally | undefined
   try {
     const config = parseConfig(withEnvFile(io.env, io.cwd, flags.envFile), io.cwd)
     if (!config.databaseUrl) {

@@ -19,6 +19,8 @@ export interface RunsTable {
   /** JSON text of the contract §6 summary. */
   summary: string | null
   error: string | null
+  /** `<host>:<pid>` of the process running it. */
+  owner: string | null
 }
 
 export type RunRow = Selectable<RunsTable>

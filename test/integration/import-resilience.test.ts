@@ -1,0 +1,124 @@
+/**
+ * Bad data never stops a run, and a run killed at any point resumes to the state of one clean run.
+ */
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { startHarness, type Harness } from '../helpers/tally-harness.js'
+
+const harnesses: Harness[] = []
+const open = async (...args: Parameters<typeof startHarness>) => {
+  const h = await startHarness(...args)
+  harnesses.push(h)
+  return h
+}
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((h) => h.close()))
+})
+
+interface Summary {
+  status: string
+  customers: Record<string, number>
+  errors: { qboId: string; displayName: string; field: string | null; code: string; message: string; level: string }[]
+}
+
+async function qboCreate(h: Harness, body: Record<string, unknown>) {
+  const res = await fetch(`${h.sandbox.qbo.url}/v3/company/${h.sandbox.qbo.emulator.realmId}/customer?minorversion=75`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${h.sandbox.qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  })
+  expect(res.status).toBe(200)
+  return ((await res.json()) as { Customer: Record<string, unknown> }).Customer
+}
+
+describe('bad data', () => {
+  it('a record Salesforce rejects is reported with customer, field and reason; the rest go through', async () => {
+    const h = await open()
+    // An admin's validation rule in the org refuses one customer's company name.
+    const res = await fetch(`${h.sandbox.salesforce.url}/__sandbox/validation-rules`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ object: 'QBO_Customer__c', field: 'Company_Name__c', pattern: '^Cool Cars$', message: 'Company Name: this company is on hold' }]),
+    })
+    expect(res.status).toBe(200)
+    const total = h.sandbox.qbo.emulator.customers().length
+    const r = await h.tally('import', '--json')
+    expect(r.code).toBe(2)
+    const s = r.json<Summary>()
+    expect(s.status).toBe('partial')
+    expect(s.customers).toMatchObject({ seen: total, created: total - 1, failed: 1 })
+    const failed = s.errors.filter((e) => e.level === 'error')
+    expect(failed).toEqual([
+      expect.objectContaining({ displayName: 'Cool Cars', field: 'Company_Name__c', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Company Name: this company is on hold' }),
+    ])
+    expect(h.records()).toHaveLength(total - 1)
+    // The readable summary names it too.
+    const human = await h.tally('import')
+    expect(human.code).toBe(2)
+    expect(human.stdout).toMatch(/Cool Cars \(QBO \d+\), Company_Name__c: FIELD_CUSTOM_VALIDATION_EXCEPTION/)
+  })
+
+  it('a value that does not fit its Salesforce field syncs the record and reports the field', async () => {
+    const h = await open()
+    const long = `${'a'.repeat(70)}@example.com` // QBO holds 100 characters, Salesforce's Email 80
+    const c = await qboCreate(h, { DisplayName: 'Long Mail Ltd', PrimaryEmailAddr: { Address: long }, Notes: 'n' })
+    const r = await h.tally('import', '--json')
+    expect(r.code).toBe(0)
+    const s = r.json<Summary>()
+    expect(s.errors).toContainEqual(expect.objectContaining({ qboId: c['Id'], displayName: 'Long Mail Ltd', field: 'Email__c', code: 'INVALID_EMAIL_ADDRESS', level: 'warning' }))
+    const rec = h.records().find((x) => x['QBO_Id__c'] === c['Id'])
+    expect(rec).toMatchObject({ Display_Name__c: 'Long Mail Ltd', Email__c: null, Notes__c: 'n' })
+  })
+})
+
+/** What one clean run leaves in Salesforce, without Ids and timestamps. */
+function snapshot(h: Harness) {
+  const accounts = h.accounts()
+  const accountOf = (id: unknown) => {
+    const a = accounts.find((x) => x['Id'] === id)
+    return a ? `${String(a['Name'])}|${String(a['QBO_Source_Key__c'] ?? '')}` : null
+  }
+  const records = h.records()
+  const keyOf = new Map(records.map((r) => [r['Id'], r['QBO_Key__c']]))
+  const recs = records
+    .map((r) => {
+      const { Id: _i, Last_Synced__c: _l, CreatedDate: _c, LastModifiedDate: _m, SystemModstamp: _s, CreatedById: _cb, LastModifiedById: _mb, OwnerId: _o, Account__c, Parent_Customer__c, ...rest } = r
+      return JSON.stringify({ ...rest, account: accountOf(Account__c), parent: Parent_Customer__c ? keyOf.get(Parent_Customer__c) : null })
+    })
+    .sort()
+  const accs = accounts.map((a) => `${String(a['Name'])}|${String(a['QBO_Source_Key__c'] ?? '')}`).sort()
+  return { recs, accs }
+}
+
+describe('resume after a kill', () => {
+  it.each([1, 4])('an import killed after %i Collections writes ends in the state of one clean run', async (killAfter) => {
+    const opts = { generate: 1200, randomSeed: 7, latencyMs: 15 }
+    const clean = await open(opts)
+    expect((await clean.tally('import', '--json', '--create-accounts')).code).toBe(0)
+    const want = snapshot(clean)
+
+    const h = await open(opts)
+    const envFile = join(h.dir, '.env')
+    writeFileSync(envFile, Object.entries(h.env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n'))
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/proxy/i.test(k)))
+    const child = spawn(process.execPath, ['bin/tally.js', 'import', '--json', '--create-accounts', '--env-file', envFile], { env, stdio: 'ignore' })
+    const exited = new Promise((done) => child.once('exit', done))
+    const upserts = () => h.sandbox.salesforce.emulator.stats.toJSON().byOperation['collections.upsert'] ?? 0
+    const deadline = Date.now() + 60_000
+    while (upserts() < killAfter && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+    child.kill('SIGKILL')
+    await exited
+    const partial = h.records().length
+    expect(partial).toBeLessThan(1200) // it really was stopped midway
+
+    const again = await h.tally('import', '--json', '--create-accounts')
+    expect(again.stderr).toBe('')
+    expect(again.code).toBe(0)
+    const got = snapshot(h)
+    expect(got.accs).toEqual(want.accs) // no duplicate Accounts
+    expect(got.recs).toEqual(want.recs) // no duplicate or different records
+    expect(new Set(h.records().map((r) => r['QBO_Key__c'])).size).toBe(h.records().length)
+  })
+})
