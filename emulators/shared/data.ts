@@ -36,7 +36,7 @@ export async function loadDataFile(path: string): Promise<SandboxData> {
   try {
     json = JSON.parse(text)
   } catch (e) {
-    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`)
+    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`, { cause: e })
   }
   const parsed = sandboxDataSchema.safeParse(json)
   if (!parsed.success) {

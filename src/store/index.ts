@@ -1,9 +1,10 @@
 /**
  * @module store
  * Tally's own state (Kysely over SQLite or Postgres): connections and their encrypted tokens,
- * settings, runs and their messages, per-record sync state, CDC checkpoints, Hub sessions and
- * sign-in lockouts. Repositories are plain functions `(db, …)`; `db` is `store.db`, a Kysely
- * transaction, or the handle `withConnectionLock` passes.
+ * settings, runs and their messages, per-record sync state, CDC checkpoints, Hub sessions,
+ * sign-in lockouts, and the Hub's local copy of the synced customers. Repositories are plain
+ * functions `(db, …)`; `db` is `store.db`, a Kysely transaction, or the handle
+ * `withConnectionLock` passes.
  */
 export { createStore } from './store.js'
 export type { Store } from './store.js'
@@ -22,3 +23,4 @@ export * from './record-states.repository.js'
 export * from './checkpoints.repository.js'
 export * from './sessions.repository.js'
 export * from './login-attempts.repository.js'
+export * from './customer-views.repository.js'

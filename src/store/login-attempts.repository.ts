@@ -70,3 +70,12 @@ export async function getLockout(db: Db, key: string, now: Date = new Date()): P
   const lockedUntil = row.locked_until && row.locked_until > toIso(now) ? new Date(row.locked_until) : null
   return { failures: Number(row.failures), lockedUntil }
 }
+
+/** Locks a key until `until` and starts its count afresh (the Hub decides when). */
+export async function lockLogin(db: Db, key: string, until: Date, now: Date = new Date()): Promise<void> {
+  await db
+    .insertInto('login_attempts')
+    .values({ key, failures: 0, first_failure_at: toIso(now), locked_until: toIso(until) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ failures: 0, first_failure_at: toIso(now), locked_until: toIso(until) }))
+    .execute()
+}

@@ -35,6 +35,7 @@ const TABLES = [
   'record_states',
   'checkpoints',
   'sessions',
+  'customer_views',
   'login_attempts',
 ] as const
 

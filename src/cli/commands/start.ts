@@ -1,6 +1,81 @@
-/** @module cli/commands/start — replaced below once the Hub is wired. */
+/**
+ * @module cli/commands/start
+ * `tally start` (= `npm start`): the Hub. With no connection configured it runs in demo mode: the
+ * sandbox in-process with the sample company, Tally connected to it, and a fresh demo state in
+ * `data/demo/` each time (the sandbox keeps nothing between starts either).
+ */
+import { rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { startSandbox, type Sandbox } from '../../../emulators/sandbox.js'
+import { listen } from '../../../emulators/shared/server.js'
+import { isDemo, parseConfig } from '../../config/env.js'
+import { createHubApp } from '../../hub/app.js'
+import { connectSalesforce, qboClient } from '../../jobs/connections.js'
+import { createHubAuth, adminPasswordHash } from '../../jobs/hub-auth.js'
+import { createHubServices } from '../../jobs/hub-services.js'
+import { createRunService } from '../../jobs/runs.js'
+import { openTally, type Tally } from '../../jobs/tally.js'
+import { describeError } from '../../lib/errors.js'
+import { pinoLogger } from '../../lib/pino-logger.js'
+import { withEnvFile } from '../env-file.js'
+import { EXIT } from '../exit-codes.js'
 import type { CliIo } from '../io.js'
-export async function startCommand(_flags: { port?: number; envFile?: string }, io: CliIo): Promise<number> {
-  io.stderr('not yet\n')
-  return 1
+import { failureText } from './run.js'
+
+export async function startCommand(flags: { port?: number; envFile?: string; host?: string }, io: CliIo): Promise<number> {
+  let sandbox: Sandbox | undefined
+  let tally: Tally | undefined
+  try {
+    let env = withEnvFile(io.env, io.cwd, flags.envFile)
+    let config = parseConfig(env, io.cwd)
+    const demo = isDemo(config)
+    if (demo) {
+      sandbox = await startSandbox()
+      const demoDir = resolve(io.cwd, env['TALLY_DB'] ? join(env['TALLY_DB'], '..') : 'data/demo')
+      if (!env['TALLY_DB']) await rm(demoDir, { recursive: true, force: true })
+      env = { ...env, ...sandbox.env(), TALLY_DB: env['TALLY_DB'] ?? join(demoDir, 'tally.db') }
+      config = parseConfig(env, io.cwd)
+    }
+    const logger = pinoLogger(io.env['TALLY_LOG_LEVEL'] === 'debug' ? 'debug' : 'warn')
+    tally = await openTally(config, logger)
+    const t = tally
+
+    // Connect what is configured, so the Connections page shows the truth from the start.
+    if (config.qbo.realmId && config.qbo.refreshToken) await qboClient(t).catch((e) => logger.warn('QuickBooks not connected', { error: describeError(e) }))
+    if (config.salesforce.clientId) await connectSalesforce(t).catch((e) => logger.warn('Salesforce not connected', { error: describeError(e) }))
+
+    const port = flags.port ?? config.port
+    const host = flags.host ?? '127.0.0.1'
+    const publicUrl = config.publicUrl ?? `http://${host}:${port}`
+    const { hash, generated } = await adminPasswordHash(t)
+    const runs = createRunService(t)
+    const app = createHubApp({ services: createHubServices(t, runs), auth: createHubAuth(t, hash), publicUrl, logger })
+    let server
+    try {
+      server = await listen(app, port, host)
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      io.stderr(code === 'EADDRINUSE' ? `Port ${port} is in use: pass --port or set PORT.\n` : `The Hub could not start: ${describeError(e)}\n`)
+      return EXIT.failed
+    }
+    const hubUrl = config.publicUrl ?? server.url
+    io.stdout(`Tally Hub: ${hubUrl}\n`)
+    if (demo) io.stdout(`Demo mode: connected to the built-in sandbox (QuickBooks ${sandbox?.qbo.url}, Salesforce ${sandbox?.salesforce.url}).\n`)
+    if (generated) io.stdout(`Sign in as admin with password: ${generated}\n`)
+    else if (config.adminPassword) io.stdout('Sign in as admin with the password in TALLY_ADMIN_PASSWORD.\n')
+    else io.stdout(`Sign in as admin with the password printed on first start (delete ${join(config.dataDir, 'admin-password.hash')} to get a new one).\n`)
+
+    await new Promise<void>((done) => {
+      if (io.stopSignal.aborted) done()
+      else io.stopSignal.addEventListener('abort', () => done(), { once: true })
+    })
+    await server.close()
+    return EXIT.ok
+  } catch (e) {
+    io.stderr(`${failureText(e)}\n`)
+    return EXIT.failed
+  } finally {
+    await tally?.close()
+    await sandbox?.close()
+  }
 }

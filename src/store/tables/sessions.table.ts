@@ -7,6 +7,10 @@ export interface SessionsTable {
   created_at: string
   expires_at: string
   last_seen_at: string
+  /** Who signed in (the Hub has one user, `admin`). */
+  username: string | null
+  /** `<provider>:<state>` of an OAuth authorization in progress. */
+  oauth_state: string | null
 }
 
 export type SessionRow = Selectable<SessionsTable>

@@ -1,0 +1,36 @@
+/**
+ * @module jobs/customer-view
+ * After a run, the Hub's local copy of the records it wrote or checked (store `customer_views`),
+ * so that browsing the QBO Customers page costs no Salesforce API calls. It shows Salesforce as
+ * of the last sync (contract: a link changed in Salesforce shows after the next sync).
+ */
+import type { CustomerView } from '../store/index.js'
+import type { RunResult } from '../sync/run.js'
+
+export function customerViews(result: RunResult, realmId: string): CustomerView[] {
+  const byId = new Map(result.customers.map((c) => [c.qboId, c]))
+  const outcomes = new Map((result.outcomes ?? []).map((o) => [o.item.key, o]))
+  const rows: CustomerView[] = []
+  for (const item of result.plan.items) {
+    const c = byId.get(item.qboId)
+    if (!c) continue // a link-only follow-up of a record not read this run: its row stays
+    const o = outcomes.get(item.key)
+    const accountId = o ? o.accountId : item.link.accountId
+    rows.push({
+      key: item.key,
+      realmId,
+      salesforceId: o?.salesforceId ?? item.existingId,
+      qboId: c.qboId,
+      displayName: c.displayName,
+      accountId,
+      accountName: accountId ? (result.accountNames.get(accountId) ?? null) : null,
+      linkStatus: o ? o.linkStatus : item.link.status,
+      active: c.active,
+      isSubCustomer: c.isSubCustomer,
+      parentName: c.parentQboId ? (byId.get(c.parentQboId)?.displayName ?? null) : null,
+      email: c.email ?? null,
+      candidates: item.link.candidates ? item.link.candidates.map((a) => ({ id: a.id, name: a.name })) : null,
+    })
+  }
+  return rows
+}

@@ -1,0 +1,60 @@
+/**
+ * @module jobs/hub-auth
+ * The Hub's sign-in over the store: the admin password's scrypt hash (from TALLY_ADMIN_PASSWORD,
+ * or generated into the data folder on first start and printed once), sessions kept by the hash
+ * of their id, and failed-attempt counters.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { hashPassword, verifyPassword } from '../lib/crypto.js'
+import {
+  clearLoginFailures,
+  deleteSessionByHash,
+  getLockout,
+  getSessionByHash,
+  insertSessionByHash,
+  lockLogin,
+  recordLoginFailure,
+  setSessionOAuthState,
+  touchSessionByHash,
+} from '../store/index.js'
+import type { HubAuth } from '../hub/services.js'
+import type { Tally } from './tally.js'
+
+/** The admin password's hash, and the password itself when it was just generated. */
+export async function adminPasswordHash(t: Tally): Promise<{ hash: string; generated: string | null }> {
+  if (t.config.adminPassword) return { hash: await hashPassword(t.config.adminPassword), generated: null }
+  const file = join(t.config.dataDir, 'admin-password.hash')
+  try {
+    return { hash: (await readFile(file, 'utf8')).trim(), generated: null }
+  } catch {
+    const password = randomBytes(12).toString('base64url')
+    const hash = await hashPassword(password)
+    await mkdir(t.config.dataDir, { recursive: true })
+    await writeFile(file, `${hash}\n`, { mode: 0o600 })
+    return { hash, generated: password }
+  }
+}
+
+export function createHubAuth(t: Tally, passwordHash: string): HubAuth {
+  const { db } = t.store
+  return {
+    verifyAdminPassword: (password) => verifyPassword(password, passwordHash),
+    sessions: {
+      create: (s) => insertSessionByHash(db, s),
+      get: (idHash) => getSessionByHash(db, idHash),
+      touch: (idHash, expiresAt) => touchSessionByHash(db, idHash, expiresAt),
+      setOAuthState: (idHash, state) => setSessionOAuthState(db, idHash, state),
+      delete: (idHash) => deleteSessionByHash(db, idHash),
+    },
+    loginAttempts: {
+      get: (key) => getLockout(db, key),
+      // The Hub owns the lock-out policy; the store only counts within a 15-minute window.
+      recordFailure: async (key, at) =>
+        (await recordLoginFailure(db, key, at, { maxFailures: Number.MAX_SAFE_INTEGER, windowMs: 15 * 60_000, lockMs: 0 })).failures,
+      lock: (key, until) => lockLogin(db, key, until),
+      clear: (key) => clearLoginFailures(db, key),
+    },
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * @module jobs/hub-services
+ * The Hub's services over the real system: connections through the vendors' OAuth
+ * authorization-code flows, settings and runs in the store, the QBO Customers list from the
+ * store's view (no API calls), and links written to Salesforce at once.
+ */
+import { AppError } from '../lib/errors.js'
+import {
+  exchangeSalesforceCode,
+  getQboCustomerRecord,
+  salesforceAuthorizeUrl,
+  searchAccounts,
+  setRecordLink,
+  soql,
+} from '../salesforce/index.js'
+import {
+  deleteConnection,
+  getConnection,
+  getCustomerView,
+  getRun,
+  getSettings,
+  listCustomerViews,
+  listLinkQueue,
+  listRunMessages,
+  listRuns,
+  saveConnection,
+  saveRecordStates,
+  saveSettings,
+  setCustomerViewLink,
+  type CustomerView,
+  type Run,
+} from '../store/index.js'
+import { SWITCHABLE_FIELDS } from '../sync/fields.js'
+import type {
+  ConnectionView,
+  CustomerRow,
+  HubServices,
+  Provider,
+  RunSummary as HubRunSummary,
+} from '../hub/services.js'
+import { NotFoundError, RunAlreadyRunningError as HubRunAlreadyRunning } from '../hub/services.js'
+import { qboOAuth, salesforceClient } from './connections.js'
+import { RunAlreadyRunningError, type RunService } from './runs.js'
+import type { Tally } from './tally.js'
+
+const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null)
+
+function toRunSummary(r: Run): HubRunSummary {
+  const s = r.summary as HubRunSummary['summary'] & Record<string, unknown> | null
+  return {
+    runId: r.id,
+    mode: r.mode,
+    dryRun: r.dryRun,
+    status: r.status,
+    phase: r.phase,
+    done: r.done,
+    total: r.total,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: iso(r.finishedAt),
+    error: r.error,
+    summary: s
+      ? { customers: s.customers, links: s.links, accountsCreated: s.accountsCreated, apiCalls: s.apiCalls, durationMs: s.durationMs }
+      : null,
+  }
+}
+
+function toRow(v: CustomerView): CustomerRow {
+  return {
+    key: v.key,
+    salesforceId: v.salesforceId ?? '',
+    qboId: v.qboId,
+    displayName: v.displayName,
+    accountId: v.accountId,
+    accountName: v.accountName,
+    linkStatus: v.linkStatus,
+    active: v.active,
+    isSubCustomer: v.isSubCustomer,
+    parentName: v.parentName,
+    email: v.email,
+    ...(v.candidates ? { candidates: v.candidates } : {}),
+  }
+}
+
+export function createHubServices(t: Tally, runs: RunService): HubServices {
+  const { db } = t.store
+
+  return {
+    connections: {
+      async list() {
+        const views: ConnectionView[] = []
+        for (const provider of ['qbo', 'salesforce'] as const) {
+          const c = await getConnection(db, t.cipher, provider)
+          views.push({
+            provider,
+            connected: c !== null && c.status !== 'reauth_required' && (provider === 'salesforce' || c.refreshToken !== null),
+            label: c?.label ?? null,
+            accessTokenExpiresAt: iso(c?.accessTokenExpiresAt),
+            lastSuccessAt: iso(c?.lastSuccessAt),
+            lastError: c?.lastError ?? null,
+            lastErrorAt: iso(c?.lastErrorAt),
+            connectedAt: iso(c?.connectedAt),
+          })
+        }
+        return views
+      },
+      async beginAuthorize(provider, redirectUri, state) {
+        if (provider === 'qbo') return qboOAuth(t).authorizeUrl({ redirectUri, state })
+        const { clientId, loginUrl } = t.config.salesforce
+        if (!clientId) throw new AppError('salesforce_not_configured', 'Set SF_CLIENT_ID and SF_CLIENT_SECRET (your external client app) to connect Salesforce.')
+        return salesforceAuthorizeUrl({ loginUrl, clientId, redirectUri, state })
+      },
+      async completeAuthorize(provider, params, redirectUri) {
+        if (params['error']) throw new AppError('oauth_denied', `The ${provider === 'qbo' ? 'QuickBooks' : 'Salesforce'} authorization was not granted: ${params['error_description'] ?? params['error']}.`)
+        const code = params['code']
+        if (!code) throw new AppError('oauth_no_code', 'The authorization answer had no code; try Connect again.')
+        if (provider === 'qbo') {
+          const realmId = params['realmId']
+          if (!realmId) throw new AppError('oauth_no_realm', 'QuickBooks did not say which company was connected (no realmId); try Connect again.')
+          const tokens = await qboOAuth(t).exchangeCode({ code, redirectUri })
+          await saveConnection(db, t.cipher, 'qbo', {
+            externalId: realmId,
+            label: `QuickBooks company ${realmId}`,
+            apiBaseUrl: t.config.qbo.apiUrl,
+            status: 'connected',
+            tokens: { ...tokens, refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? null },
+          })
+          return
+        }
+        const { clientId, clientSecret, loginUrl } = t.config.salesforce
+        if (!clientId || !clientSecret) throw new AppError('salesforce_not_configured', 'Set SF_CLIENT_ID and SF_CLIENT_SECRET to connect Salesforce.')
+        const tokens = await exchangeSalesforceCode({ loginUrl, clientId, clientSecret, code, redirectUri })
+        await saveConnection(db, t.cipher, 'salesforce', {
+          externalId: tokens.orgId,
+          label: tokens.instanceUrl,
+          instanceUrl: tokens.instanceUrl,
+          loginUrl,
+          status: 'connected',
+          tokens: { accessToken: tokens.accessToken, accessTokenExpiresAt: null, refreshToken: tokens.refreshToken },
+        })
+      },
+      async disconnect(provider: Provider) {
+        if (provider === 'qbo') {
+          const c = await getConnection(db, t.cipher, 'qbo')
+          // Revoke at Intuit too, so the grant does not outlive the connection (best effort).
+          if (c?.refreshToken) await qboOAuth(t).revoke(c.refreshToken).catch(() => {})
+        }
+        await deleteConnection(db, provider)
+      },
+    },
+
+    settings: {
+      async get() {
+        const s = await getSettings(db)
+        return { createAccounts: s.createAccounts, enabledFields: s.enabledFields ?? [...SWITCHABLE_FIELDS] }
+      },
+      async save(s) {
+        if (s.enabledFields) {
+          const unknown = s.enabledFields.filter((f) => !SWITCHABLE_FIELDS.includes(f))
+          if (unknown.length > 0) throw new AppError('unknown_field', `These fields cannot be synced: ${unknown.join(', ')}.`)
+        }
+        const saved = await saveSettings(db, {
+          ...(s.createAccounts !== undefined ? { createAccounts: s.createAccounts } : {}),
+          ...(s.enabledFields !== undefined ? { enabledFields: s.enabledFields } : {}),
+        })
+        return { createAccounts: saved.createAccounts, enabledFields: saved.enabledFields ?? [...SWITCHABLE_FIELDS] }
+      },
+    },
+
+    runs: {
+      async start(o) {
+        try {
+          return await runs.start({ mode: 'import', ...o })
+        } catch (e) {
+          if (e instanceof RunAlreadyRunningError) throw new HubRunAlreadyRunning()
+          throw e
+        }
+      },
+      subscribe: (runId, onEvent) => runs.subscribe(runId, (e) => onEvent({ runId: e.runId, phase: e.phase, done: e.done, total: e.total, status: e.status })),
+      list: async (limit) => (await listRuns(db, limit)).map(toRunSummary),
+      async get(runId) {
+        const r = await getRun(db, runId)
+        return r ? toRunSummary(r) : null
+      },
+      messages: (runId) => listRunMessages(db, runId),
+    },
+
+    customers: {
+      async list(q) {
+        const r = await listCustomerViews(db, { page: q.page, pageSize: q.pageSize, ...(q.search ? { search: q.search } : {}), ...(q.filter ? { filter: q.filter } : {}) })
+        return { total: r.total, items: r.items.map(toRow) }
+      },
+      linkQueue: async () => (await listLinkQueue(db)).map(toRow),
+      async searchAccounts(term) {
+        const sf = await salesforceClient(t)
+        return (await searchAccounts(sf, term, 20)).map((a) => ({ id: a.id, name: a.name }))
+      },
+      async link(key, accountId) {
+        const view = await getCustomerView(db, key)
+        if (!view) throw new NotFoundError(`No QBO Customer record with key ${key}; run an import first.`)
+        const sf = await salesforceClient(t)
+        // The record's Id as Salesforce has it now (a record may have been re-created since).
+        const rec = view.salesforceId ? { Id: view.salesforceId } : await getQboCustomerRecord(sf, key)
+        if (!rec) throw new NotFoundError(`The QBO Customer record ${key} is not in Salesforce; run an import first.`)
+        const recordId = String(rec['Id'])
+        let accountName: string | null = null
+        if (accountId) {
+          const found = await sf.query<{ Id: string; Name: string }>(soql`SELECT Id, Name FROM Account WHERE Id = ${accountId} LIMIT 1`)
+          if (found.length === 0) throw new NotFoundError(`No Account with Id ${accountId}.`)
+          accountName = found[0]?.Name ?? null
+        }
+        await setRecordLink(sf, recordId, accountId, 'Manual')
+        // Tally now remembers this link as written, with the Manual status that keeps it.
+        await saveRecordStates(db, [{ key, salesforceId: recordId, accountWritten: accountId, linkStatus: 'Manual' }])
+        await setCustomerViewLink(db, key, { accountId, accountName, linkStatus: 'Manual' })
+        const updated = await getCustomerView(db, key)
+        return toRow(updated as CustomerView)
+      },
+    },
+  }
+}
