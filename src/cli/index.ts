@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import { runOnce } from './commands/run.js'
 import { sandboxCommand } from './commands/sandbox.js'
 import { startCommand } from './commands/start.js'
+import { watchCommand } from './commands/watch.js'
 import { workerCommand } from './commands/worker.js'
 import type { CliIo } from './io.js'
 
@@ -43,11 +44,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   runFlags(program.command('import').description('one full import, then exit')).action(async (opts, cmd: Command) => {
     code = await runOnce('import', { ...opts, createAccounts: explicitCreate(cmd) }, io)
   })
-  runFlags(program.command('sync').description('one incremental sync (what changed in QBO since the last run)')).action(
-    async (opts, cmd: Command) => {
-      code = await runOnce('sync', { ...opts, createAccounts: explicitCreate(cmd) }, io)
-    },
-  )
+  runFlags(program.command('sync').description('one incremental sync (what changed in QBO since the last run)'))
+    .option('--watch', 'keep syncing: on QBO webhooks and a periodic change-data-capture sweep')
+    .option('--interval <s>', 'with --watch: seconds between sweeps', int('--interval'), 300)
+    .option('--webhook-port <port>', 'with --watch: port for QBO webhooks (POST /webhooks/qbo)', int('--webhook-port'), 3001)
+    .action(async (opts, cmd: Command) => {
+      const flags = { ...opts, createAccounts: explicitCreate(cmd) }
+      code = opts.watch ? await watchCommand(flags, io) : await runOnce('sync', flags, io)
+    })
   program
     .command('sandbox')
     .description('run the QuickBooks and Salesforce emulators until killed')

@@ -72,6 +72,7 @@ function ownerIsGone(owner: string | null): boolean {
 /** QBO's change data capture looks back 30 days (api-facts A.3); keep a day's margin. */
 const CDC_WINDOW_MS = 29 * 24 * 3600_000
 const PROGRESS_WRITE_MS = 500
+const CLOCK_SKEW_MS = 60_000
 
 export interface RunService {
   /** Runs to the end and returns the result (CLI, worker). */
@@ -154,7 +155,9 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       await recordSuccess(db, 'qbo')
       await recordSuccess(db, 'salesforce')
       if (!result.summary.dryRun) {
-        await saveCheckpoint(db, qbo.realmId, result.readAt)
+        // Our clock and Intuit's may differ: windows overlap by a minute. Records read twice are
+        // unchanged, so the overlap costs no writes (and CDC is one call whatever the window).
+        await saveCheckpoint(db, qbo.realmId, new Date(result.readAt.getTime() - CLOCK_SKEW_MS))
         await upsertCustomerViews(db, customerViews(result, qbo.realmId))
       }
       await addRunMessages(

@@ -60,7 +60,7 @@ export interface RunResult {
   customers: SourceCustomer[]
   /** Names of the Accounts this run saw or created, by Id (for the Hub's view). */
   accountNames: Map<string, string>
-  /** When the QBO read ended (a sync's next `since`). */
+  /** When the QBO read started (a sync's next `since`). */
   readAt: Date
 }
 
@@ -84,7 +84,9 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const qboBefore = source.apiCalls()
   const sfBefore = target.apiCalls()
 
-  // Read.
+  // Read. A sync's next window starts where this read started (not ended), so nothing changed
+  // while reading is missed.
+  const readAt = now()
   progress({ phase: 'reading', done: 0, total: 0 })
   let customers: SourceCustomer[] = []
   if (opts.mode === 'sync' && opts.since) {
@@ -95,7 +97,6 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
       progress({ phase: 'reading', done: customers.length, total: 0 })
     }
   }
-  const readAt = now()
   const existingList: ExistingRecord[] = await target.listExistingRecords(source.realmId, DIFFED_FIELDS)
   const existing = new Map(existingList.map((e) => [e.key, e]))
   const states = await state.loadRecordStates(source.realmId)
