@@ -4,7 +4,6 @@
  * AccountRefs; the engine's writes become sObject Collections upserts.
  */
 import {
-  countAccounts,
   findAccountsByNames,
   listAllAccounts,
   listQboCustomerRecords,
@@ -56,8 +55,7 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
         }
       })
     },
-    countAccounts: () => countAccounts(client),
-    listAllAccounts: () => listAllAccounts(client),
+    listAllAccounts: (maxCalls) => listAllAccounts(client, maxCalls),
     findAccountsByNames: (names) => findAccountsByNames(client, names),
     nameLookupCalls: (names) => planAccountNameQueries(names, { prefixBytes: client.queryPath('').length }).length,
     async upsertAccounts(accounts) {

@@ -10,7 +10,7 @@ describe('planAccountNameQueries', () => {
   it('puts one-word names in IN and several-word names in LIKE, escaped', () => {
     const [q, ...rest] = planAccountNameQueries(['Acme', "  O'Brien   & Sons ", '50%_Off', 'ACME'], { prefixBytes: prefix.length })
     expect(rest).toEqual([])
-    expect(q).toBe(`SELECT Id, Name FROM Account WHERE Name IN ('Acme', '50%_Off') OR Name LIKE 'O\\'Brien%&%Sons'`)
+    expect(q).toBe(`SELECT Id, Name, QBO_Source_Key__c FROM Account WHERE Name IN ('Acme', '50%_Off') OR Name LIKE 'O\\'Brien%&%Sons'`)
     expect(isQueryValid(q as string)).toBe(true)
   })
 

@@ -29,9 +29,14 @@ export function countAccounts(client: SalesforceClient): Promise<number> {
   return client.count(soql`SELECT COUNT() FROM Account`)
 }
 
-/** Every Account (Id, Name): ⌈A / 2,000⌉ calls. */
-export async function listAllAccounts(client: SalesforceClient): Promise<AccountRow[]> {
-  return (await client.query<RawAccount>(soql`SELECT Id, Name, QBO_Source_Key__c FROM Account`)).map(toRow)
+/** Every Account (Id, Name, QBO_Source_Key__c): ⌈A / 2,000⌉ calls. With `maxCalls`, null when
+ * that would take more calls (known from the first page, so it costs one call, like a COUNT). */
+export function listAllAccounts(client: SalesforceClient): Promise<AccountRow[]>
+export function listAllAccounts(client: SalesforceClient, maxCalls: number): Promise<AccountRow[] | null>
+export async function listAllAccounts(client: SalesforceClient, maxCalls?: number): Promise<AccountRow[] | null> {
+  const q = soql`SELECT Id, Name, QBO_Source_Key__c FROM Account`
+  const rows = maxCalls === undefined ? await client.query<RawAccount>(q) : await client.queryWithin<RawAccount>(q, maxCalls)
+  return rows ? rows.map(toRow) : null
 }
 
 /** Accounts whose Name may equal one of `names` by Tally's rule — a superset: compare locally

@@ -53,6 +53,9 @@ export interface SalesforceClient {
    * `Account.QBO_Source_Key__c` are visible. `extraFields` are more `QBO_Customer__c` fields. */
   checkPackage(extraFields?: readonly string[]): Promise<void>
   query<T = Record<string, unknown>>(soql: string | Soql): Promise<T[]>
+  /** Every row, unless reading them all would take more than `maxCalls` calls: then null,
+   * after one call (the first page). */
+  queryWithin<T = Record<string, unknown>>(soql: string | Soql, maxCalls: number): Promise<T[] | null>
   count(soql: string | Soql): Promise<number>
   upsert(sobject: string, extIdField: string, records: Record<string, unknown>[]): Promise<SaveResult[]>
   update(sobject: string, records: ({ Id: string } & Record<string, unknown>)[]): Promise<SaveResult[]>
@@ -214,12 +217,17 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     }
   }
 
-  async function query<T>(soql: string | Soql): Promise<T[]> {
+  async function query<T>(soql: string | Soql, o: { maxCalls?: number } = {}): Promise<T[] | null> {
     const text = String(soql)
     checkLength(text)
     logger.debug('salesforce: query', { soql: text })
     const records: T[] = []
     let page = await send<QueryPage<T>>('GET', queryPath(text))
+    // The first page says how many rows (totalSize) and pages there are: a caller with a budget
+    // learns whether reading on is worth it without a separate COUNT() call.
+    if (o.maxCalls !== undefined && !page.done && page.records.length > 0) {
+      if (Math.ceil(page.totalSize / page.records.length) > o.maxCalls) return null
+    }
     // Follow nextRecordsUrl until done (queryMore); each page is one API call of ≤ 2,000 rows.
     // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm#retrieve_remaining_results
     for (;;) {
@@ -274,7 +282,8 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     async checkPackage(extraFields = []) {
       await checkPackageDeployed(describe, extraFields)
     },
-    query,
+    query: async <T>(soql: string | Soql) => (await query<T>(soql)) as T[],
+    queryWithin: (soql, maxCalls) => query(soql, { maxCalls }),
     count,
     /** `PATCH /composite/sobjects/{SObject}/{ExtIdField}`, allOrNone false; results in input order.
      * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm */

@@ -166,19 +166,35 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
     }
   }
 
-  const inPending = new Set<string>()
-  for (const item of ordered) {
-    const w = item.write as RecordWrite
-    // A child whose parent is in this very Collection waits for the next one: Salesforce does
-    // not promise that records of one request see each other.
-    if (pending.length >= COLLECTION_SIZE || (w.parentKey !== undefined && inPending.has(w.parentKey))) {
-      await flush()
-      inPending.clear()
-    }
-    pending.push({ item, write: resolve(item), attempt: 1 })
-    inPending.add(item.key)
+  // Fill each Collection with up to 200 records whose parent is already in Salesforce (written
+  // in an earlier Collection or before this run): Salesforce does not promise that records of one
+  // request see each other, so a child waits for the request after its parent's. Records with the
+  // deepest chains of new descendants go first, so those chains start early and leaf records fill
+  // the gaps: max(⌈n/200⌉, depth + 1) requests, where cutting at every level would add one per level.
+  const height = new Map<string, number>()
+  for (const item of [...ordered].reverse()) {
+    const parentKey = item.write?.parentKey
+    if (parentKey !== undefined) height.set(parentKey, Math.max(height.get(parentKey) ?? 0, (height.get(item.key) ?? 0) + 1))
   }
-  await flush()
+  let pool = [...ordered].sort((a, b) => (height.get(b.key) ?? 0) - (height.get(a.key) ?? 0) || a.level - b.level)
+  const waitingFor = new Set(ordered.filter((i) => i.write?.isNew).map((i) => i.key))
+  while (pool.length > 0) {
+    const rest: PlanItem[] = []
+    for (const item of pool) {
+      const parentKey = item.write?.parentKey
+      if (pending.length < COLLECTION_SIZE && (parentKey === undefined || !waitingFor.has(parentKey))) {
+        pending.push({ item, write: resolve(item), attempt: 1 })
+      } else {
+        rest.push(item)
+      }
+    }
+    // Nothing could go (a parent that never comes): send the rest without waiting.
+    if (pending.length === 0) for (const item of rest.splice(0, COLLECTION_SIZE)) pending.push({ item, write: resolve(item), attempt: 1 })
+    const sent = pending.map((p) => p.item.key)
+    await flush()
+    for (const k of sent) waitingFor.delete(k)
+    pool = rest
+  }
 
   // Unchanged records: make sure Tally remembers them (a lost store is rebuilt, never rewritten).
   const unchangedStates: RecordState[] = []

@@ -44,10 +44,9 @@ export type WriteResult =
 export interface SalesforceTarget {
   /** Every `QBO_Customer__c` of this realm, with the fields the engine diffs. */
   listExistingRecords(realmId: string, fieldNames: readonly string[]): Promise<ExistingRecord[]>
-  /** How many Accounts the org has (one `SELECT COUNT()`), to pick the cheaper lookup. */
-  countAccounts(): Promise<number>
-  /** Every Account (Id, Name, QBO_Source_Key__c), read in pages of 2,000. */
-  listAllAccounts(): Promise<AccountRef[]>
+  /** Every Account (Id, Name, QBO_Source_Key__c), read in pages of 2,000 — or null, after one
+   * call, when that would take more than `maxCalls` calls (the first page tells the total). */
+  listAllAccounts(maxCalls: number): Promise<AccountRef[] | null>
   /** Accounts whose Name may equal one of these names by the matching rule (a superset is fine:
    * the engine compares locally), batched into as few queries as the SOQL limits allow. */
   findAccountsByNames(names: readonly string[]): Promise<AccountRef[]>

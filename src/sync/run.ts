@@ -101,18 +101,16 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const existing = new Map(existingList.map((e) => [e.key, e]))
   const states = await state.loadRecordStates(source.realmId)
 
-  // Accounts: only the names that need matching, by the cheaper of the two ways.
+  // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
+  // starts with its first page, whose totalSize says whether the rest is worth it; only when
+  // looking the names up is cheaper does that one call go to waste (as a COUNT() would).
   progress({ phase: 'planning', done: 0, total: customers.length })
   const names = namesToMatch({ realmId: source.realmId, customers, existing, states, settings: opts.settings })
   let accounts: AccountRef[] = []
   if (names.length > 0) {
     const lookupCalls = target.nameLookupCalls(names)
-    if (lookupCalls <= 1) {
-      accounts = await target.findAccountsByNames(names)
-    } else {
-      const count = await target.countAccounts()
-      accounts = Math.ceil(count / 2000) <= lookupCalls ? await target.listAllAccounts() : await target.findAccountsByNames(names)
-    }
+    const all = lookupCalls <= 1 ? null : await target.listAllAccounts(lookupCalls)
+    accounts = all ?? (await target.findAccountsByNames(names))
   }
 
   const plan = planSync({
