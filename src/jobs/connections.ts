@@ -102,3 +102,11 @@ export async function connectSalesforce(t: Tally): Promise<void> {
     throw e
   }
 }
+
+/** Names the QBO connection after the company (one CompanyInfo read), when it has no name yet. */
+export async function nameQboConnection(t: Tally): Promise<void> {
+  const c = await getConnection(t.store.db, t.cipher, 'qbo')
+  if (!c || (c.label && !c.label.startsWith('QuickBooks company '))) return
+  const name = await (await qboClient(t)).companyName()
+  if (name) await saveConnection(t.store.db, t.cipher, 'qbo', { label: name })
+}

@@ -39,7 +39,7 @@ import type {
   RunSummary as HubRunSummary,
 } from '../hub/services.js'
 import { NotFoundError, RunAlreadyRunningError as HubRunAlreadyRunning } from '../hub/services.js'
-import { qboOAuth, salesforceClient } from './connections.js'
+import { nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
 import { RunAlreadyRunningError, type RunService } from './runs.js'
 import type { Tally } from './tally.js'
 
@@ -124,6 +124,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
             status: 'connected',
             tokens: { ...tokens, refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? null },
           })
+          await nameQboConnection(t).catch(() => {}) // the generic label stays if this fails
           return
         }
         const { clientId, clientSecret, loginUrl } = t.config.salesforce

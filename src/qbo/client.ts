@@ -112,6 +112,13 @@ export class QboClient {
   ): Promise<QboCustomer> {
     return customers.updateCustomer(this, c, o)
   }
+  /** The company's name, for people to recognise the connection: CompanyInfo is read by the
+   * realm's own id (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/companyinfo). */
+  async companyName(): Promise<string | null> {
+    const body = (await this.request('GET', `/companyinfo/${encodeURIComponent(this.realmId)}`)) as { CompanyInfo?: { CompanyName?: unknown } }
+    const name = body.CompanyInfo?.CompanyName
+    return typeof name === 'string' && name !== '' ? name : null
+  }
   /** Raw query escape hatch: rows are returned unvalidated. Build the string with query.ts. */
   query<T = Record<string, unknown>>(qboQuery: string): Promise<customers.QboQueryResult<T>> {
     return customers.rawQuery<T>(this, qboQuery)
