@@ -35,6 +35,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--json', 'print the summary as JSON on stdout and nothing else there')
       .option('--env-file <file>', 'a dotenv file of Tally\'s variables')
       .option('--verbose', 'log what Tally does on stderr')
+      .option('--enqueue', 'queue the run for `tally worker` processes (needs DATABASE_URL)')
 
   // commander sets createAccounts=true by default when a --no- flag exists; only an explicit flag
   // overrides the saved setting.

@@ -7,6 +7,7 @@ import { parseConfig } from '../../config/env.js'
 import { AppError, describeError } from '../../lib/errors.js'
 import { noopLogger } from '../../lib/logger.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
+import { enqueueRun } from '../../jobs/queue.js'
 import { createRunService } from '../../jobs/runs.js'
 import { openTally } from '../../jobs/tally.js'
 import { withEnvFile } from '../env-file.js'
@@ -21,6 +22,8 @@ export interface RunFlags {
   json?: boolean
   envFile?: string
   verbose?: boolean
+  /** Queue the run for a `tally worker` instead of running it here. */
+  enqueue?: boolean
 }
 
 /** One sentence saying what went wrong and what to do. */
@@ -39,6 +42,16 @@ export async function runOnce(mode: 'import' | 'sync', flags: RunFlags, io: CliI
     return EXIT.failed
   }
   try {
+    if (flags.enqueue) {
+      if (!tally.config.databaseUrl) {
+        io.stderr('--enqueue needs DATABASE_URL: the Postgres database the workers share.\n')
+        return EXIT.failed
+      }
+      const req = { mode, dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) }
+      const id = await enqueueRun(tally.config.databaseUrl, req)
+      io.stdout(id ? `Queued ${mode} job ${id}; a \`tally worker\` will run it.\n` : `A ${mode} is already waiting in the queue; nothing added.\n`)
+      return EXIT.ok
+    }
     const bar = progressBar(io.stderr, io.stderrIsTty && !flags.json)
     const result = await createRunService(tally).execute(
       { mode, dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) },

@@ -4,8 +4,8 @@
  * number of processes can serve one Tally database. One run at a time per database is enforced
  * by the run service; a job that finds a run going on is retried later by pg-boss.
  */
-import PgBoss from 'pg-boss'
 import { parseConfig } from '../../config/env.js'
+import { openQueue, SYNC_QUEUE } from '../../jobs/queue.js'
 import { createRunService, type RunRequest } from '../../jobs/runs.js'
 import { openTally, type Tally } from '../../jobs/tally.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
@@ -13,8 +13,6 @@ import { withEnvFile } from '../env-file.js'
 import { EXIT } from '../exit-codes.js'
 import type { CliIo } from '../io.js'
 import { failureText } from './run.js'
-
-export const SYNC_QUEUE = 'tally-sync'
 
 export async function workerCommand(flags: { envFile?: string }, io: CliIo): Promise<number> {
   let tally: Tally | undefined
@@ -25,12 +23,9 @@ export async function workerCommand(flags: { envFile?: string }, io: CliIo): Pro
       return EXIT.failed
     }
     tally = await openTally(config, pinoLogger('info'))
-    const boss = new PgBoss({ connectionString: config.databaseUrl })
-    boss.on('error', (e: Error) => tally?.logger.error('queue error', { error: e.message }))
-    await boss.start()
-    await boss.createQueue(SYNC_QUEUE)
+    const boss = await openQueue(config.databaseUrl, (e) => tally?.logger.error('queue error', { error: e.message }))
     const runs = createRunService(tally)
-    await boss.work<RunRequest>(SYNC_QUEUE, async ([job]) => {
+    await boss.work<RunRequest>(SYNC_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
       if (!job) return
       const result = await runs.execute(job.data)
       tally?.logger.info('run finished', { runId: result.runId, status: result.summary.status })
