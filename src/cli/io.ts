@@ -12,3 +12,11 @@ export interface CliIo {
   /** Resolves when the user asks the process to stop (SIGINT/SIGTERM). */
   stopSignal: AbortSignal
 }
+
+/** Resolves when the user asks the process to stop. */
+export function untilStopped(signal: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    if (signal.aborted) done()
+    else signal.addEventListener('abort', () => done(), { once: true })
+  })
+}

@@ -1,29 +1,12 @@
 /**
  * @module qbo/tokens
- * Where a QBO connection's tokens live. Intuit rotates refresh tokens (the value changes about once
- * a day and the previous one then fails with invalid_grant: api-facts Addendum §6), so the newest
- * one must be persisted the moment it arrives, and two processes must never refresh at once:
- * `withLock` serialises refreshes per connection (design-notes "Tokens").
+ * Where a QBO connection's tokens live (the contract is in lib/token-store), and an in-memory
+ * implementation for tests and scripts.
  */
 
-export interface QboTokens {
-  accessToken: string
-  accessTokenExpiresAt: Date
-  refreshToken: string
-  refreshTokenExpiresAt?: Date
-}
+import type { QboTokens, QboTokenStore } from '../lib/token-store.js'
 
-/**
- * Where tokens live (the store implements it; tests use memoryTokenStore). `withLock` serialises
- * refreshes across processes: the client re-reads tokens inside the lock before refreshing
- * (another process may have refreshed already), and `write`s a rotated refresh token BEFORE using
- * the new access token.
- */
-export interface QboTokenStore {
-  read(): Promise<QboTokens | null>
-  write(t: QboTokens): Promise<void>
-  withLock<T>(fn: () => Promise<T>): Promise<T>
-}
+export type { QboTokens, QboTokenStore }
 
 const copy = (t: QboTokens): QboTokens => ({
   ...t,

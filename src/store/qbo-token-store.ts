@@ -17,28 +17,16 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Cipher } from '../lib/crypto.js'
 import { getConnection, saveTokens } from './connections.repository.js'
 import type { Db } from './database.js'
+import type { QboTokens, QboTokenStore } from '../lib/token-store.js'
 import { withConnectionLock } from './lock.js'
 import type { ConnectionLock, LockOptions } from './lock.js'
 import type { Store } from './store.js'
 
-export interface QboTokens {
-  accessToken: string
-  accessTokenExpiresAt: Date
-  refreshToken: string
-  refreshTokenExpiresAt?: Date
-}
+export type { QboTokens, QboTokenStore }
 
-export interface QboTokenStore {
-  /** The stored tokens, or null when there is no refresh token. After an environment import the
-   * access token is empty and already expired, so the client refreshes first. */
-  read(): Promise<QboTokens | null>
-  /** Persists immediately — inside `withLock` too (the lock's writes are checkpointed). */
-  write(tokens: QboTokens): Promise<void>
-  /** Runs `fn` holding the QBO connection lock (across processes); `read`/`write` inside it
-   * go through the lock's transaction. */
-  withLock<T>(fn: () => Promise<T>): Promise<T>
-}
-
+/** The QBO connection's tokens in the store: after an environment import the access token is
+ * empty and already expired, so the client refreshes first; `read`/`write` inside `withLock` go
+ * through the lock's transaction, and `write` checkpoints it so a rotated token is on disk at once. */
 export function qboTokenStore(store: Store, cipher: Cipher, options: LockOptions = {}): QboTokenStore {
   const current = new AsyncLocalStorage<{ trx: Db; lock: ConnectionLock }>()
   return {

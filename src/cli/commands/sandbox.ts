@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { startSandbox, writeEnvFile } from '../../../emulators/sandbox.js'
 import { describeError } from '../../lib/errors.js'
 import { EXIT } from '../exit-codes.js'
-import type { CliIo } from '../io.js'
+import { untilStopped, type CliIo } from '../io.js'
 
 export interface SandboxFlags {
   qboPort: number
@@ -43,10 +43,7 @@ export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<nu
   io.stdout(`QBO sandbox ready: ${sandbox.qbo.url} realm=${sandbox.qbo.emulator.realmId}\n`)
   io.stdout(`Salesforce sandbox ready: ${sandbox.salesforce.url}\n`)
   if (flags.envOut) io.stdout(`Wrote ${flags.envOut}: run \`tally import --env-file ${flags.envOut}\`\n`)
-  await new Promise<void>((done) => {
-    if (io.stopSignal.aborted) done()
-    else io.stopSignal.addEventListener('abort', () => done(), { once: true })
-  })
+  await untilStopped(io.stopSignal)
   await sandbox.close()
   return EXIT.ok
 }

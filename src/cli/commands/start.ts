@@ -19,7 +19,7 @@ import { describeError } from '../../lib/errors.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
 import { withEnvFile } from '../env-file.js'
 import { EXIT } from '../exit-codes.js'
-import type { CliIo } from '../io.js'
+import { untilStopped, type CliIo } from '../io.js'
 import { failureText } from './run.js'
 
 export async function startCommand(flags: { port?: number; envFile?: string; host?: string }, io: CliIo): Promise<number> {
@@ -65,10 +65,7 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     else if (config.adminPassword) io.stdout('Sign in as admin with the password in TALLY_ADMIN_PASSWORD.\n')
     else io.stdout(`Sign in as admin with the password printed on first start (delete ${join(config.dataDir, 'admin-password.hash')} to get a new one).\n`)
 
-    await new Promise<void>((done) => {
-      if (io.stopSignal.aborted) done()
-      else io.stopSignal.addEventListener('abort', () => done(), { once: true })
-    })
+    await untilStopped(io.stopSignal)
     await server.close()
     return EXIT.ok
   } catch (e) {

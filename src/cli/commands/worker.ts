@@ -11,7 +11,7 @@ import { openTally, type Tally } from '../../jobs/tally.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
 import { withEnvFile } from '../env-file.js'
 import { EXIT } from '../exit-codes.js'
-import type { CliIo } from '../io.js'
+import { untilStopped, type CliIo } from '../io.js'
 import { failureText } from './run.js'
 
 export async function workerCommand(flags: { envFile?: string }, io: CliIo): Promise<number> {
@@ -31,7 +31,7 @@ export async function workerCommand(flags: { envFile?: string }, io: CliIo): Pro
       tally?.logger.info('run finished', { runId: result.runId, status: result.summary.status })
     })
     io.stdout(`Tally worker waiting for jobs on queue ${SYNC_QUEUE}\n`)
-    await new Promise<void>((done) => io.stopSignal.addEventListener('abort', () => done(), { once: true }))
+    await untilStopped(io.stopSignal)
     await boss.stop({ graceful: true })
     return EXIT.ok
   } catch (e) {
