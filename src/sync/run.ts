@@ -108,8 +108,9 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const names = namesToMatch({ realmId: source.realmId, customers, existing, states, settings: opts.settings })
   let accounts: AccountRef[] = []
   if (names.length > 0) {
+    // Probing costs one call and saves at most lookupCalls − 1, so it is only worth it from 3 up.
     const lookupCalls = target.nameLookupCalls(names)
-    const all = lookupCalls <= 1 ? null : await target.listAllAccounts(lookupCalls)
+    const all = lookupCalls <= 2 ? null : await target.listAllAccounts(lookupCalls)
     accounts = all ?? (await target.findAccountsByNames(names))
   }
 

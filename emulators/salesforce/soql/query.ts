@@ -136,23 +136,39 @@ function valueAt(store: Store, rec: Rec, path: Path): unknown {
   return cur ? (cur[path.field.name] ?? null) : null
 }
 
-function matches(store: Store, schema: Schema, root: ObjectDef, rec: Rec, n: Node, now: Date): boolean {
-  if (n.kind === 'not') return !matches(store, schema, root, rec, n.item, now)
+/**
+ * Compiles a WHERE tree once per query into a predicate over records: field paths resolved and
+ * literals decoded (LIKE patterns turned into RegExps) up front, `IN` lists of text as a Set —
+ * rather than again for every record and clause.
+ */
+function compileWhere(store: Store, schema: Schema, root: ObjectDef, n: Node, now: Date): (rec: Rec) => boolean {
+  if (n.kind === 'not') {
+    const inner = compileWhere(store, schema, root, n.item, now)
+    return (rec) => !inner(rec)
+  }
   if (n.kind !== 'cond') {
-    const each = (i: Node) => matches(store, schema, root, rec, i, now)
-    return n.kind === 'and' ? n.items.every(each) : n.items.some(each)
+    const items = n.items.map((i) => compileWhere(store, schema, root, i, now))
+    return n.kind === 'and' ? (rec) => items.every((p) => p(rec)) : (rec) => items.some((p) => p(rec))
   }
   const c: RawCondition = n.cond
   const path = resolvePath(schema, '', root, c.field ?? '')
-  const v = valueAt(store, rec, path)
+  const f = path.field
   const op = c.operator.toUpperCase()
   const values = Array.isArray(c.value) ? c.value : [c.value ?? '']
   const types = Array.isArray(c.literalType) ? c.literalType : values.map(() => (c.literalType as string) ?? 'STRING')
-  const ops = values.map((raw, i) => operand(path.field, raw, types[i] ?? 'STRING', op, now))
-  if (op === 'IN') return ops.some((o) => test(path.field, v, '=', o))
-  if (op === 'NOT IN') return ops.every((o) => test(path.field, v, '!=', o))
-  if (op === 'LIKE') return test(path.field, v, 'LIKE', ops[0] as never)
-  return test(path.field, v, op, ops[0] as never)
+  const ops = values.map((raw, i) => operand(f, raw, types[i] ?? 'STRING', op, now))
+  const at = (rec: Rec) => valueAt(store, rec, path)
+  const plainText = f.type !== 'id' && f.type !== 'reference' && ops.every((o) => o.kind === 'value' && (typeof o.v === 'string' || o.v === null))
+  if ((op === 'IN' || op === 'NOT IN') && plainText) {
+    const fold = (v: unknown) => (typeof v === 'string' && !f.caseSensitive ? v.toLowerCase() : v)
+    const set = new Set(ops.map((o) => fold((o as { v: unknown }).v)))
+    // NOT IN keeps records whose value is null unless the list holds null itself.
+    return op === 'IN' ? (rec) => set.has(fold(at(rec))) : (rec) => !set.has(fold(at(rec)))
+  }
+  if (op === 'IN') return (rec) => ops.some((o) => test(f, at(rec), '=', o))
+  if (op === 'NOT IN') return (rec) => ops.every((o) => test(f, at(rec), '!=', o))
+  const o = ops[0] as never
+  return (rec) => test(f, at(rec), op, o)
 }
 
 function compare(a: unknown, b: unknown, item: OrderItem): number {
@@ -182,10 +198,11 @@ export function runQuery(
   opts: { version: string; now: Date; includeDeleted: boolean },
 ): QueryResult {
   const schema = store.schema
+  const where = q.where ? compileWhere(store, schema, q.object, q.where, opts.now) : () => true
   let recs = store
     .all(q.object.name)
     .filter((r) => opts.includeDeleted || !r.IsDeleted)
-    .filter((r) => !q.where || matches(store, schema, q.object, r, q.where, opts.now))
+    .filter(where)
   if (q.orderBy.length > 0) {
     const keyed = recs.map((r) => ({ r, keys: q.orderBy.map((o) => valueAt(store, r, o.path)) }))
     keyed.sort((x, y) => {
