@@ -83,6 +83,16 @@ function toRow(v: CustomerView): CustomerRow {
 
 export function createHubServices(t: Tally, runs: RunService): HubServices {
   const { db } = t.store
+  // One Salesforce client for the Hub's lookups and links: a new one per keystroke would cost an
+  // OAuth call each time. jsforce renews its session on a 401; a connection change drops it.
+  let sfClient: ReturnType<typeof salesforceClient> | null = null
+  const sf = () => {
+    if (!sfClient) {
+      sfClient = salesforceClient(t)
+      sfClient.catch(() => (sfClient = null))
+    }
+    return sfClient
+  }
 
   return {
     connections: {
@@ -110,6 +120,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
         return salesforceAuthorizeUrl({ loginUrl, clientId, redirectUri, state })
       },
       async completeAuthorize(provider, params, redirectUri) {
+        sfClient = null
         if (params['error']) throw new AppError('oauth_denied', `The ${provider === 'qbo' ? 'QuickBooks' : 'Salesforce'} authorization was not granted: ${params['error_description'] ?? params['error']}.`)
         const code = params['code']
         if (!code) throw new AppError('oauth_no_code', 'The authorization answer had no code; try Connect again.')
@@ -140,6 +151,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
         })
       },
       async disconnect(provider: Provider) {
+        sfClient = null
         if (provider === 'qbo') {
           const c = await getConnection(db, t.cipher, 'qbo')
           // Revoke at Intuit too, so the grant does not outlive the connection (best effort).
@@ -192,24 +204,23 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       },
       linkQueue: async () => (await listLinkQueue(db)).map(toRow),
       async searchAccounts(term) {
-        const sf = await salesforceClient(t)
-        return (await searchAccounts(sf, term, 20)).map((a) => ({ id: a.id, name: a.name }))
+        return (await searchAccounts(await sf(), term, 20)).map((a) => ({ id: a.id, name: a.name }))
       },
       async link(key, accountId) {
         const view = await getCustomerView(db, key)
         if (!view) throw new NotFoundError(`No QBO Customer record with key ${key}; run an import first.`)
-        const sf = await salesforceClient(t)
+        const client = await sf()
         // The record's Id as Salesforce has it now (a record may have been re-created since).
-        const rec = view.salesforceId ? { Id: view.salesforceId } : await getQboCustomerRecord(sf, key)
+        const rec = view.salesforceId ? { Id: view.salesforceId } : await getQboCustomerRecord(client, key)
         if (!rec) throw new NotFoundError(`The QBO Customer record ${key} is not in Salesforce; run an import first.`)
         const recordId = String(rec['Id'])
         let accountName: string | null = null
         if (accountId) {
-          const found = await sf.query<{ Id: string; Name: string }>(soql`SELECT Id, Name FROM Account WHERE Id = ${accountId} LIMIT 1`)
+          const found = await client.query<{ Id: string; Name: string }>(soql`SELECT Id, Name FROM Account WHERE Id = ${accountId} LIMIT 1`)
           if (found.length === 0) throw new NotFoundError(`No Account with Id ${accountId}.`)
           accountName = found[0]?.Name ?? null
         }
-        await setRecordLink(sf, recordId, accountId, 'Manual')
+        await setRecordLink(client, recordId, accountId, 'Manual')
         // Tally now remembers this link as written, with the Manual status that keeps it.
         await saveRecordStates(db, [{ key, salesforceId: recordId, accountWritten: accountId, linkStatus: 'Manual' }])
         await setCustomerViewLink(db, key, { accountId, accountName, linkStatus: 'Manual' })
