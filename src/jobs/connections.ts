@@ -45,6 +45,9 @@ export async function qboClient(t: Tally): Promise<QboClient> {
     })
   }
   const c = await getConnection(t.store.db, t.cipher, 'qbo')
+  if (c?.status === 'disconnected') {
+    throw new NotConnectedError('qbo', 'QuickBooks Online was disconnected in the Hub: connect it again on the Connections page (or set a new QBO_REFRESH_TOKEN).')
+  }
   if (!c?.externalId || !c.refreshToken) {
     throw new NotConnectedError('qbo', 'QuickBooks Online is not connected: connect it on the Hub\'s Connections page (`tally start`), or set QBO_REALM_ID and QBO_REFRESH_TOKEN.')
   }
@@ -70,6 +73,9 @@ export async function salesforceClient(t: Tally): Promise<SalesforceClient> {
     })
   }
   const stored = await getConnection(t.store.db, t.cipher, 'salesforce')
+  if (stored?.status === 'disconnected') {
+    throw new NotConnectedError('salesforce', 'Salesforce was disconnected in the Hub: connect it again on the Connections page.')
+  }
   const refreshToken = stored?.refreshToken ?? undefined
   return createSalesforceClient({
     loginUrl: stored?.loginUrl ?? loginUrl,
@@ -105,8 +111,10 @@ export async function connectSalesforce(t: Tally): Promise<void> {
 
 /** Names the QBO connection after the company (one CompanyInfo read), when it has no name yet. */
 export async function nameQboConnection(t: Tally): Promise<void> {
+  // The client first: it is what imports the environment's token into a new connection.
+  const client = await qboClient(t)
   const c = await getConnection(t.store.db, t.cipher, 'qbo')
   if (!c || (c.label && !c.label.startsWith('QuickBooks company '))) return
-  const name = await (await qboClient(t)).companyName()
+  const name = await client.companyName()
   if (name) await saveConnection(t.store.db, t.cipher, 'qbo', { label: name })
 }

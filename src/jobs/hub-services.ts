@@ -14,7 +14,7 @@ import {
   soql,
 } from '../salesforce/index.js'
 import {
-  deleteConnection,
+  disconnectConnection,
   getConnection,
   getCustomerView,
   getRun,
@@ -102,7 +102,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
           const c = await getConnection(db, t.cipher, provider)
           views.push({
             provider,
-            connected: c !== null && c.status !== 'reauth_required' && (provider === 'salesforce' || c.refreshToken !== null),
+            connected: c !== null && c.status !== 'reauth_required' && c.status !== 'disconnected' && (provider === 'salesforce' || c.refreshToken !== null),
             label: c?.label ?? null,
             accessTokenExpiresAt: iso(c?.accessTokenExpiresAt),
             lastSuccessAt: iso(c?.lastSuccessAt),
@@ -157,7 +157,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
           // Revoke at Intuit too, so the grant does not outlive the connection (best effort).
           if (c?.refreshToken) await qboOAuth(t).revoke(c.refreshToken).catch(() => {})
         }
-        await deleteConnection(db, provider)
+        await disconnectConnection(db, provider)
       },
     },
 

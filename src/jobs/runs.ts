@@ -28,7 +28,7 @@ import {
 import { SWITCHABLE_FIELDS } from '../sync/fields.js'
 import type { Progress } from '../sync/ports.js'
 import { runSync, type RunResult } from '../sync/run.js'
-import { qboClient, salesforceClient } from './connections.js'
+import { NotConnectedError, qboClient, salesforceClient } from './connections.js'
 import { customerViews } from './customer-view.js'
 import { qboCustomerSource } from './qbo-source.js'
 import { salesforceTarget } from './salesforce-target.js'
@@ -170,7 +170,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       return { ...result, runId }
     } catch (e) {
       const message = e instanceof AppError ? e.toText() : describeError(e)
-      await recordFailure(db, blame(e), message).catch(() => {})
+      // A connection a person disconnected stays disconnected; anything else is its last error.
+      if (!(e instanceof NotConnectedError)) await recordFailure(db, blame(e), message).catch(() => {})
       await finishRun(db, runId, { status: 'failed', error: message }).catch(() => {})
       emit({ phase: 'done', done: 0, total: 0 }, 'failed')
       throw e

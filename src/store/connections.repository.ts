@@ -10,7 +10,7 @@ import type { Db } from './database.js'
 import type { Provider } from './lock.js'
 import type { ConnectionRow, ConnectionRowUpdate } from './tables/connections.table.js'
 
-export type ConnectionStatus = 'connected' | 'error' | 'reauth_required'
+export type ConnectionStatus = 'connected' | 'error' | 'reauth_required' | 'disconnected'
 
 export interface Connection {
   provider: Provider
@@ -164,9 +164,32 @@ export async function recordFailure(
     .execute()
 }
 
-/** Forgets the connection and its tokens (disconnect). */
+/** Forgets the connection and its tokens entirely. */
 export async function deleteConnection(db: Db, provider: Provider): Promise<void> {
   await db.deleteFrom('connections').where('provider', '=', provider).execute()
+}
+
+/**
+ * A person disconnected in the Hub: the tokens go, the row stays as `disconnected` with the
+ * marker of the environment token it was imported from, so that token is not silently imported
+ * again (a new value in the environment, or Connect in the Hub, connects it again).
+ */
+export async function disconnectConnection(db: Db, provider: Provider, now: Date = new Date()): Promise<void> {
+  const at = toIso(now)
+  await db
+    .updateTable('connections')
+    .set({
+      access_token_enc: null,
+      refresh_token_enc: null,
+      access_token_expires_at: null,
+      refresh_token_expires_at: null,
+      status: 'disconnected',
+      last_error: null,
+      last_error_at: null,
+      updated_at: at,
+    })
+    .where('provider', '=', provider)
+    .execute()
 }
 
 export type EnvImportOutcome = 'imported' | 'kept-stored'
@@ -179,6 +202,7 @@ export type EnvImportOutcome = 'imported' | 'kept-stored'
  * - nothing stored (or no refresh token stored) → import;
  * - stored row imported from this very value (same hash, same external id) → keep the stored,
  *   possibly rotated, token;
+ * - the same value, but a person disconnected the connection in the Hub → keep it disconnected;
  * - the environment's value (or its realm/org id) differs from the one last imported, or the
  *   row never came from the environment (connected in the Hub) → import: the operator set a new
  *   token on purpose. The old access token is dropped, since it belonged to the old grant.
@@ -194,11 +218,12 @@ export async function importEnvRefreshToken(
   const hash = sha256Hex(token)
   const row = await db
     .selectFrom('connections')
-    .select(['env_refresh_token_hash', 'external_id', 'refresh_token_enc'])
+    .select(['env_refresh_token_hash', 'external_id', 'refresh_token_enc', 'status'])
     .where('provider', '=', provider)
     .executeTakeFirst()
   const sameSource =
-    row?.refresh_token_enc != null &&
+    row !== undefined &&
+    (row.refresh_token_enc != null || row.status === 'disconnected') &&
     row.env_refresh_token_hash === hash &&
     (options.externalId === undefined || options.externalId === row.external_id)
   if (sameSource) return 'kept-stored'

@@ -175,7 +175,8 @@ function summarize(
   for (const o of rows) {
     customers.seen += 1
     customers[o.status as keyof typeof customers] += 1
-    links[LINK_KEYS[o.linkStatus]] += 1
+    // A record that failed was not written, so nothing was linked.
+    if (o.status !== 'failed') links[LINK_KEYS[o.linkStatus]] += 1
     const who = { qboId: o.item.qboId, displayName: o.item.displayName }
     for (const e of o.errors) errors.push({ ...who, field: e.field, code: e.code, message: e.message, level: 'error' })
     for (const w of o.warnings) errors.push({ ...who, field: w.field, code: w.code, message: w.message, level: 'warning' })

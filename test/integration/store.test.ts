@@ -14,6 +14,7 @@ import {
   deleteConnection,
   getConnection,
   importEnvRefreshToken,
+  disconnectConnection,
   qboTokenStore,
   recordFailure,
   recordSuccess,
@@ -188,7 +189,16 @@ describe.each(STORE_DIALECTS)('store on %s', (dialect) => {
       expect((await getConnection(store.db, cipher, 'salesforce'))?.refreshToken).toBe('env-sf')
     })
 
-    it('re-imports after a disconnect, and a Hub reconnect keeps the import marker', async () => {
+    it('stays disconnected after a Hub disconnect until the environment value changes', async () => {
+      await importEnvRefreshToken(store.db, cipher, 'qbo', 'env-1', { externalId: 'realm-1' })
+      await disconnectConnection(store.db, 'qbo')
+      expect(await importEnvRefreshToken(store.db, cipher, 'qbo', 'env-1', { externalId: 'realm-1' })).toBe('kept-stored')
+      expect(await getConnection(store.db, cipher, 'qbo')).toMatchObject({ status: 'disconnected', refreshToken: null, accessToken: null })
+      expect(await importEnvRefreshToken(store.db, cipher, 'qbo', 'env-2', { externalId: 'realm-1' })).toBe('imported')
+      expect(await getConnection(store.db, cipher, 'qbo')).toMatchObject({ status: 'connected', refreshToken: 'env-2' })
+    })
+
+    it('re-imports after the connection is deleted, and a Hub reconnect keeps the import marker', async () => {
       await importEnvRefreshToken(store.db, cipher, 'qbo', 'env-1')
       await deleteConnection(store.db, 'qbo')
       expect(await importEnvRefreshToken(store.db, cipher, 'qbo', 'env-1')).toBe('imported')

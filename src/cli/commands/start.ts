@@ -5,6 +5,7 @@
  * `data/demo/` each time (the sandbox keeps nothing between starts either).
  */
 import { rm } from 'node:fs/promises'
+import { Hono } from 'hono'
 import { join, resolve } from 'node:path'
 import { startSandbox, type Sandbox } from '../../../emulators/sandbox.js'
 import { listen } from '../../../emulators/shared/server.js'
@@ -46,19 +47,24 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
 
     const port = flags.port ?? config.port
     const host = flags.host ?? '127.0.0.1'
-    const publicUrl = config.publicUrl ?? `http://${host}:${port}`
-    const { hash, generated } = await adminPasswordHash(t)
-    const runs = createRunService(t)
-    const app = createHubApp({ services: createHubServices(t, runs), auth: createHubAuth(t, hash), publicUrl, logger })
+    // Listen first, then build the Hub: its origin check and OAuth redirect URIs need the real
+    // address, which with --port 0 is only known once the port is open.
+    const ready: { hub?: ReturnType<typeof createHubApp> } = {}
+    const front = new Hono()
+    // c.env carries Node's request (the Hub reads the client address from it).
+    front.all('*', (c) => (ready.hub ? ready.hub.fetch(c.req.raw, c.env as never) : c.text('Starting…', 503)))
     let server
     try {
-      server = await listen(app, port, host)
+      server = await listen(front, port, host)
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
       io.stderr(code === 'EADDRINUSE' ? `Port ${port} is in use: pass --port or set PORT.\n` : `The Hub could not start: ${describeError(e)}\n`)
       return EXIT.failed
     }
     const hubUrl = config.publicUrl ?? server.url
+    const { hash, generated } = await adminPasswordHash(t)
+    const runs = createRunService(t)
+    ready.hub = createHubApp({ services: createHubServices(t, runs), auth: createHubAuth(t, hash), publicUrl: hubUrl, logger })
     io.stdout(`Tally Hub: ${hubUrl}\n`)
     if (demo) io.stdout(`Demo mode: connected to the built-in sandbox (QuickBooks ${sandbox?.qbo.url}, Salesforce ${sandbox?.salesforce.url}).\n`)
     if (generated) io.stdout(`Sign in as admin with password: ${generated}\n`)

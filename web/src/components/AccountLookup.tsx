@@ -144,7 +144,8 @@ export function AccountLookup(props: {
                       <span className="slds-media__body">
                         <span className="slds-listbox__option-text slds-listbox__option-text_entity">{o.name}</span>
                         <span className="slds-listbox__option-meta slds-listbox__option-meta_entity">
-                          {o.candidate ? 'Candidate: same name as the customer' : `Account · ${o.id}`}
+                          {/* Candidates share one name: only the Id tells them apart. */}
+                          {o.candidate ? `Candidate: same name as the customer · ${o.id}` : `Account · ${o.id}`}
                         </span>
                       </span>
                     </div>

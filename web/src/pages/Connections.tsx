@@ -4,7 +4,7 @@
  * expiry, last success and last error, and the OAuth authorization-code flow ("Connect" navigates
  * the whole page to the vendor's consent screen; the vendor returns to /oauth/callback/…).
  */
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ConnectionView, DeleteConnection, GetConnections, PostAuthorize, Provider } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { Modal } from '../components/Modal.js'
@@ -34,10 +34,16 @@ export function ConnectionsPage(props: { flags: URLSearchParams }) {
   // The OAuth callback comes back as #/connections?connected=qbo or ?error=…
   const connected = props.flags.get('connected')
   const flagError = props.flags.get('error')
+  // Announced once per callback: the effect runs again (React's StrictMode, a re-render) while
+  // the route still carries the same flags, since clearHashQuery fires no hashchange.
+  const announced = useRef<string | null>(null)
   useEffect(() => {
+    const key = `${connected ?? ''}|${flagError ?? ''}`
+    if ((!connected && !flagError) || announced.current === key) return
+    announced.current = key
     if (connected && connected in PROVIDER_NAMES) notify('success', `${PROVIDER_NAMES[connected as Provider]} is connected.`)
     if (flagError) notify('error', `The connection failed: ${flagError}`)
-    if (connected || flagError) clearHashQuery()
+    clearHashQuery()
   }, [connected, flagError, notify])
 
   const authorize = async (provider: Provider) => {

@@ -32,14 +32,17 @@ export function QboCustomersPage() {
   const [editing, setEditing] = useState<string | null>(null)
   const notify = useToast()
 
-  // Search as the user types, a moment after the last key.
+  // Search as the user types, a moment after the last key. Only a changed term goes back to
+  // page 1: otherwise the first run, 300 ms after opening, undid a quick click on Next.
   useEffect(() => {
+    const next = search.trim()
+    if (next === term) return
     const t = setTimeout(() => {
-      setTerm(search.trim())
+      setTerm(next)
       setPage(1)
     }, 300)
     return () => clearTimeout(t)
-  }, [search])
+  }, [search, term])
 
   const load = useCallback(() => {
     setLoading(true)
