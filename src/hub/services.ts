@@ -62,6 +62,8 @@ export interface RunMessage {
   qboId: string | null
   displayName: string | null
   field: string | null
+  /** The field's label in Salesforce, when Tally knows it. */
+  fieldLabel?: string | null
   code: string
   message: string
 }

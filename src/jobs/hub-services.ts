@@ -30,7 +30,7 @@ import {
   type CustomerView,
   type Run,
 } from '../store/index.js'
-import { SWITCHABLE_FIELDS } from '../sync/fields.js'
+import { SWITCHABLE_FIELDS, SYNCED_FIELDS } from '../sync/fields.js'
 import type {
   ConnectionView,
   CustomerRow,
@@ -42,6 +42,13 @@ import { NotFoundError, RunAlreadyRunningError as HubRunAlreadyRunning } from '.
 import { nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
 import { RunAlreadyRunningError, type RunService } from './runs.js'
 import type { Tally } from './tally.js'
+
+const FIELD_LABELS = new Map<string, string>([
+  ...SYNCED_FIELDS.map((f): [string, string] => [f.name, f.label]),
+  ['Account__c', 'Account'],
+  ['Parent_Customer__c', 'Parent Customer'],
+  ['Link_Status__c', 'Link Status'],
+])
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null)
 
@@ -194,7 +201,8 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
         const r = await getRun(db, runId)
         return r ? toRunSummary(r) : null
       },
-      messages: (runId) => listRunMessages(db, runId),
+      messages: async (runId) =>
+        (await listRunMessages(db, runId)).map((m) => ({ ...m, fieldLabel: m.field ? (FIELD_LABELS.get(m.field) ?? null) : null })),
     },
 
     customers: {

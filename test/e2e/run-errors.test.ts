@@ -49,7 +49,7 @@ describe('per-record errors in the run history', () => {
     expect(cells).toEqual([
       'Error',
       `Cool Cars (QBO ${coolCars?.Id})`,
-      'Company_Name__c',
+      'Company Name (Company_Name__c)',
       'FIELD_CUSTOM_VALIDATION_EXCEPTION',
       expect.stringContaining('Company Name: this company is on hold'),
     ])

@@ -166,7 +166,7 @@ function RunMessages(props: { runId: string; error: string | null }) {
           <tr key={i}>
             <td><span className={`slds-badge ${m.level === 'error' ? 'slds-theme_error' : 'slds-theme_warning'}`}>{m.level === 'error' ? 'Error' : 'Warning'}</span></td>
             <td>{m.displayName ?? '—'}{m.qboId ? <span className="slds-text-color_weak"> (QBO {m.qboId})</span> : null}</td>
-            <td>{m.field ?? '—'}</td>
+            <td>{m.field ? (m.fieldLabel ? `${m.fieldLabel} (${m.field})` : m.field) : '—'}</td>
             <td><code>{m.code}</code></td>
             <td className="slds-cell-wrap">{m.message}</td>
           </tr>
