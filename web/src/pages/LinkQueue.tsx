@@ -62,7 +62,9 @@ export function LinkQueue(props: { version: number }) {
                   <td className="slds-cell-wrap">
                     {r.linkStatus === 'Ambiguous'
                       ? `${r.candidates?.length ?? 'Several'} Accounts are named “${r.displayName}”. Pick the right one.`
-                      : `No Account is named “${r.displayName}”.`}
+                      : r.active
+                        ? `No Account is named “${r.displayName}”.`
+                        : `Inactive in QuickBooks; no Account is named “${r.displayName.replace(/\s*\(deleted\)\s*$/i, '')}”.`}
                   </td>
                   <td className="hub-col-action">
                     {editing === r.key ? (
