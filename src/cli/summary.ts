@@ -16,6 +16,10 @@ export function formatSummary(s: RunSummary): string {
     `Accounts ${s.dryRun ? 'to create' : 'created'}: ${s.accountsCreated}.`,
     `API calls: QuickBooks ${s.apiCalls.qbo}, Salesforce ${s.apiCalls.salesforce}. Took ${(s.durationMs / 1000).toFixed(1)} s.`,
   ]
+  if (s.salesforceApiUsage) {
+    const { used, max } = s.salesforceApiUsage
+    lines.push(`Salesforce API usage of the org (last 24 h): ${used.toLocaleString('en-US')} of ${max.toLocaleString('en-US')}.`)
+  }
   const errors = s.errors.filter((e) => e.level === 'error')
   const warnings = s.errors.filter((e) => e.level === 'warning')
   if (errors.length > 0) {

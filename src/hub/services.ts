@@ -52,6 +52,8 @@ export interface RunSummary {
     }
     accountsCreated: number
     apiCalls: { qbo: number; salesforce: number }
+    /** The org's daily API usage after the run (Sforce-Limit-Info). */
+    salesforceApiUsage?: { used: number; max: number }
     durationMs: number
   }
 }

@@ -66,7 +66,14 @@ function toRunSummary(r: Run): HubRunSummary {
     finishedAt: iso(r.finishedAt),
     error: r.error,
     summary: s
-      ? { customers: s.customers, links: s.links, accountsCreated: s.accountsCreated, apiCalls: s.apiCalls, durationMs: s.durationMs }
+      ? {
+          customers: s.customers,
+          links: s.links,
+          accountsCreated: s.accountsCreated,
+          apiCalls: s.apiCalls,
+          durationMs: s.durationMs,
+          ...(s.salesforceApiUsage ? { salesforceApiUsage: s.salesforceApiUsage } : {}),
+        }
       : null,
   }
 }

@@ -152,6 +152,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       result.summary.mode = req.mode
       // The whole run's calls, connecting and the package check included (fresh clients per run).
       result.summary.apiCalls = { qbo: qbo.stats().apiCalls + qbo.stats().oauthCalls, salesforce: sf.apiCalls() + sf.oauthCalls() }
+      const usage = sf.apiUsage()
+      if (usage) result.summary.salesforceApiUsage = usage
       await recordSuccess(db, 'qbo')
       await recordSuccess(db, 'salesforce')
       if (!result.summary.dryRun) {

@@ -48,6 +48,8 @@ export interface RunSummary {
   links: { matched: number; created: number; inherited: number; manual: number; unmapped: number; ambiguous: number }
   accountsCreated: number
   apiCalls: { qbo: number; salesforce: number }
+  /** The org's daily API usage after the run, from Salesforce's Sforce-Limit-Info header. */
+  salesforceApiUsage?: { used: number; max: number }
   durationMs: number
   errors: SummaryError[]
 }

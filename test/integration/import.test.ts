@@ -121,6 +121,9 @@ describe('tally import on the sample company', () => {
     expect(real.accountsCreated).toBe(plan.accountsCreated)
     const human = await h.tally('import', '--dry-run')
     expect(human.stdout).toContain('Dry run — nothing was written to Salesforce.')
+    // The org's daily allocation as Salesforce reports it on every response (Sforce-Limit-Info).
+    const { used, max } = h.sandbox.salesforce.emulator.apiUsage()
+    expect(human.stdout).toContain(`Salesforce API usage of the org (last 24 h): ${used.toLocaleString('en-US')} of ${max.toLocaleString('en-US')}.`)
   })
 
   it('a link a person changes in Salesforce becomes Manual and sticks; clearing one too', async () => {

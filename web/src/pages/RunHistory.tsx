@@ -65,6 +65,9 @@ export function LastRunSummary(props: { run: RunSummary }) {
         {s ? (
           <p className="slds-text-body_small slds-text-color_weak slds-m-top_small">
             API calls: {s.apiCalls.qbo} to QuickBooks Online, {s.apiCalls.salesforce} to Salesforce.
+            {s.salesforceApiUsage
+              ? ` The org has used ${s.salesforceApiUsage.used.toLocaleString()} of its ${s.salesforceApiUsage.max.toLocaleString()} daily API requests.`
+              : ''}
             {r.dryRun ? ' Dry run: nothing was written to Salesforce.' : ''}
           </p>
         ) : null}
