@@ -116,7 +116,7 @@ export function RunHistory(props: { runs: RunSummary[] }) {
                   <td>{formatDateTime(r.startedAt)}</td>
                   <td>{r.dryRun ? 'Dry run' : r.mode === 'import' ? 'Import' : 'Sync'}</td>
                   <td><StatusBadge status={r.status} /></td>
-                  <td>{s ? s.customers.seen : r.status === 'running' ? `${r.done} of ${r.total}` : '—'}</td>
+                  <td>{s ? s.customers.seen : r.status === 'running' && r.total > 0 ? `${r.done} of ${r.total}` : r.status === 'running' ? 'Reading…' : '—'}</td>
                   <td>{s ? `${s.customers.created} / ${s.customers.updated} / ${s.customers.unchanged} / ${s.customers.failed}` : '—'}</td>
                   <td>{s ? formatDuration(s.durationMs) : r.finishedAt ? formatDuration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)) : '—'}</td>
                 </tr>

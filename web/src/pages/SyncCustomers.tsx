@@ -164,17 +164,28 @@ export function SyncCustomersPage() {
 
 function LiveProgress(props: { e: ProgressEvent | null }) {
   const e = props.e
-  const pct = e && e.total > 0 ? Math.min(100, Math.round((e.done / e.total) * 100)) : 0
+  // While reading, QBO's total is not known until its last page (counting would cost a call):
+  // show how many customers were read, and a bar that moves without a value.
+  const known = e !== null && e.total > 0
+  const pct = known ? Math.min(100, Math.round((e.done / e.total) * 100)) : 0
   const label = e ? PHASES[e.phase] : 'Starting…'
+  const count = !e ? '' : known ? `${e.done} of ${e.total} records` : e.phase === 'reading' && e.done > 0 ? `${e.done} customers read` : ''
   return (
     <div className="slds-m-top_medium hub-progress" aria-live="polite">
       <div className="slds-grid slds-grid_align-spread slds-m-bottom_x-small">
         <span className="slds-text-title_bold">{label}</span>
-        <span>{e && e.total > 0 ? `${e.done} of ${e.total} records` : ''}</span>
+        <span>{count}</span>
       </div>
-      <div className="slds-progress-bar slds-progress-bar_large" role="progressbar" aria-label="Import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
-        <span className="slds-progress-bar__value" style={{ width: `${pct}%` }}>
-          <span className="slds-assistive-text">{`Progress: ${pct}%`}</span>
+      <div
+        className={`slds-progress-bar slds-progress-bar_large${known ? '' : ' hub-progress_indeterminate'}`}
+        role="progressbar"
+        aria-label="Import progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        {...(known ? { 'aria-valuenow': pct } : {})}
+      >
+        <span className="slds-progress-bar__value" style={{ width: known ? `${pct}%` : '30%' }}>
+          <span className="slds-assistive-text">{known ? `Progress: ${pct}%` : 'Working…'}</span>
         </span>
       </div>
     </div>
