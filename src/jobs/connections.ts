@@ -94,10 +94,11 @@ export async function connectSalesforce(t: Tally): Promise<void> {
   const sf = await salesforceClient(t)
   try {
     const info = await sf.connect()
+    const who = await sf.identity().catch(() => null)
     const stored = await getConnection(t.store.db, t.cipher, 'salesforce')
     await saveConnection(t.store.db, t.cipher, 'salesforce', {
       externalId: info.orgId,
-      label: stored?.label ?? info.instanceUrl,
+      label: who?.username ? `${who.username} · ${new URL(info.instanceUrl).host}` : (stored?.label ?? info.instanceUrl),
       instanceUrl: info.instanceUrl,
       loginUrl: stored?.loginUrl ?? t.config.salesforce.loginUrl,
       status: 'connected',
@@ -116,5 +117,6 @@ export async function nameQboConnection(t: Tally): Promise<void> {
   const c = await getConnection(t.store.db, t.cipher, 'qbo')
   if (!c || (c.label && !c.label.startsWith('QuickBooks company '))) return
   const name = await client.companyName()
+  await recordSuccess(t.store.db, 'qbo')
   if (name) await saveConnection(t.store.db, t.cipher, 'qbo', { label: name })
 }

@@ -39,7 +39,7 @@ import type {
   RunSummary as HubRunSummary,
 } from '../hub/services.js'
 import { NotFoundError, RunAlreadyRunningError as HubRunAlreadyRunning } from '../hub/services.js'
-import { nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
+import { connectSalesforce, nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
 import { RunAlreadyRunningError, type RunService } from './runs.js'
 import type { Tally } from './tally.js'
 
@@ -163,6 +163,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
           status: 'connected',
           tokens: { accessToken: tokens.accessToken, accessTokenExpiresAt: null, refreshToken: tokens.refreshToken },
         })
+        await connectSalesforce(t).catch(() => {}) // names the connection after its user; the URL stays if this fails
       },
       async disconnect(provider: Provider) {
         sfClient = null

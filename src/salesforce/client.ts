@@ -49,6 +49,8 @@ export interface ConnectionInfo {
 
 export interface SalesforceClient {
   connect(): Promise<ConnectionInfo>
+  /** Who the connection signs in as (username, display name, org). */
+  identity(): Promise<{ username: string; displayName: string | null; organizationId: string }>
   /** Throws `PackageNotDeployedError` unless `QBO_Customer__c`, its fields and
    * `Account.QBO_Source_Key__c` are visible. `extraFields` are more `QBO_Customer__c` fields. */
   checkPackage(extraFields?: readonly string[]): Promise<void>
@@ -170,8 +172,20 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
       o.onRefreshToken?.(res.refresh_token)
     }
     info = { instanceUrl: res.instance_url, ...parseIdentity(res.id) }
+    identityUrl = res.id
     logger.debug('salesforce: token obtained', { instanceUrl: res.instance_url, flow: o.refreshToken ? 'refresh_token' : 'client_credentials' })
     return res
+  }
+
+  let identityUrl: string | null = null
+
+  /** Who Tally is connected as: the identity URL of the token response (OAuth identity service,
+   * https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_openid.htm); it does not
+   * count against the org's API allocation. */
+  async function identity(): Promise<{ username: string; displayName: string | null; organizationId: string }> {
+    await connect()
+    const r = await send<{ username?: string; display_name?: string; organization_id?: string }>('GET', identityUrl as string)
+    return { username: r.username ?? '', displayName: r.display_name ?? null, organizationId: r.organization_id ?? info?.orgId ?? '' }
   }
 
   async function connect(): Promise<ConnectionInfo> {
@@ -279,6 +293,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
 
   return {
     connect,
+    identity,
     async checkPackage(extraFields = []) {
       await checkPackageDeployed(describe, extraFields)
     },

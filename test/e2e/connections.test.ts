@@ -55,9 +55,9 @@ describe('Connections', () => {
     await nav(page, 'Connections').click()
     await expect.poll(() => badge('QuickBooks Online')).toBe('Connected')
     await expect.poll(() => badge('Salesforce')).toBe('Connected')
-    // Named after the company (QBO CompanyInfo) and the org's instance.
+    // Named after the company (QBO CompanyInfo), and the user Tally signs in as (Salesforce identity).
     expect(await card('QuickBooks Online').innerText()).toContain("Craig's Design and Landscaping Services")
-    expect(await card('Salesforce').innerText()).toContain(sys.sfUrl)
+    expect(await card('Salesforce').innerText()).toContain(`integration@tally.sandbox · ${new URL(sys.sfUrl).host}`)
     await screenshot(page, 'connections', true)
   })
 

@@ -14,7 +14,7 @@ import { formatDateTime, relative } from '../format.js'
 import { clearHashQuery } from '../route.js'
 
 export const PROVIDER_NAMES: Record<Provider, string> = { qbo: 'QuickBooks Online', salesforce: 'Salesforce' }
-const LABEL_NAMES: Record<Provider, string> = { qbo: 'Company', salesforce: 'Org' }
+const LABEL_NAMES: Record<Provider, string> = { qbo: 'Company', salesforce: 'Connected as' }
 
 export function ConnectionsPage(props: { flags: URLSearchParams }) {
   const [list, setList] = useState<ConnectionView[] | null>(null)
@@ -134,7 +134,11 @@ function ConnectionCard(props: { c: ConnectionView; busy: boolean; onConnect: ()
             <dd className="slds-dl_horizontal__detail">{formatDateTime(c.connectedAt)}</dd>
             <dt className="slds-dl_horizontal__label">Access token expires</dt>
             <dd className="slds-dl_horizontal__detail">
-              {c.accessTokenExpiresAt ? `${formatDateTime(c.accessTokenExpiresAt)} (${relative(c.accessTokenExpiresAt)}; renewed automatically)` : '—'}
+              {c.accessTokenExpiresAt
+                ? `${formatDateTime(c.accessTokenExpiresAt)} (${relative(c.accessTokenExpiresAt)}; renewed automatically)`
+                : c.connected && c.provider === 'salesforce'
+                  ? "Per the org's session timeout; renewed automatically"
+                  : '—'}
             </dd>
             <dt className="slds-dl_horizontal__label">Last success</dt>
             <dd className="slds-dl_horizontal__detail">{c.lastSuccessAt ? formatDateTime(c.lastSuccessAt) : 'Not used yet'}</dd>
