@@ -14,6 +14,7 @@ export function formatSummary(s: RunSummary): string {
     `Customers: ${c.seen} seen, ${c.created} ${s.dryRun ? 'to create' : 'created'}, ${c.updated} ${s.dryRun ? 'to update' : 'updated'}, ${c.unchanged} unchanged, ${c.failed} failed.`,
     `Links: ${l.matched} matched, ${l.created} to new Accounts, ${l.inherited} inherited, ${l.manual} manual, ${l.unmapped} unmapped, ${l.ambiguous} ambiguous.`,
     `Accounts ${s.dryRun ? 'to create' : 'created'}: ${s.accountsCreated}.`,
+    ...(s.goneFromQbo > 0 ? [`No longer in QuickBooks (merged away): ${s.goneFromQbo} record(s) ${s.dryRun ? 'to mark' : 'marked'} inactive.`] : []),
     `API calls: QuickBooks ${s.apiCalls.qbo}, Salesforce ${s.apiCalls.salesforce}. Took ${(s.durationMs / 1000).toFixed(1)} s.`,
   ]
   if (s.salesforceApiUsage) {

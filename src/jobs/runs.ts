@@ -23,6 +23,7 @@ import {
   saveCheckpoint,
   syncStateStore,
   updateRunProgress,
+  setCustomerViewsInactive,
   upsertCustomerViews,
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS } from '../sync/fields.js'
@@ -161,6 +162,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         // unchanged, so the overlap costs no writes (and CDC is one call whatever the window).
         await saveCheckpoint(db, qbo.realmId, new Date(result.readAt.getTime() - CLOCK_SKEW_MS))
         await upsertCustomerViews(db, customerViews(result, qbo.realmId))
+        const gone = (result.outcomes ?? []).filter((o) => o.item.gone && o.status === 'updated').map((o) => o.item.key)
+        if (gone.length > 0) await setCustomerViewsInactive(db, gone)
       }
       await addRunMessages(
         db,

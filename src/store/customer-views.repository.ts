@@ -276,3 +276,14 @@ export async function setCustomerViewLink(
 export async function deleteCustomerViews(db: Db, realmId: string): Promise<void> {
   await db.deleteFrom('customer_views').where('realm_id', '=', realmId).execute()
 }
+
+/** Marks rows inactive (their customer is no longer in QuickBooks). */
+export async function setCustomerViewsInactive(db: Db, keys: readonly string[], now: Date = new Date()): Promise<void> {
+  for (let i = 0; i < keys.length; i += 500) {
+    await db
+      .updateTable('customer_views')
+      .set({ active: 0, updated_at: toIso(now) })
+      .where('key', 'in', keys.slice(i, i + 500))
+      .execute()
+  }
+}

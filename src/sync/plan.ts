@@ -39,6 +39,10 @@ export interface PlanInput {
   settings: SyncSettings
   /** ISO instant written to `Last_Synced__c`. */
   now: string
+  /** Keys QBO no longer has (an import: every record whose customer was not read; a sync: the
+   * ids change data capture reports as Deleted). QBO never deletes customers, but a merge makes
+   * one disappear. */
+  goneKeys?: ReadonlySet<string>
 }
 
 export interface PlannedLink {
@@ -63,6 +67,8 @@ export interface PlanItem {
   changedFields: string[]
   link: PlannedLink
   issues: FieldIssue[]
+  /** The customer is no longer in QuickBooks (merged away): its record is only marked inactive. */
+  gone?: boolean
 }
 
 export interface Plan {
@@ -234,6 +240,7 @@ export function planSync(input: PlanInput): Plan {
   // 3. Records not being planned whose top-level parent's link changed (a sync reads only what
   //    changed in QBO): they follow the parent (contract §5.2).
   if (input.customers.length < existing.size) items.push(...followParents(input, byId, tree, rootOf, rootLink))
+  items.push(...markGone(input, byId))
 
   return {
     items,
@@ -329,6 +336,38 @@ function followParents(
       link: { status: 'Inherited', accountId: root.accountId, ...(root.accountSourceKey !== undefined ? { accountSourceKey: root.accountSourceKey } : {}), reason: 'follows its top-level parent' },
       issues: [],
       write: { key: e.key, fields: write, isNew: false, ...(root.accountSourceKey !== undefined ? { accountSourceKey: root.accountSourceKey } : {}) },
+    })
+  }
+  return out
+}
+
+/** Records of customers QBO no longer has: Tally never deletes a record (people may have linked
+ * and used it), but marks it inactive once, so Salesforce does not show a live customer. */
+function markGone(input: PlanInput, byId: Map<string, SourceCustomer>): PlanItem[] {
+  const out: PlanItem[] = []
+  for (const key of input.goneKeys ?? []) {
+    const e = input.existing.get(key)
+    if (!e || byId.has(String(e.fields['QBO_Id__c'] ?? ''))) continue
+    const link: PlannedLink = { status: e.linkStatus ?? 'Unmapped', accountId: e.accountId, reason: 'no longer in QuickBooks (merged or deleted); marked inactive' }
+    const base = {
+      key,
+      qboId: String(e.fields['QBO_Id__c'] ?? ''),
+      displayName: String(e.fields['Display_Name__c'] ?? key),
+      level: Number(e.fields['Level__c'] ?? 0),
+      existingId: e.id,
+      link,
+      issues: [],
+      gone: true,
+    }
+    if (e.fields['Active__c'] === false) {
+      out.push({ ...base, action: 'unchanged', changedFields: [] })
+      continue
+    }
+    out.push({
+      ...base,
+      action: 'update',
+      changedFields: ['Active__c'],
+      write: { key, fields: { Active__c: false, [LINK_FIELDS.lastSynced]: input.now }, isNew: false },
     })
   }
   return out

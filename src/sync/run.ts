@@ -7,7 +7,7 @@
 import { applyPlan, type ItemOutcome } from './apply.js'
 import { LINK_FIELDS, SYNCED_FIELDS } from './fields.js'
 import { indexAccounts } from './match.js'
-import type { AccountRef, ExistingRecord, LinkStatus, SourceCustomer } from './model.js'
+import { customerKey, type AccountRef, type ExistingRecord, type LinkStatus, type SourceCustomer } from './model.js'
 import { namesToMatch, planSync, type Plan, type SyncSettings } from './plan.js'
 import type { CustomerSource, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
 
@@ -47,6 +47,8 @@ export interface RunSummary {
   customers: { seen: number; created: number; updated: number; unchanged: number; failed: number }
   links: { matched: number; created: number; inherited: number; manual: number; unmapped: number; ambiguous: number }
   accountsCreated: number
+  /** Records whose customer QBO no longer has (merged away), marked inactive in this run. */
+  goneFromQbo: number
   apiCalls: { qbo: number; salesforce: number }
   /** The org's daily API usage after the run, from Salesforce's Sforce-Limit-Info header. */
   salesforceApiUsage?: { used: number; max: number }
@@ -91,8 +93,9 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const readAt = now()
   progress({ phase: 'reading', done: 0, total: 0 })
   let customers: SourceCustomer[] = []
+  let deletedIds: string[] | null = null
   if (opts.mode === 'sync' && opts.since) {
-    customers = (await source.listChangedCustomers(opts.since)).customers
+    ;({ customers, deletedIds } = await source.listChangedCustomers(opts.since))
   } else {
     for await (const page of source.listAllCustomers()) {
       customers = customers.concat(page)
@@ -102,6 +105,11 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const existingList: ExistingRecord[] = await target.listExistingRecords(source.realmId, DIFFED_FIELDS)
   const existing = new Map(existingList.map((e) => [e.key, e]))
   const states = await state.loadRecordStates(source.realmId)
+  // What QBO no longer has: a full read knows it by absence, a sync from CDC's Deleted entries.
+  const read = new Set(customers.map((c) => customerKey(source.realmId, c.qboId)))
+  const goneKeys = new Set(
+    deletedIds === null ? existingList.map((e) => e.key).filter((k) => !read.has(k)) : deletedIds.map((id) => customerKey(source.realmId, id)),
+  )
 
   // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
   // starts with its first page, whose totalSize says whether the rest is worth it; only when
@@ -124,6 +132,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     accounts: indexAccounts(accounts),
     settings: opts.settings,
     now: now().toISOString(),
+    goneKeys,
   })
 
   let outcomes: ItemOutcome[] | null = null
@@ -167,6 +176,8 @@ function summarize(
   const customers = { seen: 0, created: 0, updated: 0, unchanged: 0, failed: 0 }
   const links = { matched: 0, created: 0, inherited: 0, manual: 0, unmapped: 0, ambiguous: 0 }
   const errors: SummaryError[] = []
+  let goneFromQbo = 0
+  let goneFailed = 0
   const rows = outcomes ?? plan.items.map((item) => ({
     item,
     status: item.action === 'create' ? 'created' : item.action === 'update' ? 'updated' : 'unchanged',
@@ -175,6 +186,13 @@ function summarize(
     warnings: item.issues,
   }))
   for (const o of rows) {
+    if (o.item.gone) {
+      // Not a customer QBO returned: counted apart, and only when its record was (to be) written.
+      if (o.status === 'updated') goneFromQbo += 1
+      if (o.status === 'failed') goneFailed += 1
+      for (const e of o.errors) errors.push({ qboId: o.item.qboId, displayName: o.item.displayName, field: e.field, code: e.code, message: e.message, level: 'error' })
+      continue
+    }
     customers.seen += 1
     customers[o.status as keyof typeof customers] += 1
     // A record that failed was not written, so nothing was linked.
@@ -187,10 +205,11 @@ function summarize(
     runId: opts.runId,
     mode: opts.mode,
     dryRun: opts.dryRun,
-    status: customers.failed > 0 ? 'partial' : 'succeeded',
+    status: customers.failed + goneFailed > 0 ? 'partial' : 'succeeded',
     customers,
     links,
     accountsCreated,
+    goneFromQbo,
     apiCalls,
     durationMs: 0,
     errors,

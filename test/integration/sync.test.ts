@@ -67,6 +67,25 @@ describe('tally sync', () => {
     expect(h.sfWrites()).toBe(writes)
   })
 
+  it('a customer merged away in QBO is marked inactive, never deleted — by an import and by a sync', async () => {
+    await h.tally('import', '--json')
+    const [a, b] = h.sandbox.qbo.emulator.customers().filter((c) => c['Job'] !== true && c['Active'] !== false)
+    expect(h.sandbox.qbo.emulator.deleteCustomer(String(a!['Id']))).toBe(true) // a merge leaves a CDC Deleted stub
+    const imp = (await h.tally('import', '--json')).json<Summary & { goneFromQbo: number }>()
+    expect(imp.goneFromQbo).toBe(1)
+    expect(imp.customers.updated).toBe(0)
+    expect(h.records().find((x) => x['QBO_Id__c'] === a!['Id'])).toMatchObject({ Active__c: false })
+    const writes = h.sfWrites()
+    expect((await h.tally('import', '--json')).json<{ goneFromQbo: number }>().goneFromQbo).toBe(0)
+    expect(h.sfWrites()).toBe(writes) // marked once
+
+    expect(h.sandbox.qbo.emulator.deleteCustomer(String(b!['Id']))).toBe(true)
+    const sync = (await h.tally('sync', '--json')).json<{ goneFromQbo: number }>()
+    expect(sync.goneFromQbo).toBe(1)
+    expect(h.records().find((x) => x['QBO_Id__c'] === b!['Id'])).toMatchObject({ Active__c: false })
+    expect(h.records()).toHaveLength(h.sandbox.qbo.emulator.customers().length + 2)
+  })
+
   it('a sub-customer follows its parent when only the parent changed', async () => {
     await h.tally('import', '--json')
     // Freeman Sporting Goods was matched; link it by hand in Salesforce to another Account, and
