@@ -3,8 +3,8 @@
  * What the routes share: the company, its store, token state, runtime fault settings, counters,
  * the clock and the webhook sender. Built by `createQboEmulator` (index.ts).
  */
-import type { RequestStats } from '../shared/stats.js'
-import type { Random } from '../shared/random.js'
+import type { RequestStats } from '../../emulators/shared/stats.js'
+import type { Random } from '../../emulators/shared/random.js'
 import type { AuthState } from './auth.js'
 import type { Change } from './customers.js'
 import type { QboStore } from './store.js'

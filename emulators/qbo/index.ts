@@ -5,10 +5,10 @@
  * Fidelity, sources and what is not reproduced: ./README.md.
  */
 import { Hono } from 'hono'
-import type { SandboxData } from '../shared/data.js'
-import { seededRandom } from '../shared/random.js'
-import { listen } from '../shared/server.js'
-import { RequestStats } from '../shared/stats.js'
+import type { SandboxData } from '../../emulators/shared/data.js'
+import { seededRandom } from '../../emulators/shared/random.js'
+import { listen } from '../../emulators/shared/server.js'
+import { RequestStats } from '../../emulators/shared/stats.js'
 import { AuthState, type TokenPair } from './auth.js'
 import type { QboContext, RuntimeSettings } from './context.js'
 import { seedCustomer, type Change } from './customers.js'

@@ -5,7 +5,7 @@
  * spacing (Salesforce compares names case-insensitively), two share a name (an ambiguous match),
  * and the rest are the Accounts a new Developer Edition org ships with.
  */
-import type { WireObject } from '../shared/data.js'
+import type { WireObject } from '../../emulators/shared/data.js'
 
 const matching = [
   "Amy's Bird Sanctuary",

@@ -2,8 +2,8 @@
  * @module emulators/salesforce/state
  * The emulator's mutable state and resolved options, shared by the route modules.
  */
-import type { RequestStats } from '../shared/stats.js'
-import type { Random } from '../shared/random.js'
+import type { RequestStats } from '../../emulators/shared/stats.js'
+import type { Random } from '../../emulators/shared/random.js'
 import type { IdFactory } from './ids.js'
 import type { Schema } from './schema.js'
 import type { Store } from './store.js'

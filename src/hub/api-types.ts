@@ -168,7 +168,8 @@ export interface PutCustomerAccount {
   Method: 'PUT'
   Path: '/api/customers/:key/account'
   Params: { key: string }
-  Body: { accountId: string | null }
+  /** `accountName` is the name the lookup showed (for Tally's own list; spares a Salesforce query). */
+  Body: { accountId: string | null; accountName?: string }
   Success: CustomerRow
 }
 

@@ -132,7 +132,7 @@ export interface HubServices {
     searchAccounts(term: string): Promise<{ id: string; name: string }[]>
     /** Writes `Account__c` and `Link_Status__c = Manual` in Salesforce immediately.
      * Throws `NotFoundError` for an unknown key. */
-    link(key: string, accountId: string | null): Promise<CustomerRow>
+    link(key: string, accountId: string | null, accountName?: string): Promise<CustomerRow>
   }
 }
 

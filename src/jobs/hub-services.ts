@@ -222,7 +222,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       async searchAccounts(term) {
         return (await searchAccounts(await sf(), term, 20)).map((a) => ({ id: a.id, name: a.name }))
       },
-      async link(key, accountId) {
+      async link(key, accountId, givenName) {
         const view = await getCustomerView(db, key)
         if (!view) throw new NotFoundError(`No QBO Customer record with key ${key}; run an import first.`)
         const client = await sf()
@@ -230,8 +230,10 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
         const rec = view.salesforceId ? { Id: view.salesforceId } : await getQboCustomerRecord(client, key)
         if (!rec) throw new NotFoundError(`The QBO Customer record ${key} is not in Salesforce; run an import first.`)
         const recordId = String(rec['Id'])
-        let accountName: string | null = null
-        if (accountId) {
+        // The Hub's lookup already showed the Account's name; only a caller that did not give it
+        // costs a query. An Id Salesforce does not know is refused by the PATCH itself.
+        let accountName = accountId ? (givenName ?? null) : null
+        if (accountId && accountName === null) {
           const found = await client.query<{ Id: string; Name: string }>(soql`SELECT Id, Name FROM Account WHERE Id = ${accountId} LIMIT 1`)
           if (found.length === 0) throw new NotFoundError(`No Account with Id ${accountId}.`)
           accountName = found[0]?.Name ?? null
@@ -240,8 +242,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
         // Tally now remembers this link as written, with the Manual status that keeps it.
         await saveRecordStates(db, [{ key, salesforceId: recordId, accountWritten: accountId, linkStatus: 'Manual' }])
         await setCustomerViewLink(db, key, { accountId, accountName, linkStatus: 'Manual' })
-        const updated = await getCustomerView(db, key)
-        return toRow(updated as CustomerView)
+        return toRow({ ...view, salesforceId: recordId, accountId, accountName, linkStatus: 'Manual' })
       },
     },
   }

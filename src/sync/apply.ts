@@ -52,6 +52,8 @@ export interface ApplyOptions {
   onProgress?: (done: number, total: number) => void
   /** Saves what was written after every Collection, so a run killed midway resumes cleanly. */
   state?: SyncStateStore
+  /** What the store held before the run: unchanged records already remembered are not saved again. */
+  known?: ReadonlyMap<string, RecordState>
   realmId: string
 }
 
@@ -200,7 +202,10 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
   const unchangedStates: RecordState[] = []
   for (const item of plan.items) {
     if (item.write) continue
-    unchangedStates.push({ key: item.key, salesforceId: item.existingId, accountWritten: item.link.accountId, linkStatus: item.link.status })
+    const s: RecordState = { key: item.key, salesforceId: item.existingId, accountWritten: item.link.accountId, linkStatus: item.link.status }
+    const k = opts.known?.get(item.key)
+    if (k && k.salesforceId === s.salesforceId && k.accountWritten === s.accountWritten && k.linkStatus === s.linkStatus) continue
+    unchangedStates.push(s)
   }
   if (unchangedStates.length > 0) await opts.state?.saveRecordStates(unchangedStates)
 

@@ -143,6 +143,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     const applied = await applyPlan(plan, target, {
       realmId: source.realmId,
       state,
+      known: states,
       onProgress: (done, t) => progress({ phase: 'writing', done, total: t }),
     })
     outcomes = applied.outcomes

@@ -18,7 +18,10 @@ const ListQuery = z.object({
 })
 const AccountsQuery = z.object({ search: z.string().trim().max(200).default('') })
 // Salesforce record ids are 15 or 18 alphanumeric characters.
-const LinkBody = z.strictObject({ accountId: z.string().regex(/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/).nullable() })
+const LinkBody = z.strictObject({
+  accountId: z.string().regex(/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/).nullable(),
+  accountName: z.string().max(255).optional(),
+})
 const KeyParams = z.strictObject({ key: z.string().min(1).max(100) })
 
 export function registerCustomerRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): void {
@@ -47,6 +50,6 @@ export function registerCustomerRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): v
   app.put('/api/customers/:key/account', async (c) => {
     const { key } = parseOr400(KeyParams, c.req.param(), 'invalid_uri_params')
     const body = parseOr400(LinkBody, await c.req.json().catch(() => null), 'invalid_body')
-    return c.json<PutCustomerAccount['Success']>(await customers.link(key, body.accountId))
+    return c.json<PutCustomerAccount['Success']>(await customers.link(key, body.accountId, body.accountName))
   })
 }

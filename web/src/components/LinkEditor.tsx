@@ -7,11 +7,13 @@ import { useState } from 'react'
 import type { CustomerRow, PutCustomerAccount } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { AccountLookup, type AccountOption } from './AccountLookup.js'
+import { useToast } from './Toasts.js'
 
 export function LinkEditor(props: { row: CustomerRow; onSaved: (row: CustomerRow) => void; onCancel: () => void }) {
   const { row } = props
   const [value, setValue] = useState<AccountOption | null>(row.accountId ? { id: row.accountId, name: row.accountName ?? row.accountId } : null)
   const [error, setError] = useState<string | null>(null)
+  const notify = useToast()
   const [saving, setSaving] = useState(false)
 
   const update = async () => {
@@ -22,7 +24,9 @@ export function LinkEditor(props: { row: CustomerRow; onSaved: (row: CustomerRow
     setSaving(true)
     setError(null)
     try {
-      props.onSaved(await api<PutCustomerAccount>('PUT', '/api/customers/:key/account', { params: { key: row.key }, body: { accountId: value.id } }))
+      const saved = await api<PutCustomerAccount>('PUT', '/api/customers/:key/account', { params: { key: row.key }, body: { accountId: value.id, accountName: value.name } })
+      notify('success', `${saved.displayName} is linked to ${saved.accountName ?? 'the Account'}.`)
+      props.onSaved(saved)
     } catch (e) {
       setError(errorText(e))
       setSaving(false)

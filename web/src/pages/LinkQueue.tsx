@@ -8,13 +8,11 @@ import type { CustomerRow, GetLinkQueue } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { LinkEditor } from '../components/LinkEditor.js'
 import { EmptyState, ErrorAlert, Spinner } from '../components/States.js'
-import { useToast } from '../components/Toasts.js'
 
 export function LinkQueue(props: { version: number }) {
   const [items, setItems] = useState<CustomerRow[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [editing, setEditing] = useState<string | null>(null)
-  const notify = useToast()
 
   const load = useCallback(() => {
     setError(null)
@@ -74,7 +72,6 @@ export function LinkQueue(props: { version: number }) {
                         onSaved={(saved) => {
                           setEditing(null)
                           setItems((list) => list?.filter((x) => x.key !== saved.key) ?? null)
-                          notify('success', `${saved.displayName} is linked to ${saved.accountName ?? 'the Account'}.`)
                         }}
                       />
                     ) : (

@@ -9,7 +9,6 @@ import { api, errorText } from '../api.js'
 import { Icon } from '../components/Icon.js'
 import { LinkEditor } from '../components/LinkEditor.js'
 import { EmptyState, ErrorAlert, Spinner } from '../components/States.js'
-import { useToast } from '../components/Toasts.js'
 import { PageHeader } from './Connections.js'
 
 const FILTERS: { id: CustomerFilter; label: string }[] = [
@@ -30,7 +29,6 @@ export function QboCustomersPage() {
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<string | null>(null)
   const [editing, setEditing] = useState<string | null>(null)
-  const notify = useToast()
 
   // Search as the user types, a moment after the last key. Only a changed term goes back to
   // page 1: otherwise the first run, 300 ms after opening, undid a quick click on Next.
@@ -121,7 +119,6 @@ export function QboCustomersPage() {
                           onSaved={(saved) => {
                             setEditing(null)
                             replace(saved)
-                            notify('success', `${saved.displayName} is linked to ${saved.accountName ?? 'the Account'}.`)
                           }}
                         />
                       ) : (
