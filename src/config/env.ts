@@ -27,6 +27,7 @@ const schema = z.object({
   QBO_CLIENT_SECRET: opt,
   QBO_REALM_ID: opt.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'QBO_REALM_ID is the company id: digits only' }),
   QBO_REFRESH_TOKEN: opt,
+  QBO_CONNECTIONS: opt,
   QBO_API_URL: opt.pipe(url('QBO_API_URL').optional()),
   QBO_TOKEN_URL: opt.pipe(url('QBO_TOKEN_URL').optional()),
   QBO_AUTHORIZE_URL: opt.pipe(url('QBO_AUTHORIZE_URL').optional()),
@@ -52,6 +53,9 @@ export interface Config {
     clientSecret: string | undefined
     realmId: string | undefined
     refreshToken: string | undefined
+    /** Every company authorized headless: QBO_REALM_ID/QBO_REFRESH_TOKEN first, then each pair
+     * of QBO_CONNECTIONS (contract §3, §9). */
+    companies: readonly { realmId: string; refreshToken: string }[]
     apiUrl: string
     tokenUrl: string
     authorizeUrl: string
@@ -91,6 +95,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     if (b && !a) problems.push(`- ${na}: ${nb} is set but ${na} is not; set both (your app's credentials)`)
   }
   if (e.QBO_REFRESH_TOKEN && !e.QBO_REALM_ID) problems.push('- QBO_REALM_ID: QBO_REFRESH_TOKEN is set, so set the company (realm) id it belongs to as well')
+  const companies = parseCompanies(e.QBO_REALM_ID, e.QBO_REFRESH_TOKEN, e.QBO_CONNECTIONS, problems)
   if (problems.length > 0) throw new ConfigError(`The configuration has ${problems.length} problem(s):\n${problems.join('\n')}`)
 
   const sqlitePath = resolve(cwd, e.TALLY_DB ?? DEFAULTS.sqlitePath)
@@ -107,6 +112,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       clientSecret: e.QBO_CLIENT_SECRET,
       realmId: e.QBO_REALM_ID,
       refreshToken: e.QBO_REFRESH_TOKEN,
+      companies,
       apiUrl: (e.QBO_API_URL ?? DEFAULTS.qboApiUrl).replace(/\/+$/, ''),
       tokenUrl: e.QBO_TOKEN_URL ?? DEFAULTS.qboTokenUrl,
       authorizeUrl: e.QBO_AUTHORIZE_URL ?? DEFAULTS.qboAuthorizeUrl,
@@ -119,6 +125,35 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       refreshToken: e.SF_REFRESH_TOKEN,
     }),
   })
+}
+
+/**
+ * `QBO_CONNECTIONS`: `realmId:refreshToken` pairs separated by commas (contract §3). Intuit's
+ * refresh tokens hold no comma or colon, realm ids are digits; a realm given twice with two
+ * different tokens is a mistake the operator must resolve.
+ */
+function parseCompanies(
+  realmId: string | undefined,
+  refreshToken: string | undefined,
+  list: string | undefined,
+  problems: string[],
+): { realmId: string; refreshToken: string }[] {
+  const out: { realmId: string; refreshToken: string }[] = []
+  if (realmId && refreshToken) out.push({ realmId, refreshToken })
+  for (const [i, raw] of (list ?? '').split(',').entries()) {
+    const pair = raw.trim()
+    if (pair === '') continue
+    const m = /^(\d+):(\S+)$/.exec(pair)
+    if (!m) {
+      problems.push(`- QBO_CONNECTIONS: entry ${i + 1} is not realmId:refreshToken (digits, a colon, then the company's refresh token)`)
+      continue
+    }
+    const [, realm, token] = m as unknown as [string, string, string]
+    const same = out.find((c) => c.realmId === realm)
+    if (same && same.refreshToken !== token) problems.push(`- QBO_CONNECTIONS: the company ${realm} is given twice with different refresh tokens; keep one`)
+    else if (!same) out.push({ realmId: realm, refreshToken: token })
+  }
+  return out
 }
 
 /** True when nothing points Tally at a real QBO or Salesforce: `tally start` runs the demo. */

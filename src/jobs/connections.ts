@@ -1,7 +1,8 @@
 /**
  * @module jobs/connections
  * Builds the QBO and Salesforce clients from the stored connections (connected in the Hub) or
- * from the environment (headless use, contract §3), and keeps each connection's health.
+ * from the environment (headless use, contract §3), and keeps each connection's health. Every
+ * QuickBooks company is a connection of its own (contract §9); Salesforce is the one org.
  */
 import { AppError } from '../lib/errors.js'
 import { createQboOAuth, QboClient, type QboOAuth } from '../qbo/index.js'
@@ -9,12 +10,16 @@ import { createSalesforceClient, type SalesforceClient } from '../salesforce/ind
 import {
   getConnection,
   importEnvRefreshToken,
+  initCompanySettings,
+  listConnections,
+  qboCompany,
   qboTokenStore,
   saveConnection,
   recordFailure,
   recordSuccess,
   saveTokens,
   withConnectionLock,
+  type Connection,
   type Provider,
 } from '../store/index.js'
 import type { Tally } from './tally.js'
@@ -33,29 +38,68 @@ export function qboOAuth(t: Tally): QboOAuth {
   return createQboOAuth({ clientId, clientSecret, tokenUrl, authorizeUrl })
 }
 
-/** The QBO client of the connected company. The environment's refresh token is imported by the
- * rule of contract §3 (a rotated stored token wins unless the environment's value changed). */
-export async function qboClient(t: Tally): Promise<QboClient> {
-  const oauth = qboOAuth(t)
-  const { realmId, refreshToken, apiUrl } = t.config.qbo
-  if (realmId && refreshToken) {
-    await withConnectionLock(t.store, 'qbo', async (trx) => {
-      const outcome = await importEnvRefreshToken(trx, t.cipher, 'qbo', refreshToken, { externalId: realmId })
-      if (outcome === 'imported') await saveConnection(trx, t.cipher, 'qbo', { externalId: realmId, apiBaseUrl: apiUrl, status: 'connected' })
+/**
+ * Imports the environment's companies (QBO_REALM_ID/QBO_REFRESH_TOKEN and QBO_CONNECTIONS) into
+ * their connections, by the rule of contract §3 (a rotated stored token wins unless the
+ * environment's value changed), each under its own company's lock. A company imported for the
+ * first time starts with the first company's settings (contract §9).
+ */
+export async function importEnvCompanies(t: Tally): Promise<void> {
+  const { apiUrl } = t.config.qbo
+  for (const { realmId, refreshToken } of t.config.qbo.companies) {
+    const ref = qboCompany(realmId)
+    const outcome = await withConnectionLock(t.store, ref, async (trx) => {
+      const o = await importEnvRefreshToken(trx, t.cipher, ref, refreshToken, { externalId: realmId })
+      if (o === 'imported') await saveConnection(trx, t.cipher, ref, { externalId: realmId, apiBaseUrl: apiUrl, status: 'connected' })
+      return o
     })
+    if (outcome === 'imported') await initCompanySettings(t.store.db, realmId)
   }
-  const c = await getConnection(t.store.db, t.cipher, 'qbo')
+}
+
+/** Every QuickBooks company Tally knows (environment imported first), the first connected first;
+ * disconnected ones included (the Hub lists them; runs skip them). */
+export async function qboCompanies(t: Tally): Promise<Connection[]> {
+  await importEnvCompanies(t)
+  return (await listConnections(t.store.db, t.cipher, 'qbo')).filter((c) => c.company !== '')
+}
+
+/** A company that can run: connected (not disconnected by a person) and holding a grant. */
+export function isRunnable(c: Connection): boolean {
+  return c.status !== 'disconnected' && c.refreshToken !== null
+}
+
+/**
+ * The realm a run without `--company` is for when only one company may be meant: the only
+ * runnable company (or the first). Null when none is connected.
+ */
+export async function defaultRealm(t: Tally): Promise<string | null> {
+  const all = await qboCompanies(t)
+  return (all.find(isRunnable) ?? all[0])?.company ?? null
+}
+
+/** The QBO client of one company (by default the first connected). */
+export async function qboClient(t: Tally, realmId?: string): Promise<QboClient> {
+  const oauth = qboOAuth(t)
+  const { apiUrl } = t.config.qbo
+  const realm = realmId ?? (await defaultRealm(t))
+  if (realmId !== undefined) await importEnvCompanies(t)
+  const c = realm ? await getConnection(t.store.db, t.cipher, qboCompany(realm)) : null
+  if (realmId !== undefined && !c) {
+    throw new NotConnectedError('qbo', `No QuickBooks company with realm id ${realmId} is connected: add it on the Hub's Connections page ("Add a QuickBooks company"), or list it in QBO_CONNECTIONS.`)
+  }
+  const which = c?.label ? `The QuickBooks company "${c.label}" (realm ${realm})` : `The QuickBooks company ${realm ?? ''}`.trim()
   if (c?.status === 'disconnected') {
-    throw new NotConnectedError('qbo', 'QuickBooks Online was disconnected in the Hub: connect it again on the Connections page (or set a new QBO_REFRESH_TOKEN).')
+    throw new NotConnectedError('qbo', `${which} was disconnected in the Hub: connect it again on the Connections page (or set a new refresh token for it in QBO_REFRESH_TOKEN or QBO_CONNECTIONS).`)
   }
   if (!c?.externalId || !c.refreshToken) {
-    throw new NotConnectedError('qbo', 'QuickBooks Online is not connected: connect it on the Hub\'s Connections page (`tally start`), or set QBO_REALM_ID and QBO_REFRESH_TOKEN.')
+    throw new NotConnectedError('qbo', 'QuickBooks Online is not connected: connect it on the Hub\'s Connections page (`tally start`), or set QBO_REALM_ID and QBO_REFRESH_TOKEN (or QBO_CONNECTIONS).')
   }
   return new QboClient({
     apiUrl: c.apiBaseUrl ?? apiUrl,
     realmId: c.externalId,
     oauth,
-    tokens: qboTokenStore(t.store, t.cipher),
+    tokens: qboTokenStore(t.store, t.cipher, { realmId: c.company }),
     logger: t.logger,
   })
 }
@@ -110,13 +154,25 @@ export async function connectSalesforce(t: Tally): Promise<void> {
   }
 }
 
-/** Names the QBO connection after the company (one CompanyInfo read), when it has no name yet. */
-export async function nameQboConnection(t: Tally): Promise<void> {
+/** Names a company's connection after the company (one CompanyInfo read), when it has no name
+ * yet. Returns the name it has. */
+export async function nameQboConnection(t: Tally, realmId: string): Promise<string | null> {
   // The client first: it is what imports the environment's token into a new connection.
-  const client = await qboClient(t)
-  const c = await getConnection(t.store.db, t.cipher, 'qbo')
-  if (!c || (c.label && !c.label.startsWith('QuickBooks company '))) return
+  const client = await qboClient(t, realmId)
+  const ref = qboCompany(realmId)
+  const c = await getConnection(t.store.db, t.cipher, ref)
+  if (!c || (c.label && !c.label.startsWith('QuickBooks company '))) return c?.label ?? null
   const name = await client.companyName()
-  await recordSuccess(t.store.db, 'qbo')
-  if (name) await saveConnection(t.store.db, t.cipher, 'qbo', { label: name })
+  await recordSuccess(t.store.db, ref)
+  if (name) await saveConnection(t.store.db, t.cipher, ref, { label: name })
+  return name ?? c.label
+}
+
+/** Names every company's connection that has no name yet (at start); one failure does not stop
+ * the others, and is reported. */
+export async function nameQboConnections(t: Tally, onError: (realmId: string, e: unknown) => void): Promise<void> {
+  for (const c of await qboCompanies(t)) {
+    if (!isRunnable(c)) continue
+    await nameQboConnection(t, c.company).catch((e) => onError(c.company, e))
+  }
 }

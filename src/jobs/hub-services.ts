@@ -17,8 +17,12 @@ import {
   disconnectConnection,
   getConnection,
   getCustomerView,
+  getCompanySettings,
   getRun,
   getSettings,
+  initCompanySettings,
+  qboCompany,
+  saveCompanySettings,
   listCustomerViews,
   listLinkQueue,
   listRunMessages,
@@ -39,7 +43,7 @@ import type {
   RunSummary as HubRunSummary,
 } from '../hub/services.js'
 import { NotFoundError, RunAlreadyRunningError as HubRunAlreadyRunning } from '../hub/services.js'
-import { connectSalesforce, nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
+import { connectSalesforce, defaultRealm, nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
 import { RunAlreadyRunningError, type RunService } from './runs.js'
 import type { Tally } from './tally.js'
 
@@ -113,7 +117,8 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       async list() {
         const views: ConnectionView[] = []
         for (const provider of ['qbo', 'salesforce'] as const) {
-          const c = await getConnection(db, t.cipher, provider)
+          const realm = provider === 'qbo' ? await defaultRealm(t) : null
+          const c = await getConnection(db, t.cipher, realm ? qboCompany(realm) : provider)
           views.push({
             provider,
             connected: c !== null && c.status !== 'reauth_required' && c.status !== 'disconnected' && (provider === 'salesforce' || c.refreshToken !== null),
@@ -142,14 +147,15 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
           const realmId = params['realmId']
           if (!realmId) throw new AppError('oauth_no_realm', 'QuickBooks did not say which company was connected (no realmId); try Connect again.')
           const tokens = await qboOAuth(t).exchangeCode({ code, redirectUri })
-          await saveConnection(db, t.cipher, 'qbo', {
+          await saveConnection(db, t.cipher, qboCompany(realmId), {
             externalId: realmId,
             label: `QuickBooks company ${realmId}`,
             apiBaseUrl: t.config.qbo.apiUrl,
             status: 'connected',
             tokens: { ...tokens, refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? null },
           })
-          await nameQboConnection(t).catch(() => {}) // the generic label stays if this fails
+          await initCompanySettings(db, realmId)
+          await nameQboConnection(t, realmId).catch(() => {}) // the generic label stays if this fails
           return
         }
         const { clientId, clientSecret, loginUrl } = t.config.salesforce
@@ -168,9 +174,13 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       async disconnect(provider: Provider) {
         sfClient = null
         if (provider === 'qbo') {
-          const c = await getConnection(db, t.cipher, 'qbo')
+          const realm = await defaultRealm(t)
+          if (!realm) return
+          const c = await getConnection(db, t.cipher, qboCompany(realm))
           // Revoke at Intuit too, so the grant does not outlive the connection (best effort).
           if (c?.refreshToken) await qboOAuth(t).revoke(c.refreshToken).catch(() => {})
+          await disconnectConnection(db, qboCompany(realm))
+          return
         }
         await disconnectConnection(db, provider)
       },
@@ -178,7 +188,8 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
 
     settings: {
       async get() {
-        const s = await getSettings(db)
+        const realm = await defaultRealm(t)
+        const s = realm ? await getCompanySettings(db, realm) : await getSettings(db)
         return { createAccounts: s.createAccounts, enabledFields: s.enabledFields ?? [...SWITCHABLE_FIELDS] }
       },
       async save(s) {
@@ -186,10 +197,12 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
           const unknown = s.enabledFields.filter((f) => !SWITCHABLE_FIELDS.includes(f))
           if (unknown.length > 0) throw new AppError('unknown_field', `These fields cannot be synced: ${unknown.join(', ')}.`)
         }
-        const saved = await saveSettings(db, {
+        const partial = {
           ...(s.createAccounts !== undefined ? { createAccounts: s.createAccounts } : {}),
           ...(s.enabledFields !== undefined ? { enabledFields: s.enabledFields } : {}),
-        })
+        }
+        const realm = await defaultRealm(t)
+        const saved = realm ? await saveCompanySettings(db, realm, partial) : await saveSettings(db, partial)
         return { createAccounts: saved.createAccounts, enabledFields: saved.enabledFields ?? [...SWITCHABLE_FIELDS] }
       },
     },

@@ -1,6 +1,6 @@
 /**
  * @module jobs/runs
- * Runs the engine for a command or the Hub: one run at a time per Tally database, recorded in
+ * Runs the engine for a command or the Hub: one run at a time per QuickBooks company, recorded in
  * the store (status, progress as heartbeat, summary, per-record messages), with progress events
  * for the Hub's live view and the CLI's bar.
  */
@@ -15,8 +15,8 @@ import {
   createRun,
   finishRun,
   getCheckpoint,
+  getCompanySettings,
   getRunningRun,
-  getSettings,
   markStaleRunsInterrupted,
   recordFailure,
   recordSuccess,
@@ -25,11 +25,13 @@ import {
   updateRunProgress,
   setCustomerViewsInactive,
   upsertCustomerViews,
+  qboCompany,
+  type ConnectionRef,
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS } from '../sync/fields.js'
 import type { Progress } from '../sync/ports.js'
 import { runSync, type RunResult } from '../sync/run.js'
-import { NotConnectedError, qboClient, salesforceClient } from './connections.js'
+import { NotConnectedError, defaultRealm, qboClient, salesforceClient } from './connections.js'
 import { customerViews } from './customer-view.js'
 import { qboCustomerSource } from './qbo-source.js'
 import { salesforceTarget } from './salesforce-target.js'
@@ -40,6 +42,8 @@ export interface RunRequest {
   dryRun?: boolean
   /** Overrides the saved "Create Accounts" setting for this run. */
   createAccounts?: boolean
+  /** The QuickBooks company to run (its realm id); by default the first connected one. */
+  realmId?: string
 }
 
 export interface ProgressEvent extends Progress {
@@ -48,8 +52,8 @@ export interface ProgressEvent extends Progress {
 }
 
 export class RunAlreadyRunningError extends AppError {
-  constructor(runId: string) {
-    super('run_already_running', `A run is already going on (${runId}); wait for it to finish.`)
+  constructor(runId: string, realmId?: string | null) {
+    super('run_already_running', `A run is already going on${realmId ? ` for the QuickBooks company ${realmId}` : ''} (${runId}); wait for it to finish.`)
   }
 }
 
@@ -88,19 +92,23 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
   events.setMaxListeners(100)
   const { db } = t.store
 
-  async function claim(req: RunRequest): Promise<string> {
+  /** Each company has its own run lock (contract §9): a run is refused only while another run of
+   * the same company is going on. Returns the run and the company it is for (null when no company
+   * is connected: the run then fails saying so). */
+  async function claim(req: RunRequest): Promise<{ runId: string; realmId: string | null }> {
+    const realmId = req.realmId ?? (await defaultRealm(t).catch(() => null))
     await markStaleRunsInterrupted(db, new Date(now().getTime() - STALE_AFTER_MS))
-    const running = await getRunningRun(db)
+    const running = await getRunningRun(db, realmId ?? undefined)
     if (running && ownerIsGone(running.owner)) {
       await finishRun(db, running.id, { status: 'interrupted', error: 'The process running it stopped; the next run picks up what is left.' })
     } else if (running) {
-      throw new RunAlreadyRunningError(running.id)
+      throw new RunAlreadyRunningError(running.id, realmId)
     }
-    const run = await createRun(db, { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID(), owner: OWNER })
-    return run.id
+    const run = await createRun(db, { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID(), owner: OWNER, ...(realmId ? { realmId } : {}) })
+    return { runId: run.id, realmId }
   }
 
-  async function execute(runId: string, req: RunRequest, onProgress?: (e: ProgressEvent) => void) {
+  async function execute(runId: string, realmId: string | null, req: RunRequest, onProgress?: (e: ProgressEvent) => void) {
     let lastWrite = 0
     const emit = (p: Progress, status: ProgressEvent['status'] = 'running') => {
       latest = p
@@ -118,17 +126,18 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       void updateRunProgress(db, runId, { phase: latest.phase, done: latest.done, total: latest.total }).catch(() => {})
     }, HEARTBEAT_MS)
     heartbeat.unref()
-    let provider: 'qbo' | 'salesforce' = 'salesforce'
-    const blame = (e: unknown): 'qbo' | 'salesforce' => (e instanceof QboError ? 'qbo' : e instanceof SalesforceError ? 'salesforce' : provider)
+    const qboRef: ConnectionRef = realmId ? qboCompany(realmId) : 'qbo'
+    let provider: ConnectionRef = 'salesforce'
+    const blame = (e: unknown): ConnectionRef => (e instanceof QboError ? qboRef : e instanceof SalesforceError ? 'salesforce' : provider)
     try {
       const sf = await salesforceClient(t)
       await sf.connect()
       await sf.checkPackage()
       await recordSuccess(db, 'salesforce')
-      provider = 'qbo'
-      const qbo = await qboClient(t)
+      provider = qboRef
+      const qbo = await qboClient(t, realmId ?? undefined)
       provider = 'salesforce'
-      const settings = await getSettings(db)
+      const settings = await getCompanySettings(db, qbo.realmId)
       const enabled = new Set(settings.enabledFields ?? SWITCHABLE_FIELDS)
       let mode = req.mode
       let since: Date | undefined
@@ -155,7 +164,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       result.summary.apiCalls = { qbo: qbo.stats().apiCalls + qbo.stats().oauthCalls, salesforce: sf.apiCalls() + sf.oauthCalls() }
       const usage = sf.apiUsage()
       if (usage) result.summary.salesforceApiUsage = usage
-      await recordSuccess(db, 'qbo')
+      await recordSuccess(db, qboRef)
       await recordSuccess(db, 'salesforce')
       if (!result.summary.dryRun) {
         // Our clock and Intuit's may differ: windows overlap by a minute. Records read twice are
@@ -187,12 +196,12 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
 
   return {
     async execute(req, onProgress) {
-      const runId = await claim(req)
-      return execute(runId, req, onProgress)
+      const { runId, realmId } = await claim(req)
+      return execute(runId, realmId, req, onProgress)
     },
     async start(req) {
-      const runId = await claim(req)
-      void execute(runId, req).catch((e) => t.logger.error('run failed', { runId, error: describeError(e) }))
+      const { runId, realmId } = await claim(req)
+      void execute(runId, realmId, req).catch((e) => t.logger.error('run failed', { runId, error: describeError(e) }))
       return { runId }
     },
     subscribe(runId, onEvent) {

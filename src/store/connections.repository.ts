@@ -1,19 +1,24 @@
 /**
  * @module store/connections.repository
- * The OAuth connections to QBO and Salesforce. Tokens are encrypted with the `Cipher` on the way
- * in and decrypted on the way out; the table holds ciphertext only.
+ * The OAuth connections to QBO and Salesforce, keyed by provider and company (contract §9: every
+ * QuickBooks company is a connection of its own, keyed by its realm id; Salesforce is the one
+ * org, company ''). Tokens are encrypted with the `Cipher` on the way in and decrypted on the way
+ * out; the table holds ciphertext only.
  */
 import { sha256Hex } from '../lib/crypto.js'
 import type { Cipher } from '../lib/crypto.js'
 import { fromIsoOrNull, toIso, toIsoOrNull } from './codec.js'
 import type { Db } from './database.js'
-import type { Provider } from './lock.js'
+import { refParts } from './lock.js'
+import type { ConnectionRef, Provider } from './lock.js'
 import type { ConnectionRow, ConnectionRowUpdate } from './tables/connections.table.js'
 
 export type ConnectionStatus = 'connected' | 'error' | 'reauth_required' | 'disconnected'
 
 export interface Connection {
   provider: Provider
+  /** The company key: the realm id of a QuickBooks company, '' for Salesforce. */
+  company: string
   /** realmId (QBO) / orgId (Salesforce). */
   externalId: string | null
   /** Company name (QBO) / org name (Salesforce). */
@@ -54,6 +59,7 @@ export interface TokenSet {
 function rowToConnection(row: ConnectionRow, cipher: Cipher): Connection {
   return {
     provider: row.provider as Provider,
+    company: row.company_key,
     externalId: row.external_id,
     label: row.label,
     apiBaseUrl: row.api_base_url,
@@ -72,24 +78,40 @@ function rowToConnection(row: ConnectionRow, cipher: Cipher): Connection {
   }
 }
 
-/** The connection of `provider`, tokens decrypted; null when never connected. */
-export async function getConnection(db: Db, cipher: Cipher, provider: Provider): Promise<Connection | null> {
+/** The connection `ref` names, tokens decrypted; null when never connected. */
+export async function getConnection(db: Db, cipher: Cipher, ref: ConnectionRef): Promise<Connection | null> {
+  const { provider, company } = refParts(ref)
   const row = await db
     .selectFrom('connections')
     .selectAll()
     .where('provider', '=', provider)
+    .where('company_key', '=', company)
     .executeTakeFirst()
   return row ? rowToConnection(row, cipher) : null
 }
 
+/** Every connection of `provider` (every QuickBooks company), oldest first: the first one
+ * connected is the default of the next (contract §9, settings). */
+export async function listConnections(db: Db, cipher: Cipher, provider: Provider): Promise<Connection[]> {
+  const rows = await db
+    .selectFrom('connections')
+    .selectAll()
+    .where('provider', '=', provider)
+    .orderBy('connected_at')
+    .orderBy('company_key')
+    .execute()
+  return rows.map((r) => rowToConnection(r, cipher))
+}
+
 /** Inserts or updates the row: every given column is written, `updated_at` always. */
-async function upsert(db: Db, provider: Provider, set: ConnectionRowUpdate, now: Date): Promise<void> {
+async function upsert(db: Db, ref: ConnectionRef, set: ConnectionRowUpdate, now: Date): Promise<void> {
+  const { provider, company } = refParts(ref)
   const at = toIso(now)
   const values = { ...set, updated_at: at }
   await db
     .insertInto('connections')
-    .values({ provider, status: 'connected', connected_at: at, ...values })
-    .onConflict((oc) => oc.column('provider').doUpdateSet(values))
+    .values({ provider, company_key: company, status: 'connected', connected_at: at, ...values })
+    .onConflict((oc) => oc.columns(['provider', 'company_key']).doUpdateSet(values))
     .execute()
 }
 
@@ -114,7 +136,7 @@ function tokenColumns(cipher: Cipher, t: TokenSet): ConnectionRowUpdate {
 export async function saveConnection(
   db: Db,
   cipher: Cipher,
-  provider: Provider,
+  ref: ConnectionRef,
   input: ConnectionInput & { tokens?: TokenSet },
   now: Date = new Date(),
 ): Promise<void> {
@@ -125,48 +147,53 @@ export async function saveConnection(
   if (input.instanceUrl !== undefined) set.instance_url = input.instanceUrl
   if (input.loginUrl !== undefined) set.login_url = input.loginUrl
   if (input.status !== undefined) set.status = input.status
-  await upsert(db, provider, { ...set, ...(input.tokens ? tokenColumns(cipher, input.tokens) : {}) }, now)
+  await upsert(db, ref, { ...set, ...(input.tokens ? tokenColumns(cipher, input.tokens) : {}) }, now)
 }
 
 /** Persists new tokens (a refresh's result) at once; creates the row if there is none. */
 export async function saveTokens(
   db: Db,
   cipher: Cipher,
-  provider: Provider,
+  ref: ConnectionRef,
   tokens: TokenSet,
   now: Date = new Date(),
 ): Promise<void> {
-  await upsert(db, provider, tokenColumns(cipher, tokens), now)
+  await upsert(db, ref, tokenColumns(cipher, tokens), now)
 }
 
 /** A call with the connection worked: status back to `connected`, error cleared. */
-export async function recordSuccess(db: Db, provider: Provider, now: Date = new Date()): Promise<void> {
+export async function recordSuccess(db: Db, ref: ConnectionRef, now: Date = new Date()): Promise<void> {
+  const { provider, company } = refParts(ref)
   const at = toIso(now)
   await db
     .updateTable('connections')
     .set({ status: 'connected', last_success_at: at, last_error: null, last_error_at: null, updated_at: at })
     .where('provider', '=', provider)
+    .where('company_key', '=', company)
     .execute()
 }
 
 /** A call failed; `reauth_required` when a person must connect again (refresh token rejected). */
 export async function recordFailure(
   db: Db,
-  provider: Provider,
+  ref: ConnectionRef,
   message: string,
   options: { status?: 'error' | 'reauth_required'; now?: Date } = {},
 ): Promise<void> {
+  const { provider, company } = refParts(ref)
   const at = toIso(options.now ?? new Date())
   await db
     .updateTable('connections')
     .set({ status: options.status ?? 'error', last_error: message, last_error_at: at, updated_at: at })
     .where('provider', '=', provider)
+    .where('company_key', '=', company)
     .execute()
 }
 
 /** Forgets the connection and its tokens entirely. */
-export async function deleteConnection(db: Db, provider: Provider): Promise<void> {
-  await db.deleteFrom('connections').where('provider', '=', provider).execute()
+export async function deleteConnection(db: Db, ref: ConnectionRef): Promise<void> {
+  const { provider, company } = refParts(ref)
+  await db.deleteFrom('connections').where('provider', '=', provider).where('company_key', '=', company).execute()
 }
 
 /**
@@ -174,7 +201,8 @@ export async function deleteConnection(db: Db, provider: Provider): Promise<void
  * marker of the environment token it was imported from, so that token is not silently imported
  * again (a new value in the environment, or Connect in the Hub, connects it again).
  */
-export async function disconnectConnection(db: Db, provider: Provider, now: Date = new Date()): Promise<void> {
+export async function disconnectConnection(db: Db, ref: ConnectionRef, now: Date = new Date()): Promise<void> {
+  const { provider, company } = refParts(ref)
   const at = toIso(now)
   await db
     .updateTable('connections')
@@ -189,6 +217,7 @@ export async function disconnectConnection(db: Db, provider: Provider, now: Date
       updated_at: at,
     })
     .where('provider', '=', provider)
+    .where('company_key', '=', company)
     .execute()
 }
 
@@ -211,15 +240,17 @@ export type EnvImportOutcome = 'imported' | 'kept-stored'
 export async function importEnvRefreshToken(
   db: Db,
   cipher: Cipher,
-  provider: Provider,
+  ref: ConnectionRef,
   token: string,
   options: { externalId?: string; now?: Date } = {},
 ): Promise<EnvImportOutcome> {
+  const { provider, company } = refParts(ref)
   const hash = sha256Hex(token)
   const row = await db
     .selectFrom('connections')
     .select(['env_refresh_token_hash', 'external_id', 'refresh_token_enc', 'status'])
     .where('provider', '=', provider)
+    .where('company_key', '=', company)
     .executeTakeFirst()
   const sameSource =
     row !== undefined &&
@@ -240,6 +271,6 @@ export async function importEnvRefreshToken(
     last_error_at: null,
   }
   if (options.externalId !== undefined) set.external_id = options.externalId
-  await upsert(db, provider, set, options.now ?? new Date())
+  await upsert(db, ref, set, options.now ?? new Date())
   return 'imported'
 }

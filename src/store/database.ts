@@ -12,11 +12,12 @@ import type { RecordStatesTable } from './tables/record-states.table.js'
 import type { RunMessagesTable } from './tables/run-messages.table.js'
 import type { RunsTable } from './tables/runs.table.js'
 import type { SessionsTable } from './tables/sessions.table.js'
-import type { SettingsTable } from './tables/settings.table.js'
+import type { CompanySettingsTable, SettingsTable } from './tables/settings.table.js'
 
 export interface Database {
   connections: ConnectionsTable
   settings: SettingsTable
+  company_settings: CompanySettingsTable
   runs: RunsTable
   run_messages: RunMessagesTable
   record_states: RecordStatesTable

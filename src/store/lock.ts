@@ -20,6 +20,28 @@ import { markLockHandle } from './transaction.js'
 
 export type Provider = 'qbo' | 'salesforce'
 
+/**
+ * Which connection: a provider alone (Salesforce, the one org; or a QBO connection with no
+ * company key), or a provider and a company — for QBO the realm id, since every QuickBooks
+ * company is a connection of its own (contract §9).
+ */
+export type ConnectionRef = Provider | { provider: Provider; company: string }
+
+/** The connection of one QuickBooks company. */
+export function qboCompany(realmId: string): ConnectionRef {
+  return { provider: 'qbo', company: realmId }
+}
+
+/** The row key of a ref: `(provider, company_key)`, '' when there is no company. */
+export function refParts(ref: ConnectionRef): { provider: Provider; company: string } {
+  return typeof ref === 'string' ? { provider: ref, company: '' } : ref
+}
+
+function refLabel(ref: ConnectionRef): string {
+  const { provider, company } = refParts(ref)
+  return company ? `${provider} (company ${company})` : provider
+}
+
 /** Handed to the locked callback. */
 export interface ConnectionLock {
   /**
@@ -37,30 +59,31 @@ export interface LockOptions {
 
 /** The lock could not be taken in time: another process holds it. */
 export class LockTimeoutError extends AppError {
-  constructor(provider: Provider) {
+  constructor(ref: ConnectionRef) {
     super(
       'store_lock_timeout',
-      `Timed out waiting for the ${provider} connection lock held by another process.`,
+      `Timed out waiting for the ${refLabel(ref)} connection lock held by another process.`,
     )
   }
 }
 
 /**
- * Runs `fn` while holding the lock of `provider`'s connection. `fn`'s writes through `trx`
+ * Runs `fn` while holding the lock of one connection (each QuickBooks company has its own). `fn`'s writes through `trx`
  * commit when it returns and roll back if it throws (except those already `checkpoint()`ed).
  */
 export async function withConnectionLock<T>(
   store: Store,
-  provider: Provider,
+  ref: ConnectionRef,
   fn: (trx: Db, lock: ConnectionLock) => Promise<T>,
   options: LockOptions = {},
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30_000
   const acquire = store.dialect === 'postgres' ? acquirePostgres : acquireSqlite
-  const key = `tally:${store.schema ?? ''}:connection:${provider}`
+  const { provider, company } = refParts(ref)
+  const key = `tally:${store.schema ?? ''}:connection:${provider}${company ? `:${company}` : ''}`
   return store.db.connection().execute(async (conn) => {
     markLockHandle(conn)
-    const take = () => acquire(conn, key, provider, timeoutMs)
+    const take = () => acquire(conn, key, ref, timeoutMs)
     let open = false
     try {
       await take()
@@ -84,7 +107,7 @@ export async function withConnectionLock<T>(
   })
 }
 
-async function acquirePostgres(conn: Db, key: string, provider: Provider, timeoutMs: number) {
+async function acquirePostgres(conn: Db, key: string, ref: ConnectionRef, timeoutMs: number) {
   await sql`begin`.execute(conn)
   try {
     // Advisory locks obey lock_timeout; hashtextextended maps the key to the lock's bigint id.
@@ -93,7 +116,7 @@ async function acquirePostgres(conn: Db, key: string, provider: Provider, timeou
     await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(conn)
   } catch (e) {
     await sql`rollback`.execute(conn)
-    if ((e as { code?: string }).code === '55P03') throw new LockTimeoutError(provider)
+    if ((e as { code?: string }).code === '55P03') throw new LockTimeoutError(ref)
     throw e
   }
 }
@@ -102,7 +125,7 @@ async function acquirePostgres(conn: Db, key: string, provider: Provider, timeou
  * better-sqlite3 waits for a busy database synchronously, blocking the event loop; so the lock
  * is polled with a zero busy timeout and async sleeps instead. https://www.sqlite.org/lang_transaction.html
  */
-async function acquireSqlite(conn: Db, _key: string, provider: Provider, timeoutMs: number) {
+async function acquireSqlite(conn: Db, _key: string, ref: ConnectionRef, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs
   let delay = 5
   for (;;) {
@@ -115,7 +138,7 @@ async function acquireSqlite(conn: Db, _key: string, provider: Provider, timeout
     } finally {
       await sql.raw(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`).execute(conn)
     }
-    if (Date.now() >= deadline) throw new LockTimeoutError(provider)
+    if (Date.now() >= deadline) throw new LockTimeoutError(ref)
     await sleep(delay)
     delay = Math.min(delay * 2, 100)
   }

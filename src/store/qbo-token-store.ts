@@ -18,20 +18,22 @@ import type { Cipher } from '../lib/crypto.js'
 import { getConnection, saveTokens } from './connections.repository.js'
 import type { Db } from './database.js'
 import type { QboTokens, QboTokenStore } from '../lib/token-store.js'
-import { withConnectionLock } from './lock.js'
-import type { ConnectionLock, LockOptions } from './lock.js'
+import { qboCompany, withConnectionLock } from './lock.js'
+import type { ConnectionLock, ConnectionRef, LockOptions } from './lock.js'
 import type { Store } from './store.js'
 
 export type { QboTokens, QboTokenStore }
 
 /** The QBO connection's tokens in the store: after an environment import the access token is
  * empty and already expired, so the client refreshes first; `read`/`write` inside `withLock` go
- * through the lock's transaction, and `write` checkpoints it so a rotated token is on disk at once. */
-export function qboTokenStore(store: Store, cipher: Cipher, options: LockOptions = {}): QboTokenStore {
+ * through the lock's transaction, and `write` checkpoints it so a rotated token is on disk at once.
+ * `realmId` names the company: each has its own tokens under its own lock (contract §9). */
+export function qboTokenStore(store: Store, cipher: Cipher, options: LockOptions & { realmId?: string } = {}): QboTokenStore {
+  const ref: ConnectionRef = options.realmId !== undefined ? qboCompany(options.realmId) : 'qbo'
   const current = new AsyncLocalStorage<{ trx: Db; lock: ConnectionLock }>()
   return {
     async read() {
-      const c = await getConnection(current.getStore()?.trx ?? store.db, cipher, 'qbo')
+      const c = await getConnection(current.getStore()?.trx ?? store.db, cipher, ref)
       if (!c?.refreshToken) return null
       return {
         accessToken: c.accessToken ?? '',
@@ -42,7 +44,7 @@ export function qboTokenStore(store: Store, cipher: Cipher, options: LockOptions
     },
     async write(t) {
       const held = current.getStore()
-      await saveTokens(held?.trx ?? store.db, cipher, 'qbo', {
+      await saveTokens(held?.trx ?? store.db, cipher, ref, {
         accessToken: t.accessToken,
         accessTokenExpiresAt: t.accessTokenExpiresAt,
         refreshToken: t.refreshToken,
@@ -53,7 +55,7 @@ export function qboTokenStore(store: Store, cipher: Cipher, options: LockOptions
     withLock(fn) {
       // Re-entrant: a nested withLock in the same async context reuses the held lock.
       if (current.getStore()) return fn()
-      return withConnectionLock(store, 'qbo', (trx, lock) => current.run({ trx, lock }, fn), options)
+      return withConnectionLock(store, ref, (trx, lock) => current.run({ trx, lock }, fn), options)
     },
   }
 }

@@ -27,6 +27,8 @@ export interface Run {
   summary: unknown
   error: string | null
   owner: string | null
+  /** The QuickBooks company the run is for (contract §9). */
+  realmId: string | null
 }
 
 function rowToRun(r: RunRow): Run {
@@ -44,12 +46,13 @@ function rowToRun(r: RunRow): Run {
     summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown),
     error: r.error,
     owner: r.owner,
+    realmId: r.realm_id,
   }
 }
 
 export async function createRun(
   db: Db,
-  input: { mode: RunMode; dryRun: boolean; id?: string; now?: Date; owner?: string },
+  input: { mode: RunMode; dryRun: boolean; id?: string; now?: Date; owner?: string; realmId?: string },
 ): Promise<Run> {
   const at = toIso(input.now ?? new Date())
   const row = await db
@@ -65,6 +68,7 @@ export async function createRun(
       started_at: at,
       heartbeat_at: at,
       owner: input.owner ?? null,
+      realm_id: input.realmId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow()
@@ -108,11 +112,11 @@ export async function getRun(db: Db, id: string): Promise<Run | null> {
   return row ? rowToRun(row) : null
 }
 
-/** The latest runs first. */
-export async function listRuns(db: Db, limit = 20): Promise<Run[]> {
-  const rows = await db
-    .selectFrom('runs')
-    .selectAll()
+/** The latest runs first; of one company when `realmId` is given. */
+export async function listRuns(db: Db, limit = 20, realmId?: string): Promise<Run[]> {
+  let q = db.selectFrom('runs').selectAll()
+  if (realmId !== undefined) q = q.where('realm_id', '=', realmId)
+  const rows = await q
     .orderBy('started_at', 'desc')
     .orderBy('id')
     .limit(limit)
@@ -120,12 +124,12 @@ export async function listRuns(db: Db, limit = 20): Promise<Run[]> {
   return rows.map(rowToRun)
 }
 
-/** The run in progress, if any (the most recent one). */
-export async function getRunningRun(db: Db): Promise<Run | null> {
-  const row = await db
-    .selectFrom('runs')
-    .selectAll()
-    .where('status', '=', 'running')
+/** The run in progress, if any (the most recent one); of one company when `realmId` is given
+ * (each company has its own run lock, contract §9). */
+export async function getRunningRun(db: Db, realmId?: string): Promise<Run | null> {
+  let q = db.selectFrom('runs').selectAll().where('status', '=', 'running')
+  if (realmId !== undefined) q = q.where('realm_id', '=', realmId)
+  const row = await q
     .orderBy('started_at', 'desc')
     .executeTakeFirst()
   return row ? rowToRun(row) : null

@@ -32,6 +32,7 @@ const TABLES = [
   'runs',
   'connections',
   'settings',
+  'company_settings',
   'record_states',
   'checkpoints',
   'sessions',

@@ -11,7 +11,7 @@ import { startSandbox, type Sandbox } from '../../../emulators/sandbox.js'
 import { listen } from '../../../emulators/shared/server.js'
 import { isDemo, parseConfig } from '../../config/env.js'
 import { createHubApp } from '../../hub/app.js'
-import { connectSalesforce, nameQboConnection } from '../../jobs/connections.js'
+import { connectSalesforce, nameQboConnections } from '../../jobs/connections.js'
 import { createHubAuth, adminPasswordHash } from '../../jobs/hub-auth.js'
 import { createHubServices } from '../../jobs/hub-services.js'
 import { createRunService } from '../../jobs/runs.js'
@@ -42,7 +42,7 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     const t = tally
 
     // Connect what is configured, so the Connections page shows the truth from the start.
-    if (config.qbo.realmId && config.qbo.refreshToken) await nameQboConnection(t).catch((e) => logger.warn('QuickBooks not connected', { error: describeError(e) }))
+    if (config.qbo.companies.length > 0) await nameQboConnections(t, (realmId, e) => logger.warn('QuickBooks company not connected', { realmId, error: describeError(e) }))
     if (config.salesforce.clientId) await connectSalesforce(t).catch((e) => logger.warn('Salesforce not connected', { error: describeError(e) }))
 
     const port = flags.port ?? config.port

@@ -1,6 +1,6 @@
 /**
  * @module store/tables/connections
- * One row per provider. Tokens exist only as ciphertext (`*_enc`); instants are ISO 8601 text
+ * One row per provider and company (every QuickBooks company; the one Salesforce org). Tokens exist only as ciphertext (`*_enc`); instants are ISO 8601 text
  * (the store's portable time convention, see store/codec).
  */
 import type { Insertable, Selectable, Updateable } from 'kysely'
@@ -8,6 +8,9 @@ import type { Insertable, Selectable, Updateable } from 'kysely'
 export interface ConnectionsTable {
   /** `qbo` | `salesforce` */
   provider: string
+  /** The company: a QuickBooks company's realm id; '' for Salesforce (one org). With
+   * `provider`, the primary key. */
+  company_key: string
   /** QBO realmId / Salesforce orgId. */
   external_id: string | null
   /** Company name / org name. */

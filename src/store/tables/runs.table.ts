@@ -19,6 +19,10 @@ export interface RunsTable {
   /** JSON text of the contract §6 summary. */
   summary: string | null
   error: string | null
+  /** The QuickBooks company (realm id) the run is for; runs, the run lock and the checkpoint
+   * are per company (contract §9). Null only for a run recorded before companies existed and
+   * not attributable to one. */
+  realm_id: string | null
   /** `<host>:<pid>` of the process running it. */
   owner: string | null
 }

@@ -9,3 +9,12 @@ export interface SettingsTable {
 }
 
 export type SettingRow = Selectable<SettingsTable>
+
+/** A QuickBooks company's own settings (contract §9: settings are per company). */
+export interface CompanySettingsTable {
+  realm_id: string
+  key: string
+  /** JSON text. */
+  value: string
+  updated_at: string
+}
