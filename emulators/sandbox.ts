@@ -4,7 +4,7 @@
  * in-process. One data file (contract §7), the sample company by default, or `generate`.
  */
 import { writeFile } from 'node:fs/promises'
-import { loadDataFile, type SandboxData } from './shared/data.js'
+import { loadDataFile, qboCompaniesOf, type SandboxData } from './shared/data.js'
 import { generateSandboxData } from './shared/generate.js'
 import { sampleSandboxData } from './shared/sample-data.js'
 import { DEFAULT_QBO_CLIENT_ID, DEFAULT_QBO_CLIENT_SECRET, startQboEmulator, type QboEmulator } from './qbo/index.js'
@@ -18,8 +18,11 @@ export interface SandboxOptions {
   sfPort?: number
   /** A data file path, or the data itself. */
   data?: string | SandboxData
-  /** N synthetic customers and ~0.8·N Accounts. */
+  /** N synthetic customers (per company) and ~0.8·N Accounts (per company). */
   generate?: number
+  /** K QuickBooks companies in the one QBO sandbox (contract §9); with no `generate`, 30
+   * customers each. The data file's companies when `data` is given. */
+  companies?: number
   randomSeed?: number
   latencyMs?: number
   faultRate?: number
@@ -32,15 +35,24 @@ export interface Sandbox {
   qbo: { url: string; emulator: QboEmulator }
   salesforce: { url: string; emulator: SalesforceEmulator }
   data: SandboxData
-  /** Every variable of contract §3 set to reach this sandbox (a fresh QBO refresh token). */
+  /** Every QuickBooks company of the QBO sandbox, the first first. */
+  companies: { realmId: string; companyName: string }[]
+  /** Every variable of contract §3 set to reach this sandbox (a fresh QBO refresh token per
+   * company; several companies go in QBO_CONNECTIONS). */
   env(): Record<string, string>
   close(): Promise<void>
 }
 
-export async function resolveSandboxData(o: Pick<SandboxOptions, 'data' | 'generate' | 'randomSeed'>): Promise<SandboxData> {
+/** Customers per company when several companies are asked for without `generate`. */
+export const DEFAULT_CUSTOMERS_PER_COMPANY = 30
+
+export async function resolveSandboxData(o: Pick<SandboxOptions, 'data' | 'generate' | 'randomSeed' | 'companies'>): Promise<SandboxData> {
   if (typeof o.data === 'string') return loadDataFile(o.data)
   if (o.data) return o.data
-  if (o.generate !== undefined) return generateSandboxData({ customers: o.generate, seed: o.randomSeed ?? 1 })
+  const companies = o.companies ?? 1
+  if (o.generate !== undefined || companies > 1) {
+    return generateSandboxData({ customers: o.generate ?? DEFAULT_CUSTOMERS_PER_COMPANY, seed: o.randomSeed ?? 1, companies })
+  }
   return sampleSandboxData()
 }
 
@@ -52,7 +64,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     ...(o.randomSeed !== undefined ? { randomSeed: o.randomSeed } : {}),
     ...(o.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: o.tokenTtlSeconds } : {}),
   }
-  const qbo = await startQboEmulator({ ...common, data: data.qbo, port: o.qboPort ?? 0, ...(o.throttle !== undefined ? { throttle: o.throttle } : {}) })
+  const qbo = await startQboEmulator({ ...common, data: data.qbo, companies: qboCompaniesOf(data), port: o.qboPort ?? 0, ...(o.throttle !== undefined ? { throttle: o.throttle } : {}) })
   let sf: Awaited<ReturnType<typeof startSalesforceEmulator>>
   try {
     sf = await startSalesforceEmulator({ ...common, data: data.salesforce, port: o.sfPort ?? 0, ...(o.dailyApiLimit !== undefined ? { dailyApiLimit: o.dailyApiLimit } : {}) })
@@ -64,12 +76,17 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     qbo: { url: qbo.url, emulator: qbo.emulator },
     salesforce: { url: sf.url, emulator: sf.emulator },
     data,
+    companies: qbo.emulator.companies(),
     env() {
+      const companies = qbo.emulator.companies()
+      // One company: QBO_REALM_ID/QBO_REFRESH_TOKEN as always; several: QBO_CONNECTIONS.
+      const grants: Record<string, string> = companies.length === 1
+        ? { QBO_REALM_ID: qbo.emulator.realmId, QBO_REFRESH_TOKEN: qbo.emulator.issueTokens().refresh_token }
+        : { QBO_CONNECTIONS: companies.map((co) => `${co.realmId}:${qbo.emulator.issueTokens(co.realmId).refresh_token}`).join(',') }
       return {
         QBO_CLIENT_ID: DEFAULT_QBO_CLIENT_ID,
         QBO_CLIENT_SECRET: DEFAULT_QBO_CLIENT_SECRET,
-        QBO_REALM_ID: qbo.emulator.realmId,
-        QBO_REFRESH_TOKEN: qbo.emulator.issueTokens().refresh_token,
+        ...grants,
         QBO_API_URL: qbo.url,
         QBO_TOKEN_URL: `${qbo.url}/oauth2/v1/tokens/bearer`,
         QBO_AUTHORIZE_URL: `${qbo.url}/connect/oauth2`,

@@ -7,6 +7,10 @@
  * A superseded refresh token fails after `refreshTokenGraceSeconds` (default 0: the newer help
  * article "Validity of Refresh Token" says the old one expires at once; the oauth-jsclient README
  * says 24 h — configurable).
+ *
+ * Every grant is for one company: the consent page's company choice binds the code, and the
+ * tokens minted from it (and from their refreshes) reach that realm only (api-facts A.6: another
+ * realm answers 403 ApplicationAuthorizationFailed 3100).
  */
 import { randomBytes } from 'node:crypto'
 
@@ -32,31 +36,33 @@ interface RefreshState {
   supersededMs?: number
   revoked?: boolean
   clientId: string
+  realmId: string
 }
 
 interface AccessState {
   expiresMs: number
   refreshToken: string
   revoked?: boolean
+  realmId: string
 }
 
 const REFRESH_LIFETIME_S = 8_726_400
 const HARD_LIFETIME_S = 5 * 365 * 24 * 3600
 const DAY_MS = 24 * 3600 * 1000
 
-export type AccessCheck = { ok: true } | { ok: false; detail: string }
+export type AccessCheck = { ok: true; realmId: string } | { ok: false; detail: string }
 
 export class AuthState {
-  private readonly codes = new Map<string, { clientId: string; redirectUri: string; expiresMs: number; used: boolean }>()
+  private readonly codes = new Map<string, { clientId: string; redirectUri: string; expiresMs: number; used: boolean; realmId: string }>()
   private readonly refresh = new Map<string, RefreshState>()
   private readonly access = new Map<string, AccessState>()
 
   constructor(private readonly opts: AuthOptions) {}
 
-  issueCode(clientId: string, redirectUri: string, nowMs: number): string {
+  issueCode(clientId: string, redirectUri: string, nowMs: number, realmId: string): string {
     const code = `AB11${randomBytes(24).toString('base64url')}`
     // Intuit codes are valid for 5 minutes (developer.intuit.com … /oauth-2.0 "authorization code").
-    this.codes.set(code, { clientId, redirectUri, expiresMs: nowMs + 5 * 60_000, used: false })
+    this.codes.set(code, { clientId, redirectUri, expiresMs: nowMs + 5 * 60_000, used: false, realmId })
     return code
   }
 
@@ -66,12 +72,12 @@ export class AuthState {
     if (!c || c.used || c.expiresMs < nowMs || c.clientId !== clientId) return undefined
     if (redirectUri !== undefined && redirectUri !== c.redirectUri) return undefined
     c.used = true
-    return this.mint(clientId, nowMs, nowMs + HARD_LIFETIME_S * 1000, undefined, hard)
+    return this.mint(clientId, c.realmId, nowMs, nowMs + HARD_LIFETIME_S * 1000, undefined, hard)
   }
 
-  /** Issues a fresh pair without the browser flow (tests, demo mode). */
-  issue(clientId: string, nowMs: number, hard = false): TokenPair {
-    return this.mint(clientId, nowMs, nowMs + HARD_LIFETIME_S * 1000, undefined, hard)
+  /** Issues a fresh pair for one company without the browser flow (tests, demo mode). */
+  issue(clientId: string, realmId: string, nowMs: number, hard = false): TokenPair {
+    return this.mint(clientId, realmId, nowMs, nowMs + HARD_LIFETIME_S * 1000, undefined, hard)
   }
 
   refreshWith(token: string, clientId: string, nowMs: number, hard: boolean): TokenPair | undefined {
@@ -80,7 +86,7 @@ export class AuthState {
     if (r.expiresMs <= nowMs || r.hardExpiresMs <= nowMs) return undefined
     if (r.supersededMs !== undefined && nowMs - r.supersededMs >= this.opts.refreshTokenGraceSeconds * 1000) return undefined
     const keep = this.opts.refreshRotation === 'daily' && nowMs - r.issuedMs < DAY_MS && r.supersededMs === undefined
-    return this.mint(clientId, nowMs, r.hardExpiresMs, keep ? token : undefined, hard, token)
+    return this.mint(clientId, r.realmId, nowMs, r.hardExpiresMs, keep ? token : undefined, hard, token)
   }
 
   checkAccess(token: string | undefined, nowMs: number): AccessCheck {
@@ -88,7 +94,7 @@ export class AuthState {
     const a = this.access.get(token)
     if (!a || a.revoked) return { ok: false, detail: `Token invalid: ${token.slice(0, 12)}` }
     if (a.expiresMs <= nowMs) return { ok: false, detail: `Token expired: ${token.slice(0, 12)}` }
-    return { ok: true }
+    return { ok: true, realmId: a.realmId }
   }
 
   /** Revokes a refresh token (and its access tokens) or an access token. */
@@ -110,7 +116,7 @@ export class AuthState {
     if (a) a.expiresMs = 0
   }
 
-  private mint(clientId: string, nowMs: number, hardExpiresMs: number, keepRefresh: string | undefined, hard: boolean, previous?: string): TokenPair {
+  private mint(clientId: string, realmId: string, nowMs: number, hardExpiresMs: number, keepRefresh: string | undefined, hard: boolean, previous?: string): TokenPair {
     const accessToken = `eyJlbmMiOiJBMTI4Q0JDLUhTMjU2IiwiYWxnIjoiZGlyIn0..${randomBytes(32).toString('base64url')}`
     let refreshToken = keepRefresh
     if (refreshToken === undefined) {
@@ -119,12 +125,12 @@ export class AuthState {
         const old = this.refresh.get(previous)
         if (old && old.supersededMs === undefined) old.supersededMs = nowMs
       }
-      this.refresh.set(refreshToken, { issuedMs: nowMs, expiresMs: 0, hardExpiresMs, clientId })
+      this.refresh.set(refreshToken, { issuedMs: nowMs, expiresMs: 0, hardExpiresMs, clientId, realmId })
     }
     const r = this.refresh.get(refreshToken) as RefreshState
     // Rolling lifetime: every use extends the refresh token to 100 days, capped by the hard limit.
     r.expiresMs = Math.min(nowMs + REFRESH_LIFETIME_S * 1000, hardExpiresMs)
-    this.access.set(accessToken, { expiresMs: nowMs + this.opts.tokenTtlSeconds * 1000, refreshToken })
+    this.access.set(accessToken, { expiresMs: nowMs + this.opts.tokenTtlSeconds * 1000, refreshToken, realmId })
     const pair: TokenPair = {
       access_token: accessToken,
       refresh_token: refreshToken,

@@ -10,7 +10,7 @@ import { seededRandom } from '../../emulators/shared/random.js'
 import { listen } from '../../emulators/shared/server.js'
 import { RequestStats } from '../../emulators/shared/stats.js'
 import { AuthState, type TokenPair } from './auth.js'
-import type { QboContext, RuntimeSettings } from './context.js'
+import type { QboCompany, QboContext, RuntimeSettings } from './context.js'
 import { seedCustomer, type Change } from './customers.js'
 import { unsupportedOperation } from './errors.js'
 import { faultResponse, isFault, json, qboHeaders } from './http.js'
@@ -32,8 +32,14 @@ export const DEFAULT_QBO_CLIENT_ID = 'sandbox-qbo-client-id'
 export const DEFAULT_QBO_CLIENT_SECRET = 'sandbox-qbo-client-secret'
 export const DEFAULT_REALM_ID = '9341452631925553'
 
+export type QboCompanyData = Partial<SandboxData['qbo']>
+
 export interface QboEmulatorOptions {
-  data?: Partial<SandboxData['qbo']>
+  /** One company's data (the first company). */
+  data?: QboCompanyData
+  /** Several companies (contract §9); when given, `data` is ignored. A company without a realm
+   * id gets the default one plus its position. */
+  companies?: QboCompanyData[]
   clientId?: string
   clientSecret?: string
   /** Allowed redirect URIs; by default any http(s) URI. */
@@ -52,20 +58,25 @@ export interface QboEmulatorOptions {
 
 export interface QboEmulator {
   app: Hono
+  /** The first company's realm and name. */
   realmId: string
   companyName: string
+  /** Every company, in the order given. */
+  companies(): { realmId: string; companyName: string }[]
   stats: RequestStats
   settings: RuntimeSettings
   reset(): void
-  issueTokens(): Pick<TokenPair, 'access_token' | 'refresh_token' | 'expires_in' | 'x_refresh_token_expires_in'>
+  /** A fresh grant of one company (default: the first). */
+  issueTokens(realmId?: string): Pick<TokenPair, 'access_token' | 'refresh_token' | 'expires_in' | 'x_refresh_token_expires_in'>
   /** Test hook: make an access token expire now. */
   expireAccessToken(token: string): void
-  customers(): Wire[]
-  vendors(): Wire[]
-  employees(): Wire[]
-  customer(id: string): Wire | undefined
+  /** One company's records (default: the first company's). */
+  customers(realmId?: string): Wire[]
+  vendors(realmId?: string): Wire[]
+  employees(realmId?: string): Wire[]
+  customer(id: string, realmId?: string): Wire | undefined
   /** Test hook: hard-delete a customer (as a merge would), leaving a CDC "Deleted" stub. */
-  deleteCustomer(id: string): boolean
+  deleteCustomer(id: string, realmId?: string): boolean
   setWebhook(config: WebhookConfig | undefined): void
   /** Resolves when every webhook queued so far has been attempted. */
   webhooksIdle(): Promise<void>
@@ -73,9 +84,16 @@ export interface QboEmulator {
 }
 
 export function createQboEmulator(options: QboEmulatorOptions = {}): QboEmulator {
-  const data = options.data ?? {}
-  const realmId = data.realmId ?? DEFAULT_REALM_ID
-  const companyName = data.companyName ?? "Craig's Design and Landscaping Services"
+  const datasets = options.companies && options.companies.length > 0 ? options.companies : [options.data ?? {}]
+  const realmOf = (d: QboCompanyData, i: number) => d.realmId ?? (i === 0 ? DEFAULT_REALM_ID : String(BigInt(DEFAULT_REALM_ID) + BigInt(i)))
+  const realmId = realmOf(datasets[0] as QboCompanyData, 0)
+  const companyName = datasets[0]?.companyName ?? "Craig's Design and Landscaping Services"
+  const companies = new Map<string, QboCompany>()
+  datasets.forEach((d, i) => {
+    const r = realmOf(d, i)
+    if (companies.has(r)) throw new Error(`QBO sandbox data: the realm ${r} is given twice`)
+    companies.set(r, { realmId: r, companyName: d.companyName ?? (i === 0 ? companyName : `Sandbox Company ${i + 1}`), store: new QboStore() })
+  })
   const nowMs = () => (options.now ? options.now().getTime() : Date.now())
   const clientId = options.clientId ?? DEFAULT_QBO_CLIENT_ID
   const settings: RuntimeSettings = {
@@ -87,11 +105,11 @@ export function createQboEmulator(options: QboEmulatorOptions = {}): QboEmulator
   const ctx: QboContext = {
     realmId,
     companyName,
+    companies,
     clientId,
     clientSecret: options.clientSecret ?? DEFAULT_QBO_CLIENT_SECRET,
     redirectUris: options.redirectUris,
     settings,
-    store: new QboStore(),
     auth: new AuthState({
       tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
       refreshTokenGraceSeconds: options.refreshTokenGraceSeconds ?? 0,
@@ -101,30 +119,39 @@ export function createQboEmulator(options: QboEmulatorOptions = {}): QboEmulator
     webhooks: new WebhookSender(options.webhook),
     random: seededRandom(options.randomSeed ?? 1),
     nowMs,
-    publish: (changes: Change[]) =>
+    publish: (realm: string, changes: Change[]) =>
       ctx.webhooks.send(changes.map((ch) => ({
-        realmId, entity: ch.record.entity, id: String(ch.record.wire.Id), operation: ch.kind, timeMs: ch.record.updatedMs,
+        realmId: realm, entity: ch.record.entity, id: String(ch.record.wire.Id), operation: ch.kind, timeMs: ch.record.updatedMs,
       }))),
   }
 
   const load = () => {
-    ctx.store = new QboStore()
-    const now = nowMs()
-    // Ids given in the data come first, so records without one get fresh Ids from the shared counter.
-    for (const list of [data.customers, data.vendors, data.employees]) {
-      for (const r of list ?? []) if (r.Id !== undefined) ctx.store.noteId(String(r.Id))
-    }
-    for (const v of data.vendors ?? []) seedNamed(ctx.store, 'Vendor', v, now)
-    for (const e of data.employees ?? []) seedNamed(ctx.store, 'Employee', e, now)
-    for (const cust of parentsFirst(data.customers ?? [])) {
-      try {
-        seedCustomer(ctx.store, cust, now)
-      } catch (e) {
-        throw new Error(`QBO sandbox data: customer ${String(cust.Id ?? cust.DisplayName)}: ${(e as Error).message}: ${isFault(e) ? e.errors[0]?.Detail : ''}`, { cause: e })
+    datasets.forEach((data, i) => {
+      // Each company has its own records and its own Id counter, as QBO companies do.
+      const store = new QboStore()
+      ;(companies.get(realmOf(data, i)) as QboCompany).store = store
+      const now = nowMs()
+      // Ids given in the data come first, so records without one get fresh Ids from the shared counter.
+      for (const list of [data.customers, data.vendors, data.employees]) {
+        for (const r of list ?? []) if (r.Id !== undefined) store.noteId(String(r.Id))
       }
-    }
+      for (const v of data.vendors ?? []) seedNamed(store, 'Vendor', v, now)
+      for (const e of data.employees ?? []) seedNamed(store, 'Employee', e, now)
+      for (const cust of parentsFirst(data.customers ?? [])) {
+        try {
+          seedCustomer(store, cust, now)
+        } catch (e) {
+          throw new Error(`QBO sandbox data: ${datasets.length > 1 ? `company ${realmOf(data, i)}: ` : ''}customer ${String(cust.Id ?? cust.DisplayName)}: ${(e as Error).message}: ${isFault(e) ? e.errors[0]?.Detail : ''}`, { cause: e })
+        }
+      }
+    })
   }
   load()
+  const company = (realm?: string): QboCompany => {
+    const co = companies.get(realm ?? realmId)
+    if (!co) throw new Error(`No company ${realm ?? ''} in this QBO sandbox (it has ${[...companies.keys()].join(', ')})`)
+    return co
+  }
 
   const app = new Hono()
   app.use('*', async (c, next) => {
@@ -138,10 +165,11 @@ export function createQboEmulator(options: QboEmulatorOptions = {}): QboEmulator
   cdcRoutes(app, ctx)
   app.get('/v3/company/:realmId/companyinfo/:id', (c) => {
     ctx.stats.count('companyinfo.read')
-    return json(c, { CompanyInfo: { CompanyName: companyName, LegalName: companyName, Country: 'US', domain: 'QBO', sparse: false, Id: '1', SyncToken: '0' }, time: new Date(nowMs()).toISOString() })
+    const { companyName: name } = company(c.req.param('realmId'))
+    return json(c, { CompanyInfo: { CompanyName: name, LegalName: name, Country: 'US', domain: 'QBO', sparse: false, Id: '1', SyncToken: '0' }, time: new Date(nowMs()).toISOString() })
   })
-  const issueTokens = () => {
-    const { access_token, refresh_token, expires_in, x_refresh_token_expires_in } = ctx.auth.issue(clientId, nowMs())
+  const issueTokens = (realm?: string) => {
+    const { access_token, refresh_token, expires_in, x_refresh_token_expires_in } = ctx.auth.issue(clientId, company(realm).realmId, nowMs())
     return { access_token, refresh_token, expires_in, x_refresh_token_expires_in }
   }
   const reset = () => {
@@ -162,19 +190,21 @@ export function createQboEmulator(options: QboEmulatorOptions = {}): QboEmulator
     app,
     realmId,
     companyName,
+    companies: () => [...companies.values()].map((co) => ({ realmId: co.realmId, companyName: co.companyName })),
     stats: ctx.stats,
     settings,
     reset,
     issueTokens,
     expireAccessToken: (t) => ctx.auth.expireAccessToken(t),
-    customers: () => ctx.store.list('Customer'),
-    vendors: () => ctx.store.list('Vendor'),
-    employees: () => ctx.store.list('Employee'),
-    customer: (id) => ctx.store.get('Customer', id)?.wire,
-    deleteCustomer: (id) => {
-      if (!ctx.store.get('Customer', id)) return false
-      const rec = ctx.store.remove(id, nowMs())
-      if (rec) ctx.publish([{ kind: 'deleted', record: { ...rec, updatedMs: nowMs() } }])
+    customers: (realm) => company(realm).store.list('Customer'),
+    vendors: (realm) => company(realm).store.list('Vendor'),
+    employees: (realm) => company(realm).store.list('Employee'),
+    customer: (id, realm) => company(realm).store.get('Customer', id)?.wire,
+    deleteCustomer: (id, realm) => {
+      const co = company(realm)
+      if (!co.store.get('Customer', id)) return false
+      const rec = co.store.remove(id, nowMs())
+      if (rec) ctx.publish(co.realmId, [{ kind: 'deleted', record: { ...rec, updatedMs: nowMs() } }])
       return true
     },
     setWebhook: (config) => {

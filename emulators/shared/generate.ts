@@ -6,6 +6,12 @@
  * half the customers match one exactly, some only by case or spacing, and some names appear on
  * several Accounts. Names include apostrophes, accents, Japanese, Greek and Cyrillic script, and
  * the characters that break naive query escaping: `%`, `_`, `\` and quotes.
+ *
+ * With `companies: K`, K QuickBooks companies of N customers each (each its own realm, name and
+ * Ids from 1), where about a fifth of every further company's top-level customers bear a name of
+ * the first company's — the same client billed by two entities, which is what makes several
+ * companies in one org hard (the Accounts are the org's, contract §5.10). The Accounts are
+ * generated from the companies' distinct names together.
  */
 import type { SandboxData, WireObject } from './data.js'
 import { pick, seededRandom, type Random } from './random.js'
@@ -44,9 +50,18 @@ function metaData(rnd: Random): WireObject {
 }
 
 export interface GenerateOptions {
+  /** Customers per company. */
   customers: number
   seed?: number
+  /** QuickBooks companies; default 1. */
+  companies?: number
 }
+
+/** Share of a further company's top-level customers named as one of the first company's. */
+export const SHARED_NAME_SHARE = 0.2
+const REALM_BASE = 9341452631925553n
+const COMPANY_NAMES = ['Generated Sandbox Company', 'Generated Sandbox Company (Canada)', 'Generated Sandbox Company (UK)',
+  'Generated Sandbox Holdings', 'Generated Sandbox Services']
 
 interface Gen {
   rnd: Random
@@ -85,7 +100,61 @@ function contactFields(g: Gen, c: WireObject, richness: number, emailName: strin
   c.Taxable = richness > 0.35
 }
 
-export function generateSandboxData({ customers: n, seed = 1 }: GenerateOptions): SandboxData {
+export function generateSandboxData({ customers: n, seed = 1, companies = 1 }: GenerateOptions): SandboxData {
+  if (companies <= 1) {
+    const one = generateCompany(n, seed)
+    return {
+      qbo: { realmId: String(REALM_BASE), companyName: COMPANY_NAMES[0] as string, customers: one.customers, vendors: one.vendors, employees: one.employees },
+      salesforce: { accounts: generateAccounts(one.rnd, one.topLevel, n), qboCustomers: [] },
+    }
+  }
+  const made = Array.from({ length: companies }, (_, k) => generateCompany(n, seed + k * 7919))
+  const first = made[0] as Company
+  const firstNames = first.topLevel.filter((c) => c.Active !== false).map((c) => String(c.DisplayName))
+  const rnd = seededRandom(seed + 1)
+  for (const co of made.slice(1)) {
+    for (const c of co.topLevel) {
+      if (rnd() >= SHARED_NAME_SHARE || firstNames.length === 0) continue
+      const name = pick(rnd, firstNames)
+      if (co.used.has(name.toLowerCase())) continue
+      co.used.delete(String(c.DisplayName).toLowerCase())
+      co.used.add(name.toLowerCase())
+      c.DisplayName = name
+      if (c.CompanyName !== undefined) c.CompanyName = name.slice(0, 100)
+    }
+  }
+  // The org's Accounts, from every distinct top-level name (a recurring name counts once).
+  const seen = new Set<string>()
+  const distinct = made.flatMap((co) => co.topLevel).filter((c) => {
+    const k = String(c.DisplayName).toLowerCase()
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+  const qboCompanies = made.map((co, k) => ({
+    realmId: String(REALM_BASE + BigInt(k)),
+    companyName: COMPANY_NAMES[k] ?? `Generated Sandbox Company ${k + 1}`,
+    customers: co.customers,
+    vendors: co.vendors,
+    employees: co.employees,
+  }))
+  return {
+    qbo: qboCompanies[0] as SandboxData['qbo'],
+    qboCompanies,
+    salesforce: { accounts: generateAccounts(rnd, distinct, n * companies), qboCustomers: [] },
+  }
+}
+
+interface Company {
+  rnd: Random
+  used: Set<string>
+  customers: WireObject[]
+  topLevel: WireObject[]
+  vendors: WireObject[]
+  employees: WireObject[]
+}
+
+function generateCompany(n: number, seed: number): Company {
   const g: Gen = { rnd: seededRandom(seed), used: new Set() }
   const { rnd } = g
   const customers: WireObject[] = []
@@ -164,10 +233,7 @@ export function generateSandboxData({ customers: n, seed = 1 }: GenerateOptions)
     employees.push({ Id: String(n + vendors.length + i + 1), MetaData: metaData(rnd), DisplayName: uniqueName(g, `${given} ${family}`), GivenName: given, FamilyName: family })
   }
 
-  return {
-    qbo: { realmId: '9341452631925553', companyName: 'Generated Sandbox Company', customers, vendors, employees },
-    salesforce: { accounts: generateAccounts(rnd, topLevel, n), qboCustomers: [] },
-  }
+  return { rnd, used: g.used, customers, topLevel, vendors, employees }
 }
 
 function generateAccounts(rnd: Random, topLevel: WireObject[], n: number): WireObject[] {

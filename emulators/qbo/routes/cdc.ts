@@ -12,7 +12,7 @@
  * recording accepted 2011 (qbo_api cdc/basic.yml).
  */
 import type { Hono } from 'hono'
-import type { QboContext } from '../context.js'
+import { companyOf, type QboContext } from '../context.js'
 import { QboFault, queryValidation } from '../errors.js'
 import { envelope } from '../http.js'
 import type { EntityName, Wire } from '../store.js'
@@ -44,6 +44,7 @@ export function cdcRoutes(app: Hono, ctx: QboContext): void {
       }])
     }
     const names = entitiesParam.split(',').map((e) => e.trim()).filter(Boolean)
+    const { store } = companyOf(ctx, c.req.param('realmId'))
     let budget = MAX_OBJECTS
     const responses = names.map((name) => {
       const entity = EMULATED.find((e) => e.toLowerCase() === name.toLowerCase())
@@ -52,10 +53,10 @@ export function cdcRoutes(app: Hono, ctx: QboContext): void {
         throw queryValidation(`invalid context declaration: ${name}`)
       }
       const changed: { ms: number; wire: Wire }[] = []
-      for (const rec of ctx.store.records.values()) {
+      for (const rec of store.records.values()) {
         if (rec.entity === entity && rec.updatedMs >= sinceMs) changed.push({ ms: rec.updatedMs, wire: rec.wire })
       }
-      for (const d of ctx.store.deleted) {
+      for (const d of store.deleted) {
         if (d.entity === entity && d.updatedMs >= sinceMs) {
           changed.push({
             ms: d.updatedMs,

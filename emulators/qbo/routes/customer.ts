@@ -7,7 +7,7 @@
  * is an Unsupported Operation. Vendors and employees can be read.
  */
 import type { Hono } from 'hono'
-import type { QboContext } from '../context.js'
+import { companyOf, type QboContext } from '../context.js'
 import { createCustomer, updateCustomer } from '../customers.js'
 import { invalidId, objectNotFound, unknownProperty, unsupportedOperation } from '../errors.js'
 import { envelope } from '../http.js'
@@ -27,15 +27,16 @@ export function customerRoutes(app: Hono, ctx: QboContext): void {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw unknownProperty('(not an object)', 'Customer')
     const wire = body as Wire
     const now = ctx.nowMs()
+    const { realmId, store } = companyOf(ctx, c.req.param('realmId'))
     const isUpdate = op === 'update' || wire.Id !== undefined
     if (isUpdate) {
-      const changes = updateCustomer(ctx.store, wire, now)
-      ctx.publish(changes)
-      const current = ctx.store.get('Customer', String(wire.Id))
+      const changes = updateCustomer(store, wire, now)
+      ctx.publish(realmId, changes)
+      const current = store.get('Customer', String(wire.Id))
       return envelope(c, now, { Customer: current?.wire })
     }
-    const change = createCustomer(ctx.store, wire, now)
-    ctx.publish([change])
+    const change = createCustomer(store, wire, now)
+    ctx.publish(realmId, [change])
     return envelope(c, now, { Customer: change.record.wire })
   })
 
@@ -44,7 +45,7 @@ export function customerRoutes(app: Hono, ctx: QboContext): void {
       ctx.stats.count(`${path}.read`)
       const id = c.req.param('id')
       if (!/^\d+$/.test(id)) throw invalidId(id)
-      const rec = ctx.store.get(entity, id)
+      const rec = companyOf(ctx, c.req.param('realmId')).store.get(entity, id)
       if (!rec) throw objectNotFound(entity, id)
       return envelope(c, ctx.nowMs(), { [entity]: rec.wire })
     })

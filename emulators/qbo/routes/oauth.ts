@@ -8,6 +8,9 @@
  * 400 `{"error":"invalid_grant","error_description":"Incorrect or invalid refresh token"}`
  * (python-quickbooks #397, Dec 2025). `x_refresh_token_hard_expires_in` only when the request
  * has `x-include-refresh-token-hard-expires-in: true` (oauth-jsclient HardExpiresTest.js).
+ * A user with several companies picks one on the consent page ("Intuit prompts for sign-in and
+ * consent on the selected QuickBooks company"); the grant, and the `realmId` of the redirect, are
+ * that company's.
  */
 import type { Context, Hono } from 'hono'
 import type { QboContext } from '../context.js'
@@ -32,11 +35,16 @@ export function oauthRoutes(app: Hono, ctx: QboContext): void {
     if (!q.redirect_uri || !redirectAllowed(q.redirect_uri)) return authorizeError(c, 'The redirect_uri is not valid for this app.')
     const hidden = ['client_id', 'redirect_uri', 'state', 'scope']
       .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(q[k] ?? '')}">`).join('')
+    const companies = [...ctx.companies.values()]
+    const only = companies[0] as { realmId: string; companyName: string }
+    const choice = companies.length === 1
+      ? `<p>An app wants to access <strong>${escapeHtml(only.companyName)}</strong> (company ${escapeHtml(only.realmId)}).</p><input type="hidden" name="realmId" value="${escapeHtml(only.realmId)}">`
+      : `<p>An app wants to access one of your companies.</p><p><label for="company">Company</label> <select id="company" name="realmId">${companies
+          .map((co) => `<option value="${escapeHtml(co.realmId)}">${escapeHtml(co.companyName)} (${escapeHtml(co.realmId)})</option>`).join('')}</select></p>`
     return c.html(`<!doctype html><html lang="en"><head><title>Connect to QuickBooks</title></head><body>
 <main><h1>Connect your QuickBooks company</h1>
-<p>An app wants to access <strong>${escapeHtml(ctx.companyName)}</strong> (company ${escapeHtml(ctx.realmId)}).</p>
-<p>Scope: ${escapeHtml(q.scope ?? '')}</p>
-<form method="post" action="/connect/oauth2">${hidden}<button type="submit" name="action" value="connect">Connect</button></form>
+<form method="post" action="/connect/oauth2">${choice}
+<p>Scope: ${escapeHtml(q.scope ?? '')}</p>${hidden}<button type="submit" name="action" value="connect">Connect</button></form>
 </main></body></html>`)
   })
 
@@ -45,10 +53,12 @@ export function oauthRoutes(app: Hono, ctx: QboContext): void {
     const form = new URLSearchParams(await c.req.text())
     const redirectUri = form.get('redirect_uri') ?? ''
     if (form.get('client_id') !== ctx.clientId || !redirectAllowed(redirectUri)) return authorizeError(c, 'Invalid request.')
+    const realmId = form.get('realmId') ?? ctx.realmId
+    if (!ctx.companies.has(realmId)) return authorizeError(c, 'Choose one of your companies.')
     const target = new URL(redirectUri)
-    target.searchParams.set('code', ctx.auth.issueCode(ctx.clientId, redirectUri, ctx.nowMs()))
+    target.searchParams.set('code', ctx.auth.issueCode(ctx.clientId, redirectUri, ctx.nowMs(), realmId))
     target.searchParams.set('state', form.get('state') ?? '')
-    target.searchParams.set('realmId', ctx.realmId)
+    target.searchParams.set('realmId', realmId)
     return c.redirect(target.toString(), 302)
   })
 

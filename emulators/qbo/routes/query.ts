@@ -7,32 +7,33 @@
  * COUNT (qbo_api all/customers.yml, alt_select.yml; api-facts A.2 + Addendum §1).
  */
 import type { Hono } from 'hono'
-import type { QboContext } from '../context.js'
+import { companyOf, type QboContext } from '../context.js'
 import { queryParseError } from '../errors.js'
 import { envelope } from '../http.js'
 import { evaluateQuery, parseQuery, resolveEntity } from '../query-lang/index.js'
 import type { EntityName } from '../store.js'
 
 export function queryRoutes(app: Hono, ctx: QboContext): void {
-  const run = (text: string | undefined) => {
+  const run = (realmId: string | undefined, text: string | undefined) => {
     ctx.stats.count('query')
     if (!text || text.trim() === '') throw queryParseError('Encountered " <EOF> "" "" at line 1, column 1.')
     const query = parseQuery(text)
     const entity = resolveEntity(query.entity)
-    const result = evaluateQuery(query, (e) => ctx.store.list(e as EntityName))
+    const { store } = companyOf(ctx, realmId)
+    const result = evaluateQuery(query, (e) => store.list(e as EntityName))
     if ('count' in result) return { QueryResponse: { totalCount: result.count } }
     if (result.rows.length === 0) return { QueryResponse: {} }
     return {
       QueryResponse: { [entity]: result.rows, startPosition: result.startPosition, maxResults: result.rows.length },
     }
   }
-  app.get('/v3/company/:realmId/query', (c) => envelope(c, ctx.nowMs(), run(c.req.query('query'))))
+  app.get('/v3/company/:realmId/query', (c) => envelope(c, ctx.nowMs(), run(c.req.param('realmId'), c.req.query('query'))))
   app.post('/v3/company/:realmId/query', async (c) => {
     const type = c.req.header('content-type') ?? ''
     // A form-encoded body (query=…) is what some clients send; plain text is the documented way.
     const text = type.includes('application/x-www-form-urlencoded')
       ? new URLSearchParams(await c.req.text()).get('query') ?? undefined
       : await c.req.text()
-    return envelope(c, ctx.nowMs(), run(text || c.req.query('query')))
+    return envelope(c, ctx.nowMs(), run(c.req.param('realmId'), text || c.req.query('query')))
   })
 }

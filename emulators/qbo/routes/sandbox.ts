@@ -18,7 +18,7 @@ const webhookSchema = z
   .object({ url: z.string().url(), verifierToken: z.string().min(1), format: z.enum(['cloudevents', 'legacy']).default('cloudevents') })
   .nullable()
 
-export function sandboxRoutes(app: Hono, ctx: QboContext, reset: () => void, issueTokens: () => unknown): void {
+export function sandboxRoutes(app: Hono, ctx: QboContext, reset: () => void, issueTokens: (realmId?: string) => unknown): void {
   app.get('/__sandbox/stats', (c) => json(c, ctx.stats.toJSON()))
   app.post('/__sandbox/reset', (c) => {
     reset()
@@ -37,5 +37,11 @@ export function sandboxRoutes(app: Hono, ctx: QboContext, reset: () => void, iss
     ctx.webhooks.config = parsed.data ?? undefined
     return json(c, { webhook: parsed.data })
   })
-  app.post('/__sandbox/tokens', (c) => json(c, { realmId: ctx.realmId, ...(issueTokens() as object) }))
+  // `?realmId=` picks the company (default: the first).
+  app.post('/__sandbox/tokens', (c) => {
+    const realmId = c.req.query('realmId') ?? ctx.realmId
+    if (!ctx.companies.has(realmId)) return json(c, { error: `no company ${realmId} in this sandbox` }, 404)
+    return json(c, { realmId, ...(issueTokens(realmId) as object) })
+  })
+  app.get('/__sandbox/companies', (c) => json(c, { companies: [...ctx.companies.values()].map((co) => ({ realmId: co.realmId, companyName: co.companyName })) }))
 }

@@ -13,6 +13,7 @@ export interface SandboxFlags {
   sfPort: number
   data?: string
   generate?: number
+  companies?: number
   randomSeed?: number
   latencyMs?: number
   faultRate?: number
@@ -22,6 +23,14 @@ export interface SandboxFlags {
 }
 
 export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<number> {
+  if (flags.companies !== undefined && flags.companies < 1) {
+    io.stderr(`--companies takes at least 1 (got ${flags.companies}).\n`)
+    return EXIT.failed
+  }
+  if (flags.companies !== undefined && flags.data) {
+    io.stderr('--companies and --data cannot be used together: list the companies in the data file ("qbo": [ { "realmId", "companyName", "customers" }, … ]).\n')
+    return EXIT.failed
+  }
   let sandbox
   try {
     sandbox = await startSandbox({
@@ -29,6 +38,7 @@ export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<nu
       sfPort: flags.sfPort,
       ...(flags.data ? { data: resolve(io.cwd, flags.data) } : {}),
       ...(flags.generate !== undefined ? { generate: flags.generate } : {}),
+      ...(flags.companies !== undefined ? { companies: flags.companies } : {}),
       ...(flags.randomSeed !== undefined ? { randomSeed: flags.randomSeed } : {}),
       ...(flags.latencyMs !== undefined ? { latencyMs: flags.latencyMs } : {}),
       ...(flags.faultRate !== undefined ? { faultRate: flags.faultRate } : {}),
@@ -41,6 +51,9 @@ export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<nu
   }
   if (flags.envOut) await writeEnvFile(resolve(io.cwd, flags.envOut), sandbox.env())
   io.stdout(`QBO sandbox ready: ${sandbox.qbo.url} realm=${sandbox.qbo.emulator.realmId}\n`)
+  if (sandbox.companies.length > 1) {
+    for (const co of sandbox.companies) io.stdout(`QBO sandbox company: realm=${co.realmId} name=${co.companyName}\n`)
+  }
   io.stdout(`Salesforce sandbox ready: ${sandbox.salesforce.url}\n`)
   if (flags.envOut) io.stdout(`Wrote ${flags.envOut}: run \`tally import --env-file ${flags.envOut}\`\n`)
   await untilStopped(io.stopSignal)
