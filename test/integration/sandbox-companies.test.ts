@@ -52,7 +52,7 @@ describe('a QBO sandbox with three companies', () => {
   })
 
   it('refuses a token of one realm on another with QBO\'s 403 ApplicationAuthorizationFailed', async () => {
-    const [a, b] = sb.companies as [{ realmId: string }, { realmId: string }]
+    const [a, b] = sb.companies as unknown as [{ realmId: string }, { realmId: string }]
     const tokenOfB = sb.qbo.emulator.issueTokens(b.realmId).access_token
     const ok = await query(b.realmId, tokenOfB)
     expect(ok.status).toBe(200)
@@ -67,7 +67,7 @@ describe('a QBO sandbox with three companies', () => {
   })
 
   it('lets the user pick the company on the consent page; the grant is that company\'s', async () => {
-    const [a, , c] = sb.companies as [{ realmId: string; companyName: string }, unknown, { realmId: string; companyName: string }]
+    const [a, , c] = sb.companies as unknown as [{ realmId: string; companyName: string }, unknown, { realmId: string; companyName: string }]
     const redirect = 'http://127.0.0.1:9/oauth/callback/qbo'
     const page = await fetch(`${sb.qbo.url}/connect/oauth2?client_id=${DEFAULT_QBO_CLIENT_ID}&response_type=code&scope=com.intuit.quickbooks.accounting&redirect_uri=${encodeURIComponent(redirect)}&state=s1`)
     const html = await page.text()
