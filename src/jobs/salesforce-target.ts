@@ -1,14 +1,15 @@
 /**
  * @module jobs/salesforce-target
  * The SalesforceTarget port over the Salesforce client: query rows become ExistingRecords and
- * AccountRefs; the engine's writes become sObject Collections upserts.
+ * AccountRefs; the engine's writes become sObject Collections upserts (records) and inserts
+ * (the Accounts Tally creates, which must never change an Account that exists).
  */
 import {
   findAccountsByNames,
   listAllAccounts,
   listQboCustomerRecords,
   planAccountNameQueries,
-  upsertAccountsBySourceKey,
+  createAccountsBySourceKey,
   upsertQboCustomers,
   type SalesforceClient,
   type SaveResult,
@@ -59,7 +60,9 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
     findAccountsByNames: (names) => findAccountsByNames(client, names),
     nameLookupCalls: (names) => planAccountNameQueries(names, { prefixBytes: client.queryPath('').length }).length,
     async upsertAccounts(accounts) {
-      const results = await retryWrites(() => upsertAccountsBySourceKey(client, accounts))
+      // An insert that finds its key taken reads that Account instead, so sending it again after
+      // a lost answer converges like an upsert does.
+      const results = await retryWrites(() => createAccountsBySourceKey(client, accounts))
       return results.map((r, i) => toWriteResult(accounts[i]?.sourceKey ?? '', r))
     },
     async upsertRecords(writes) {

@@ -70,6 +70,35 @@ export function upsertAccountsBySourceKey(
   return client.upsert('Account', 'QBO_Source_Key__c', accounts.map((a) => ({ QBO_Source_Key__c: a.sourceKey, Name: a.name })))
 }
 
+/**
+ * Creates the Accounts Tally creates, keyed by `QBO_Source_Key__c`, without ever changing an
+ * Account that exists (contract §4): an insert, and for a key some Account holds already (a
+ * retry, a resumed run, or another company's run that created it a moment ago — the key comes
+ * from the name, contract §5.10) Salesforce answers DUPLICATE_VALUE; that Account is then read by
+ * its key and returned as found (`created: false`), so one Account per key, and its Name as a
+ * person may have changed it. One query more, only when a key was taken.
+ */
+export async function createAccountsBySourceKey(
+  client: SalesforceClient,
+  accounts: readonly { sourceKey: string; name: string }[],
+): Promise<SaveResult[]> {
+  // Collections create results carry no `created` flag (only upserts do): a success is an insert.
+  const results = (await client.create('Account', accounts.map((a) => ({ QBO_Source_Key__c: a.sourceKey, Name: a.name }))))
+    .map((r): SaveResult => (r.ok ? { ...r, created: true } : r))
+  const taken = results.flatMap((r, i) => (!r.ok && r.errors.some((e) => e.code === 'DUPLICATE_VALUE' && /QBO_Source_Key__c/i.test(e.message)) ? [i] : []))
+  if (taken.length === 0) return results
+  const keys = taken.map((i) => accounts[i]?.sourceKey as string)
+  const found = new Map<string, string>()
+  // 200 keys of 50 characters stay far below the SOQL and URL limits.
+  const rows = await client.query<RawAccount>(soql`SELECT Id, Name, QBO_Source_Key__c FROM Account WHERE QBO_Source_Key__c IN ${keys}`)
+  for (const r of rows) if (r.QBO_Source_Key__c) found.set(r.QBO_Source_Key__c.toLowerCase(), r.Id)
+  return results.map((r, i) => {
+    if (!taken.includes(i)) return r
+    const id = found.get((accounts[i]?.sourceKey ?? '').toLowerCase())
+    return id ? { ok: true, id, created: false } : r
+  })
+}
+
 /** The functions above bound to one client. */
 export function accountsOf(client: SalesforceClient) {
   return {

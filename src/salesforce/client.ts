@@ -60,6 +60,8 @@ export interface SalesforceClient {
   queryWithin<T = Record<string, unknown>>(soql: string | Soql, maxCalls: number): Promise<T[] | null>
   count(soql: string | Soql): Promise<number>
   upsert(sobject: string, extIdField: string, records: Record<string, unknown>[]): Promise<SaveResult[]>
+  /** Inserts only (an existing record is never touched): `POST /composite/sobjects`. */
+  create(sobject: string, records: Record<string, unknown>[]): Promise<SaveResult[]>
   update(sobject: string, records: ({ Id: string } & Record<string, unknown>)[]): Promise<SaveResult[]>
   /** One PATCH of one record by Id (204 No Content). */
   patchRecord(sobject: string, id: string, fields: Record<string, unknown>): Promise<void>
@@ -304,6 +306,11 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
      * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm */
     upsert(sobject, extIdField, records) {
       return collection('PATCH', `${base}/composite/sobjects/${apiName(sobject)}/${apiName(extIdField)}`, sobject, records)
+    },
+    /** `POST /composite/sobjects`, allOrNone false; results in input order.
+     * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_create.htm */
+    create(sobject, records) {
+      return collection('POST', `${base}/composite/sobjects`, apiName(sobject), records)
     },
     /** `PATCH /composite/sobjects` with each record's `id`.
      * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm */

@@ -7,7 +7,7 @@ export type { SalesforceClient, SalesforceClientOptions, SaveResult, ConnectionI
 export { SalesforceError, SalesforceAuthError, SalesforceLimitError, PackageNotDeployedError, toSalesforceError } from './errors.js'
 export { soql, soqlIdentifier, soqlFields, likePattern, joinSoql, escapeSoqlString, escapeSoqlLike, quoteSoql, encodeSoqlParam, Soql, MAX_SOQL_LENGTH } from './soql.js'
 export type { SoqlValue } from './soql.js'
-export { countAccounts, listAllAccounts, findAccountsByNames, searchAccounts, upsertAccountsBySourceKey, accountsOf } from './accounts.js'
+export { countAccounts, listAllAccounts, findAccountsByNames, searchAccounts, upsertAccountsBySourceKey, createAccountsBySourceKey, accountsOf } from './accounts.js'
 export type { AccountRow } from './accounts.js'
 export { normalizeAccountName, sameAccountName, planAccountNameQueries, MAX_QUERY_PATH_BYTES } from './account-names.js'
 export { listQboCustomerRecords, upsertQboCustomers, setRecordLink, getQboCustomerRecord, qboCustomersOf, QBO_CUSTOMER } from './qbo-customers.js'

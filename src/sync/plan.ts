@@ -6,6 +6,7 @@
  * and the Accounts to create. A dry run is this plan without `applyPlan`; it is also the oracle
  * the tests hold the written state to.
  */
+import { sha256Hex } from '../lib/crypto.js'
 import { LINK_FIELDS } from './fields.js'
 import { mapCustomer, sameValue, type FieldIssue } from './map.js'
 import { findMatch, matchableName, normalizeName, type AccountIndex } from './match.js'
@@ -78,6 +79,29 @@ export interface Plan {
 
 type LinkBasis = 'manual' | 'keep' | 'match'
 
+/** The prefix of the source keys Tally gives the Accounts it creates (contract §4). */
+export const NAME_KEY_PREFIX = 'name:'
+
+/**
+ * `QBO_Source_Key__c` of the Account Tally creates for a name: from the normalised name, not
+ * from a company's customer, so that every company's run — also two at the same time — creates
+ * the same one Account for it (contract §5.10; design notes "Several companies"). The field is
+ * Text(50), External ID, Unique and case-insensitive: a hex SHA-256 (case-proof) cut to fit,
+ * 180 bits, and the same length for a name of any length.
+ */
+export function accountSourceKey(normalizedName: string): string {
+  return `${NAME_KEY_PREFIX}${sha256Hex(normalizedName).slice(0, 50 - NAME_KEY_PREFIX.length)}`
+}
+
+/**
+ * An Account Tally created: keyed by name (any company's run), or by the old per-customer key
+ * `<realmId>-<Id>` of this company (before several companies, the key was the customer's), so
+ * a link to it is `Created`, also when a run resumes after the Account was created.
+ */
+function createdByTally(sourceKey: string | null | undefined, realmId: string): boolean {
+  return typeof sourceKey === 'string' && (sourceKey.startsWith(NAME_KEY_PREFIX) || sourceKey.startsWith(`${realmId}-`))
+}
+
 /** A person changed the link (in the Hub it is written as Manual; in Salesforce we see that
  * `Account__c` is not what Tally last wrote). Clearing it counts too (contract §5.1). */
 function isManual(e: ExistingRecord, s: RecordState | undefined): boolean {
@@ -136,8 +160,9 @@ export function planSync(input: PlanInput): Plan {
   const tree = buildTree(input, byId)
   const topLinks = new Map<string, PlannedLink>()
 
-  // 1. Top-level customers' links, and the Accounts to create (one per name: the customer with
-  //    the lowest Id gives its key, so a retry or a crash creates the same Account, never two).
+  // 1. Top-level customers' links, and the Accounts to create: one per name, keyed by the name,
+  //    so a retry, a crash or another company's run creates the same Account, never two (the
+  //    customer with the lowest Id gives the Name's spelling).
   const toCreate = new Map<string, { sourceKey: string; name: string; minId: number }>()
   const waiting: { qboId: string; norm: string }[] = []
   for (const c of input.customers) {
@@ -156,9 +181,9 @@ export function planSync(input: PlanInput): Plan {
     const name = matchableName(c.displayName, c.active)
     const m = findMatch(input.accounts, name)
     if (m.kind === 'one') {
-      // An Account Tally created for a customer of this company stays "Created" (also when a
-      // run is resumed after the Account was created but before the record was written).
-      const ours = typeof m.account.sourceKey === 'string' && m.account.sourceKey.startsWith(`${realmId}-`)
+      // An Account Tally created for this name stays "Created" (also when a run is resumed after
+      // the Account was created but before the record was written, or another company created it).
+      const ours = createdByTally(m.account.sourceKey, realmId)
       topLinks.set(c.qboId, {
         status: ours ? 'Created' : 'Matched',
         accountId: m.account.id,
@@ -175,7 +200,7 @@ export function planSync(input: PlanInput): Plan {
       const norm = normalizeName(name)
       const id = Number(c.qboId)
       const cur = toCreate.get(norm)
-      if (!cur || id < cur.minId) toCreate.set(norm, { sourceKey: key, name: name.replace(/\s+/g, ' ').trim(), minId: id })
+      if (!cur || id < cur.minId) toCreate.set(norm, { sourceKey: accountSourceKey(norm), name: name.replace(/\s+/g, ' ').trim(), minId: id })
       waiting.push({ qboId: c.qboId, norm })
     } else {
       topLinks.set(c.qboId, {

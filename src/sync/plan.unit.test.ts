@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { SWITCHABLE_FIELDS } from './fields.js'
 import { mapCustomer } from './map.js'
-import { indexAccounts } from './match.js'
+import { indexAccounts, normalizeName } from './match.js'
 import type { AccountRef, ExistingRecord, RecordState, SourceCustomer } from './model.js'
-import { namesToMatch, planSync, type PlanInput } from './plan.js'
+import { accountSourceKey, namesToMatch, planSync, type PlanInput } from './plan.js'
 
 const REALM = '9341452631925553'
 const cust = (id: string, displayName: string, extra: Partial<SourceCustomer> = {}): SourceCustomer => ({
@@ -46,8 +46,8 @@ describe('planSync mapping rules (contract §5)', () => {
     expect(off.items.map((i) => i.link.status)).toEqual(['Unmapped', 'Unmapped', 'Unmapped'])
     expect(off.accountsToCreate).toEqual([])
     const on = planSync(input({ customers, settings: { createAccounts: true, enabledFields: all } }))
-    expect(on.accountsToCreate).toEqual([{ sourceKey: `${REALM}-3`, name: 'NEW co' }])
-    expect(byKey(on, '7').link).toMatchObject({ status: 'Created', accountSourceKey: `${REALM}-3` })
+    expect(on.accountsToCreate).toEqual([{ sourceKey: accountSourceKey('new co'), name: 'NEW co' }])
+    expect(byKey(on, '7').link).toMatchObject({ status: 'Created', accountSourceKey: accountSourceKey('new co') })
     expect(byKey(on, '9').link.status).toBe('Unmapped') // inactive customers never create Accounts
   })
 
@@ -89,9 +89,10 @@ describe('planSync mapping rules (contract §5)', () => {
     const child = cust('11', '0969 Ocean View Road', { isSubCustomer: true, parentQboId: '10', level: 1 })
     const grandchild = cust('12', 'Phase 2', { isSubCustomer: true, parentQboId: '11', level: 2, isProject: true })
     const plan = planSync(input({ customers: [grandchild, child, top], settings: { createAccounts: true, enabledFields: all } }))
-    expect(byKey(plan, '10').link).toMatchObject({ status: 'Created', accountSourceKey: `${REALM}-10` })
-    expect(byKey(plan, '11').link).toMatchObject({ status: 'Inherited', accountSourceKey: `${REALM}-10` })
-    expect(byKey(plan, '12').link).toMatchObject({ status: 'Inherited', accountSourceKey: `${REALM}-10` })
+    const key = accountSourceKey(normalizeName('Freeman Sporting Goods'))
+    expect(byKey(plan, '10').link).toMatchObject({ status: 'Created', accountSourceKey: key })
+    expect(byKey(plan, '11').link).toMatchObject({ status: 'Inherited', accountSourceKey: key })
+    expect(byKey(plan, '12').link).toMatchObject({ status: 'Inherited', accountSourceKey: key })
     expect(byKey(plan, '12').write?.parentKey).toBe(`${REALM}-11`)
     const manualTop = planSync(input({
       customers: [top, child],
@@ -125,5 +126,30 @@ describe('planSync mapping rules (contract §5)', () => {
     e.fields['Balance__c'] = 739.0
     const plan = planSync(input({ customers: [a], existing: new Map([[e.key, e]]) }))
     expect(byKey(plan, '1').action).toBe('unchanged')
+  })
+  describe('several companies (contract §5.10)', () => {
+    const OTHER = '9341452631925554'
+    it('keys a created Account by the name, not the company: two companies plan the same Account', () => {
+      const settings = { createAccounts: true, enabledFields: all }
+      const a = planSync(input({ customers: [cust('4', 'Acme  Ltd')], settings }))
+      const b = planSync(input({ realmId: OTHER, customers: [{ ...cust('91', 'acme ltd'), realmId: OTHER }], settings }))
+      expect(a.accountsToCreate[0]?.sourceKey).toBe(b.accountsToCreate[0]?.sourceKey)
+      expect(a.accountsToCreate[0]?.sourceKey).toBe(accountSourceKey('acme ltd'))
+      // Text(50) External ID: the key fits whatever the name's length.
+      const long = planSync(input({ customers: [cust('5', 'x'.repeat(500))], settings }))
+      expect(long.accountsToCreate[0]?.sourceKey).toHaveLength(50)
+    })
+
+    it('links to an Account created by another company\'s run as Created; under an old key of another company as Matched', () => {
+      const byName = { id: '001A', name: 'Acme Ltd', sourceKey: accountSourceKey('acme ltd') }
+      const plan = planSync(input({ realmId: OTHER, customers: [{ ...cust('91', 'Acme Ltd'), realmId: OTHER }] }, [byName]))
+      expect(plan.items[0]?.link).toMatchObject({ status: 'Created', accountId: '001A' })
+      expect(plan.accountsToCreate).toEqual([])
+      // Accounts created before several companies carry `<realmId>-<Id>`: Created for that
+      // company, Matched for another.
+      const old = { id: '001B', name: 'Beta', sourceKey: `${REALM}-8` }
+      expect(planSync(input({ customers: [cust('8', 'Beta')] }, [old])).items[0]?.link.status).toBe('Created')
+      expect(planSync(input({ realmId: OTHER, customers: [{ ...cust('8', 'Beta'), realmId: OTHER }] }, [old])).items[0]?.link.status).toBe('Matched')
+    })
   })
 })

@@ -30,7 +30,8 @@ export interface RecordWrite {
 }
 
 export interface AccountCreate {
-  /** `QBO_Source_Key__c`: the key of the customer the Account was created for. */
+  /** `QBO_Source_Key__c`: derived from the normalised name (`accountSourceKey`), so every
+   * company's run creates the same one Account for a name (contract §5.10). */
   sourceKey: string
   name: string
 }
@@ -52,7 +53,8 @@ export interface SalesforceTarget {
   findAccountsByNames(names: readonly string[]): Promise<AccountRef[]>
   /** How many API calls `findAccountsByNames` would make for these names. */
   nameLookupCalls(names: readonly string[]): number
-  /** Upsert Accounts on `QBO_Source_Key__c` (idempotent), in Collections of 200. */
+  /** Create Accounts keyed by `QBO_Source_Key__c`, idempotently: a key some Account has already
+   * returns that Account (`created: false`), unchanged. In Collections of 200. */
   upsertAccounts(accounts: readonly AccountCreate[]): Promise<WriteResult[]>
   /** Upsert records on `QBO_Key__c`, in Collections of 200, in the order given. */
   upsertRecords(writes: readonly RecordWrite[]): Promise<WriteResult[]>

@@ -24,6 +24,7 @@ import {
   SalesforceLimitError,
   setRecordLink,
   upsertAccountsBySourceKey,
+  createAccountsBySourceKey,
   upsertQboCustomers,
   type SalesforceClientOptions,
 } from '../../src/salesforce/index.js'
@@ -118,6 +119,28 @@ describe('query', () => {
 describe('writes', () => {
   const realm = '9341452631925553'
   const key = (i: number) => `${realm}-${i}`
+
+  it('creates Accounts by source key without ever changing one that exists (a key taken costs one lookup)', async () => {
+    const sf = await start({ data: { accounts: [{ Name: 'Acme Corp (renamed by a person)', QBO_Source_Key__c: 'name:aaa' }] } })
+    const client = clientFor(sf)
+    const before = client.apiCalls()
+    const results = await createAccountsBySourceKey(client, [
+      { sourceKey: 'name:bbb', name: 'Beta' },
+      { sourceKey: 'NAME:AAA', name: 'Acme' }, // the field is case-insensitive, as Salesforce's is
+    ])
+    expect(client.apiCalls() - before).toBe(2)
+    const [beta, acme] = results
+    expect(beta).toMatchObject({ ok: true, created: true })
+    const existing = sf.emulator.list('Account').find((a) => a['QBO_Source_Key__c'] === 'name:aaa')
+    expect(acme).toMatchObject({ ok: true, created: false, id: existing?.['Id'] })
+    // The existing Account keeps the name a person gave it.
+    expect(existing?.['Name']).toBe('Acme Corp (renamed by a person)')
+    expect(sf.emulator.list('Account')).toHaveLength(2)
+    // Nothing taken: one call, no lookup.
+    const again = client.apiCalls()
+    await createAccountsBySourceKey(client, [{ sourceKey: 'name:ccc', name: 'Gamma' }])
+    expect(client.apiCalls() - again).toBe(1)
+  })
 
   it('upserts 450 records in 3 collection calls with per-record errors in input order', async () => {
     const sf = await start({ data: { accounts: [{ Name: 'Existing' }] } })
