@@ -38,10 +38,14 @@ export function createStore(o: StoreOptions, logger: Logger = noopLogger): Store
     schema,
     async migrate() {
       if (schema) await createSchema(db, schema)
+      // Kysely looks for its migration tables in every schema unless told which one: another
+      // schema's (a second Tally in the same database) would be taken for ours. Without a schema
+      // option the store's schema is the connection's current one (search_path).
+      const tableSchema = schema ?? (isPg ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined)
       const migrator = new Migrator({
         db,
         provider: migrationProvider(dialect),
-        ...(schema ? { migrationTableSchema: schema } : {}),
+        ...(tableSchema ? { migrationTableSchema: tableSchema } : {}),
       })
       const { error, results } = await migrator.migrateToLatest()
       for (const r of results ?? []) {

@@ -41,7 +41,7 @@ const io = (stop: AbortSignal, sink: { out: string }) => ({
 describe('tally worker', () => {
   it('runs an import queued with --enqueue', async () => {
     const enq = { out: '' }
-    expect(await runCli(['import', '--enqueue', '--create-accounts'], io(new AbortController().signal, enq))).toBe(0)
+    expect(await runCli(['import', '--enqueue', '--create-accounts'], io(new AbortController().signal, enq)), enq.out).toBe(0)
     expect(enq.out).toMatch(/Queued import job [0-9a-f-]{36}/)
     expect(h.records()).toHaveLength(0) // nothing ran here
 
