@@ -14,6 +14,10 @@ const int = (name: string) => (v: string) => {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} takes a whole number`)
   return Number(v)
 }
+const realm = (v: string) => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--company takes a QuickBooks realm id (digits only)')
+  return v
+}
 const rate = (v: string) => {
   const n = Number(v)
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--fault-rate takes a fraction from 0 to 1')
@@ -36,6 +40,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--env-file <file>', 'a dotenv file of Tally\'s variables')
       .option('--verbose', 'log what Tally does on stderr')
       .option('--enqueue', 'queue the run for `tally worker` processes (needs DATABASE_URL)')
+      .option('--company <realmId>', 'only this QuickBooks company (default: every connected company)', realm)
 
   // commander sets createAccounts=true by default when a --no- flag exists; only an explicit flag
   // overrides the saved setting.

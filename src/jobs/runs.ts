@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { AppError, describeError } from '../lib/errors.js'
 import { QboError } from '../qbo/index.js'
-import { SalesforceError } from '../salesforce/index.js'
+import { SalesforceError, type SalesforceClient } from '../salesforce/index.js'
 import {
   addRunMessages,
   createRun,
@@ -79,11 +79,36 @@ const CDC_WINDOW_MS = 29 * 24 * 3600_000
 const PROGRESS_WRITE_MS = 500
 const CLOCK_SKEW_MS = 60_000
 
+/**
+ * One Salesforce client shared by the runs of several companies (contract §9): the org is one,
+ * so signing in and checking the package once serves every company's run.
+ */
+export interface SalesforceSession {
+  client(): Promise<SalesforceClient>
+}
+
+export function salesforceSession(t: Tally): SalesforceSession {
+  let ready: Promise<SalesforceClient> | null = null
+  return {
+    client() {
+      ready ??= (async () => {
+        const sf = await salesforceClient(t)
+        await sf.connect()
+        await sf.checkPackage()
+        return sf
+      })()
+      ready.catch(() => (ready = null))
+      return ready
+    },
+  }
+}
+
 export interface RunService {
-  /** Runs to the end and returns the result (CLI, worker). */
-  execute(req: RunRequest, onProgress?: (e: ProgressEvent) => void): Promise<RunResult & { runId: string }>
+  /** Runs to the end and returns the result (CLI, worker). `session` shares one Salesforce
+   * client between the runs of several companies. */
+  execute(req: RunRequest, onProgress?: (e: ProgressEvent) => void, session?: SalesforceSession): Promise<RunResult & { runId: string; realmId: string | null }>
   /** Starts a run in the background and returns its id (Hub). */
-  start(req: RunRequest): Promise<{ runId: string }>
+  start(req: RunRequest, session?: SalesforceSession): Promise<{ runId: string; done: Promise<unknown> }>
   subscribe(runId: string, onEvent: (e: ProgressEvent) => void): () => void
 }
 
@@ -108,7 +133,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
     return { runId: run.id, realmId }
   }
 
-  async function execute(runId: string, realmId: string | null, req: RunRequest, onProgress?: (e: ProgressEvent) => void) {
+  async function execute(runId: string, realmId: string | null, req: RunRequest, onProgress?: (e: ProgressEvent) => void, session?: SalesforceSession) {
     let lastWrite = 0
     const emit = (p: Progress, status: ProgressEvent['status'] = 'running') => {
       latest = p
@@ -130,9 +155,9 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
     let provider: ConnectionRef = 'salesforce'
     const blame = (e: unknown): ConnectionRef => (e instanceof QboError ? qboRef : e instanceof SalesforceError ? 'salesforce' : provider)
     try {
-      const sf = await salesforceClient(t)
-      await sf.connect()
-      await sf.checkPackage()
+      const sf = await (session ?? salesforceSession(t)).client()
+      // A shared client has counted the calls of earlier companies' runs: count from here.
+      const sfBefore = session ? sf.apiCalls() + sf.oauthCalls() : 0
       await recordSuccess(db, 'salesforce')
       provider = qboRef
       const qbo = await qboClient(t, realmId ?? undefined)
@@ -160,8 +185,9 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         },
       )
       result.summary.mode = req.mode
-      // The whole run's calls, connecting and the package check included (fresh clients per run).
-      result.summary.apiCalls = { qbo: qbo.stats().apiCalls + qbo.stats().oauthCalls, salesforce: sf.apiCalls() + sf.oauthCalls() }
+      // The whole run's calls, connecting and the package check included (a fresh QBO client per
+      // run; Salesforce's sign-in and package check count in the first run of a shared session).
+      result.summary.apiCalls = { qbo: qbo.stats().apiCalls + qbo.stats().oauthCalls, salesforce: sf.apiCalls() + sf.oauthCalls() - sfBefore }
       const usage = sf.apiUsage()
       if (usage) result.summary.salesforceApiUsage = usage
       await recordSuccess(db, qboRef)
@@ -181,7 +207,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       )
       await finishRun(db, runId, { status: result.summary.status, summary: result.summary })
       emit({ phase: 'done', done: result.plan.items.length, total: result.plan.items.length }, result.summary.status)
-      return { ...result, runId }
+      return { ...result, runId, realmId: qbo.realmId }
     } catch (e) {
       const message = e instanceof AppError ? e.toText() : describeError(e)
       // A connection a person disconnected stays disconnected; anything else is its last error.
@@ -195,14 +221,14 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
   }
 
   return {
-    async execute(req, onProgress) {
+    async execute(req, onProgress, session) {
       const { runId, realmId } = await claim(req)
-      return execute(runId, realmId, req, onProgress)
+      return execute(runId, realmId, req, onProgress, session)
     },
-    async start(req) {
+    async start(req, session) {
       const { runId, realmId } = await claim(req)
-      void execute(runId, realmId, req).catch((e) => t.logger.error('run failed', { runId, error: describeError(e) }))
-      return { runId }
+      const done = execute(runId, realmId, req, undefined, session).catch((e) => t.logger.error('run failed', { runId, error: describeError(e) }))
+      return { runId, done }
     },
     subscribe(runId, onEvent) {
       events.on(runId, onEvent)
