@@ -112,7 +112,7 @@ export interface HubServices {
     save(s: Partial<SyncSettingsView>): Promise<SyncSettingsView>
   }
   runs: {
-    /** Throws `RunAlreadyRunningError` if a run is going on. */
+    /** Throws `RunAlreadyRunningError` (src/lib/errors) if a run is going on. */
     start(o: { createAccounts?: boolean; dryRun?: boolean }): Promise<{ runId: string }>
     /** Calls `onEvent` for each progress event of the run; returns the unsubscribe function. */
     subscribe(runId: string, onEvent: (e: ProgressEvent) => void): () => void
@@ -172,16 +172,6 @@ export interface HubAuth {
   verifyAdminPassword(password: string): Promise<boolean>
   sessions: SessionStore
   loginAttempts: LoginAttemptStore
-}
-
-/** Thrown by `runs.start` while another run is going on (the Hub answers 409). */
-export class RunAlreadyRunningError extends Error {
-  readonly runId: string | null
-  constructor(runId: string | null = null) {
-    super('A run is already in progress. Wait for it to finish before starting another.')
-    this.name = 'RunAlreadyRunningError'
-    this.runId = runId
-  }
 }
 
 /** Thrown by services for an unknown record or account (the Hub answers 404). */

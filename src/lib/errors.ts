@@ -21,6 +21,15 @@ export class ConfigError extends AppError {
   }
 }
 
+/** Another run already holds the run lock (the CLI says so; the Hub answers 409). */
+export class RunAlreadyRunningError extends AppError {
+  readonly runId: string
+  constructor(runId: string) {
+    super('run_already_running', `A run is already going on (${runId}); wait for it to finish.`)
+    this.runId = runId
+  }
+}
+
 /** Describes any thrown value in one line, without vendor payloads. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message
