@@ -5,8 +5,10 @@
  * the store, and tests pass small in-memory ones.
  */
 
-export type Provider = 'qbo' | 'salesforce'
-export const PROVIDERS: readonly Provider[] = ['qbo', 'salesforce']
+import type { Provider } from '../lib/provider.js'
+import type { Session } from '../store/index.js'
+
+export type { Provider }
 
 /** One connection (QuickBooks company or Salesforce org) as the Connections page shows it. */
 export interface ConnectionView {
@@ -136,16 +138,9 @@ export interface HubServices {
   }
 }
 
-/** A signed-in session. The id itself is never stored, only its SHA-256 hash. */
-export interface SessionRecord {
-  idHash: string
-  username: string
-  csrfToken: string
-  createdAt: Date
-  expiresAt: Date
-  /** `<provider>:<state>` of an OAuth authorization in progress, else null. */
-  oauthState: string | null
-}
+/** A signed-in session (the store's type: the id itself is never stored, only its SHA-256 hash;
+ * `oauthState` is `<provider>:<state>` of an OAuth authorization in progress, else null). */
+export type SessionRecord = Session
 
 /** Session persistence (the store's `sessions` repository implements it). */
 export interface SessionStore {

@@ -18,7 +18,9 @@ import { SQLITE_BUSY_TIMEOUT_MS } from './dialect.js'
 import type { Store } from './store.js'
 import { markLockHandle } from './transaction.js'
 
-export type Provider = 'qbo' | 'salesforce'
+import type { Provider } from '../lib/provider.js'
+
+export type { Provider }
 
 /** Handed to the locked callback. */
 export interface ConnectionLock {
