@@ -7,7 +7,7 @@
 import { Hono } from 'hono'
 import type { SandboxData } from '../../emulators/shared/data.js'
 import { seededRandom } from '../../emulators/shared/random.js'
-import { listen } from '../../emulators/shared/server.js'
+import { listen } from '../../src/lib/http-server.js'
 import { RequestStats } from '../../emulators/shared/stats.js'
 import { AuthState, type TokenPair } from './auth.js'
 import type { QboCompany, QboContext, RuntimeSettings } from './context.js'

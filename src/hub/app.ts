@@ -20,7 +20,7 @@ import { registerCustomerRoutes } from './routes/customers.js'
 import { registerRunRoutes } from './routes/runs.js'
 import { registerSessionRoutes } from './routes/session.js'
 import { registerSettingsRoutes } from './routes/settings.js'
-import { NotFoundError, RunAlreadyRunningError } from './services.js'
+import { NotFoundError } from './services.js'
 import { serveSpa } from './static.js'
 
 export type { HubDeps } from './context.js'
@@ -91,9 +91,6 @@ export function createHubApp(hubDeps: HubDeps): Hono<HubEnv> {
     if (e instanceof HubError) {
       status = e.status
       body = { error: { code: e.code, message: e.message } }
-    } else if (e instanceof RunAlreadyRunningError) {
-      status = 409
-      body = { error: { code: 'run_in_progress', message: e.message } }
     } else if (e instanceof NotFoundError) {
       status = 404
       body = { error: { code: 'not_found', message: e.message } }

@@ -5,8 +5,10 @@
  * the store, and tests pass small in-memory ones.
  */
 
-export type Provider = 'qbo' | 'salesforce'
-export const PROVIDERS: readonly Provider[] = ['qbo', 'salesforce']
+import type { Provider } from '../lib/provider.js'
+import type { Session } from '../store/index.js'
+
+export type { Provider }
 
 /** One connection (QuickBooks company or Salesforce org) as the Connections page shows it. */
 export interface ConnectionView {
@@ -112,7 +114,7 @@ export interface HubServices {
     save(s: Partial<SyncSettingsView>): Promise<SyncSettingsView>
   }
   runs: {
-    /** Throws `RunAlreadyRunningError` if a run is going on. */
+    /** Throws `RunAlreadyRunningError` (src/lib/errors) if a run is going on. */
     start(o: { createAccounts?: boolean; dryRun?: boolean }): Promise<{ runId: string }>
     /** Calls `onEvent` for each progress event of the run; returns the unsubscribe function. */
     subscribe(runId: string, onEvent: (e: ProgressEvent) => void): () => void
@@ -136,16 +138,9 @@ export interface HubServices {
   }
 }
 
-/** A signed-in session. The id itself is never stored, only its SHA-256 hash. */
-export interface SessionRecord {
-  idHash: string
-  username: string
-  csrfToken: string
-  createdAt: Date
-  expiresAt: Date
-  /** `<provider>:<state>` of an OAuth authorization in progress, else null. */
-  oauthState: string | null
-}
+/** A signed-in session (the store's type: the id itself is never stored, only its SHA-256 hash;
+ * `oauthState` is `<provider>:<state>` of an OAuth authorization in progress, else null). */
+export type SessionRecord = Session
 
 /** Session persistence (the store's `sessions` repository implements it). */
 export interface SessionStore {
@@ -172,16 +167,6 @@ export interface HubAuth {
   verifyAdminPassword(password: string): Promise<boolean>
   sessions: SessionStore
   loginAttempts: LoginAttemptStore
-}
-
-/** Thrown by `runs.start` while another run is going on (the Hub answers 409). */
-export class RunAlreadyRunningError extends Error {
-  readonly runId: string | null
-  constructor(runId: string | null = null) {
-    super('A run is already in progress. Wait for it to finish before starting another.')
-    this.name = 'RunAlreadyRunningError'
-    this.runId = runId
-  }
 }
 
 /** Thrown by services for an unknown record or account (the Hub answers 404). */

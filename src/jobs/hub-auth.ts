@@ -10,14 +10,15 @@ import { join } from 'node:path'
 import { hashPassword, verifyPassword } from '../lib/crypto.js'
 import {
   clearLoginFailures,
-  deleteSessionByHash,
+  deleteExpiredSessions,
+  deleteSession,
   getLockout,
-  getSessionByHash,
-  insertSessionByHash,
+  getSession,
+  insertSession,
   lockLogin,
   recordLoginFailure,
   setSessionOAuthState,
-  touchSessionByHash,
+  touchSession,
 } from '../store/index.js'
 import type { HubAuth } from '../hub/services.js'
 import type { Tally } from './tally.js'
@@ -42,11 +43,15 @@ export function createHubAuth(t: Tally, passwordHash: string): HubAuth {
   return {
     verifyAdminPassword: (password) => verifyPassword(password, passwordHash),
     sessions: {
-      create: (s) => insertSessionByHash(db, s),
-      get: (idHash) => getSessionByHash(db, idHash),
-      touch: (idHash, expiresAt) => touchSessionByHash(db, idHash, expiresAt),
+      // Each sign-in also drops the sessions that have expired, so the table does not grow forever.
+      create: async (s) => {
+        await deleteExpiredSessions(db, s.createdAt)
+        await insertSession(db, s)
+      },
+      get: (idHash) => getSession(db, idHash),
+      touch: (idHash, expiresAt) => touchSession(db, idHash, expiresAt),
       setOAuthState: (idHash, state) => setSessionOAuthState(db, idHash, state),
-      delete: (idHash) => deleteSessionByHash(db, idHash),
+      delete: (idHash) => deleteSession(db, idHash),
     },
     loginAttempts: {
       get: (key) => getLockout(db, key),

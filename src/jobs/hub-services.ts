@@ -42,9 +42,9 @@ import type {
   Provider,
   RunSummary as HubRunSummary,
 } from '../hub/services.js'
-import { NotFoundError, RunAlreadyRunningError as HubRunAlreadyRunning } from '../hub/services.js'
+import { NotFoundError } from '../hub/services.js'
 import { connectSalesforce, defaultRealm, nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
-import { RunAlreadyRunningError, type RunService } from './runs.js'
+import type { RunService } from './runs.js'
 import type { Tally } from './tally.js'
 
 const FIELD_LABELS = new Map<string, string>([
@@ -208,14 +208,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
     },
 
     runs: {
-      async start(o) {
-        try {
-          return await runs.start({ mode: 'import', ...o })
-        } catch (e) {
-          if (e instanceof RunAlreadyRunningError) throw new HubRunAlreadyRunning()
-          throw e
-        }
-      },
+      start: (o) => runs.start({ mode: 'import', ...o }),
       subscribe: (runId, onEvent) => runs.subscribe(runId, (e) => onEvent({ runId: e.runId, phase: e.phase, done: e.done, total: e.total, status: e.status })),
       list: async (limit) => (await listRuns(db, limit)).map(toRunSummary),
       async get(runId) {

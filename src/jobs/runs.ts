@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
-import { AppError, describeError } from '../lib/errors.js'
+import { AppError, describeError, RunAlreadyRunningError } from '../lib/errors.js'
 import { QboError } from '../qbo/index.js'
 import { SalesforceError, type SalesforceClient } from '../salesforce/index.js'
 import {
@@ -51,11 +51,6 @@ export interface ProgressEvent extends Progress {
   status: 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted'
 }
 
-export class RunAlreadyRunningError extends AppError {
-  constructor(runId: string, realmId?: string | null) {
-    super('run_already_running', `A run is already going on${realmId ? ` for the QuickBooks company ${realmId}` : ''} (${runId}); wait for it to finish.`)
-  }
-}
 
 /** A run whose heartbeat is older than this was killed; the next run resumes its work. */
 const STALE_AFTER_MS = 60_000

@@ -21,6 +21,18 @@ export class ConfigError extends AppError {
   }
 }
 
+/** Another run already holds the run lock (the CLI says so; the Hub answers 409). */
+export class RunAlreadyRunningError extends AppError {
+  readonly runId: string
+  /** Each QuickBooks company has its own run lock (contract §9): the company that is busy. */
+  readonly realmId: string | null
+  constructor(runId: string, realmId: string | null = null) {
+    super('run_already_running', `A run is already going on${realmId ? ` for the QuickBooks company ${realmId}` : ''} (${runId}); wait for it to finish.`)
+    this.runId = runId
+    this.realmId = realmId
+  }
+}
+
 /** Describes any thrown value in one line, without vendor payloads. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message

@@ -18,7 +18,9 @@ import { SQLITE_BUSY_TIMEOUT_MS } from './dialect.js'
 import type { Store } from './store.js'
 import { markLockHandle } from './transaction.js'
 
-export type Provider = 'qbo' | 'salesforce'
+import type { Provider } from '../lib/provider.js'
+
+export type { Provider }
 
 /**
  * Which connection: a provider alone (Salesforce, the one org; or a QBO connection with no

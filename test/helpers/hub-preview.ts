@@ -9,7 +9,8 @@ import { createHubApp } from '../../src/hub/app.js'
 import type {
   ConnectionView, CustomerRow, HubAuth, HubServices, ProgressEvent, RunMessage, RunSummary, SessionRecord,
 } from '../../src/hub/services.js'
-import { RunAlreadyRunningError, NotFoundError } from '../../src/hub/services.js'
+import { RunAlreadyRunningError } from '../../src/lib/errors.js'
+import { NotFoundError } from '../../src/hub/services.js'
 import { SWITCHABLE_FIELDS } from '../../src/sync/fields.js'
 
 const NAMES = ["Amy's Bird Sanctuary", 'Bill\'s Windsurf Shop', 'Cool Cars', 'Diego Rodriguez', 'Dukes Basketball Camp', 'Dylan Sollfrank',

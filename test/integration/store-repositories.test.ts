@@ -9,7 +9,7 @@ import {
   addRunMessages,
   clearLoginFailures,
   createRun,
-  createSession,
+  insertSession,
   deleteExpiredSessions,
   deleteSession,
   finishRun,
@@ -25,6 +25,7 @@ import {
   recordLoginFailure,
   saveCheckpoint,
   saveSettings,
+  setSessionOAuthState,
   syncStateStore,
   touchSession,
   updateRunProgress,
@@ -148,31 +149,28 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
   })
 
   describe('sessions', () => {
-    it('store only a hash of the id, slide on touch, expire and are deleted', async () => {
-      const s = await createSession(store.db, { ttlMs: 30 * MIN, now: T0 })
-      expect(s.id.length).toBeGreaterThanOrEqual(43)
+    it('are kept by the hash of their id, slide on touch, expire and are deleted', async () => {
+      const id = 'cookie-value-never-stored'
+      const s = { idHash: sha256Hex(id), username: 'admin', csrfToken: 'csrf-1', createdAt: T0, expiresAt: later(30 * MIN), oauthState: null }
+      await insertSession(store.db, s)
       const rows = await store.db.selectFrom('sessions').selectAll().execute()
       expect(rows).toHaveLength(1)
-      expect(rows[0]?.id_hash).toBe(sha256Hex(s.id))
-      expect(JSON.stringify(rows)).not.toContain(s.id)
+      expect(rows[0]?.id_hash).toBe(sha256Hex(id))
+      expect(JSON.stringify(rows)).not.toContain(id)
+      expect(await getSession(store.db, s.idHash)).toEqual(s)
+      expect(await getSession(store.db, sha256Hex('not-a-session'))).toBeNull()
 
-      expect(await getSession(store.db, s.id, later(MIN))).toEqual({
-        csrfToken: s.csrfToken,
-        createdAt: T0,
-        expiresAt: later(30 * MIN),
-        lastSeenAt: T0,
-      })
-      expect(await getSession(store.db, 'not-a-session', later(MIN))).toBeNull()
-      expect(await getSession(store.db, s.id, later(30 * MIN))).toBeNull()
+      await touchSession(store.db, s.idHash, later(50 * MIN), later(20 * MIN))
+      expect(await getSession(store.db, s.idHash)).toMatchObject({ expiresAt: later(50 * MIN) })
+      await setSessionOAuthState(store.db, s.idHash, 'qbo:state-1')
+      expect(await getSession(store.db, s.idHash)).toMatchObject({ oauthState: 'qbo:state-1' })
 
-      await touchSession(store.db, s.id, { now: later(20 * MIN), ttlMs: 30 * MIN })
-      expect(await getSession(store.db, s.id, later(45 * MIN))).toMatchObject({ lastSeenAt: later(20 * MIN), expiresAt: later(50 * MIN) })
-
-      const old = await createSession(store.db, { ttlMs: MIN, now: T0 })
+      const old = { ...s, idHash: sha256Hex('old'), expiresAt: later(MIN) }
+      await insertSession(store.db, old)
       expect(await deleteExpiredSessions(store.db, later(10 * MIN))).toBe(1)
-      expect(await getSession(store.db, old.id, T0)).toBeNull()
-      await deleteSession(store.db, s.id)
-      expect(await getSession(store.db, s.id, later(21 * MIN))).toBeNull()
+      expect(await getSession(store.db, old.idHash)).toBeNull()
+      await deleteSession(store.db, s.idHash)
+      expect(await getSession(store.db, s.idHash)).toBeNull()
     })
   })
 

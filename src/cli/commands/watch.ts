@@ -6,9 +6,10 @@
  * the sync reads what changed through CDC, so duplicates and reordering are harmless.
  */
 import { Hono } from 'hono'
-import { listen } from '../../../emulators/shared/server.js'
+import { listen } from '../../lib/http-server.js'
 import { parseConfig } from '../../config/env.js'
-import { createRunService, RunAlreadyRunningError } from '../../jobs/runs.js'
+import { createRunService } from '../../jobs/runs.js'
+import { RunAlreadyRunningError } from '../../lib/errors.js'
 import { openTally, type Tally } from '../../jobs/tally.js'
 import { noopLogger } from '../../lib/logger.js'
 import { parseWebhook, verifyWebhookSignature } from '../../qbo/index.js'

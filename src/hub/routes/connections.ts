@@ -10,9 +10,9 @@ import type { DeleteConnection, GetConnections, PostAuthorize } from '../api-typ
 import { newToken, safeEqual } from '../auth.js'
 import type { HubEnv, ResolvedDeps } from '../context.js'
 import { HubError, parseOr400 } from '../errors.js'
-import { PROVIDERS, type Provider } from '../services.js'
+import { PROVIDERS, type Provider } from '../../lib/provider.js'
 
-const ProviderParams = z.strictObject({ provider: z.enum(PROVIDERS as [Provider, ...Provider[]]) })
+const ProviderParams = z.strictObject({ provider: z.enum(PROVIDERS) })
 
 export const redirectUri = (deps: ResolvedDeps, provider: Provider): string =>
   `${deps.baseUrl}/oauth/callback/${provider}`

@@ -9,7 +9,8 @@ import { z } from 'zod'
 import type { GetSyncRun, GetSyncRunMessages, GetSyncRuns, PostSyncRun, ProgressEvent } from '../api-types.js'
 import type { HubEnv, ResolvedDeps } from '../context.js'
 import { HubError, parseOr400 } from '../errors.js'
-import { RunAlreadyRunningError, type RunSummary } from '../services.js'
+import { RunAlreadyRunningError } from '../../lib/errors.js'
+import type { RunSummary } from '../services.js'
 
 const StartBody = z.strictObject({ createAccounts: z.boolean().optional(), dryRun: z.boolean().optional() })
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) })

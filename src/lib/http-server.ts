@@ -1,6 +1,8 @@
 /**
- * @module emulators/shared/server
- * Serves a Hono app over real HTTP on 127.0.0.1. Port 0 picks a free port (tests).
+ * @module lib/http-server
+ * Serves a Hono app over real HTTP (default 127.0.0.1). Port 0 picks a free port (tests). The
+ * Hub and the webhook receiver listen through it; the emulators use it too (the one module of
+ * src/ they may import: it carries no assumption about either vendor's API).
  */
 import { serve } from '@hono/node-server'
 import type { Env, Hono } from 'hono'
