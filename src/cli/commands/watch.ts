@@ -1,18 +1,22 @@
 /**
  * @module cli/commands/watch
  * `tally sync --watch`: keeps syncing. A change-data-capture sweep runs every `--interval`
- * seconds (Intuit recommends one as the backstop of webhooks, api-facts A.4), and a signed QBO
- * webhook for the connected company starts one at once. Notifications only say "look again":
- * the sync reads what changed through CDC, so duplicates and reordering are harmless.
+ * seconds over every connected company (Intuit recommends one as the backstop of webhooks,
+ * api-facts A.4), and a signed QBO webhook starts one at once for the company it names (contract
+ * §9: routed by realmId; an unknown realm is answered and ignored). Notifications only say "look
+ * again": the sync reads what changed through CDC, so duplicates and reordering are harmless.
  */
 import { Hono } from 'hono'
 import { listen } from '../../lib/http-server.js'
 import { parseConfig } from '../../config/env.js'
+import { runCompanies } from '../../jobs/company-runs.js'
+import { isRunnable, qboCompanies } from '../../jobs/connections.js'
 import { createRunService } from '../../jobs/runs.js'
+import { routeWebhook } from '../../jobs/webhook-routing.js'
 import { RunAlreadyRunningError } from '../../lib/errors.js'
 import { openTally, type Tally } from '../../jobs/tally.js'
 import { noopLogger } from '../../lib/logger.js'
-import { parseWebhook, verifyWebhookSignature } from '../../qbo/index.js'
+import { verifyWebhookSignature } from '../../qbo/index.js'
 import { withEnvFile } from '../env-file.js'
 import { EXIT } from '../exit-codes.js'
 import type { CliIo } from '../io.js'
@@ -29,9 +33,14 @@ export async function watchCommand(flags: WatchFlags, io: CliIo): Promise<number
   try {
     const config = parseConfig(withEnvFile(io.env, io.cwd, flags.envFile), io.cwd)
     tally = await openTally(config, noopLogger)
+    const t = tally
     const runs = createRunService(tally)
     let wake: (() => void) | null = null
-    let pending = true // the first sync runs at once
+    let pending = true // the first sweep (every company) runs at once
+    const notified = new Set<string>() // companies a webhook asked to sync
+    const runFlags = { mode: 'sync' as const, dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) }
+    const report = (s: { status: string; customers: Record<string, number> }, realmId: string | null, many: boolean) =>
+      io.stdout(flags.json ? `${JSON.stringify(s)}\n` : `${new Date().toISOString()} sync ${s.status}${many && realmId ? ` (company ${realmId})` : ''}: ${s.customers['seen']} changed, ${s.customers['created']} created, ${s.customers['updated']} updated, ${s.customers['failed']} failed\n`)
 
     const verifier = config.qbo.webhookVerifier
     if (verifier) {
@@ -45,9 +54,12 @@ export async function watchCommand(flags: WatchFlags, io: CliIo): Promise<number
         } catch {
           return c.body(null, 400)
         }
-        const realm = config.qbo.realmId
-        if (parseWebhook(body).some((ch) => ch.entity === 'customer' && (!realm || ch.realmId === realm))) {
-          pending = true
+        // The store's list only (no vendor call): Intuit wants the answer within 3 seconds.
+        const connected = new Set((await qboCompanies(t)).filter((c) => isRunnable(c) && (flags.company === undefined || c.company === flags.company)).map((c) => c.company))
+        const { realms, unknown } = routeWebhook(body, connected)
+        for (const r of unknown) io.stderr(`Ignored a QuickBooks webhook for realm ${r}: no such company is connected${flags.company ? ' (this watch syncs only --company)' : ''}.\n`)
+        if (realms.size > 0) {
+          for (const r of realms) notified.add(r)
           wake?.()
         }
         // Intuit wants an answer within 3 seconds; the sync runs after it.
@@ -63,12 +75,28 @@ export async function watchCommand(flags: WatchFlags, io: CliIo): Promise<number
     while (!io.stopSignal.aborted) {
       if (pending) {
         pending = false
+        notified.clear() // the sweep covers them
         try {
-          const r = await runs.execute({ mode: 'sync', dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) })
-          const s = r.summary
-          io.stdout(flags.json ? `${JSON.stringify(s)}\n` : `${new Date().toISOString()} sync ${s.status}: ${s.customers.seen} changed, ${s.customers.created} created, ${s.customers.updated} updated, ${s.customers.failed} failed\n`)
+          const outcome = await runCompanies(t, runs, runFlags, flags.company !== undefined ? { realmId: flags.company } : {})
+          if (outcome.kind === 'single') report(outcome.result.summary, outcome.result.realmId, false)
+          else for (const c of outcome.summary.companies) report(c, c.realmId, true)
+          for (const f of outcome.kind === 'multi' ? outcome.failures : []) io.stderr(`company ${f.realmId}: ${failureText(f.error)}\n`)
         } catch (e) {
           if (!(e instanceof RunAlreadyRunningError)) io.stderr(`${failureText(e)}\n`)
+        }
+        continue
+      }
+      if (notified.size > 0) {
+        const realms = [...notified]
+        notified.clear()
+        for (const realmId of realms) {
+          try {
+            const r = await runs.execute({ ...runFlags, realmId })
+            report(r.summary, realmId, true)
+          } catch (e) {
+            // A run of that company already going on will read this change too (CDC overlaps).
+            if (!(e instanceof RunAlreadyRunningError)) io.stderr(`company ${realmId}: ${failureText(e)}\n`)
+          }
         }
         continue
       }
