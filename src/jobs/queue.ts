@@ -1,9 +1,12 @@
 /**
  * @module jobs/queue
  * The scale-out queue: sync jobs on pg-boss in the shared Postgres database, taken by any number of
- * `tally worker` processes. The queue's "stately" policy keeps at most one job waiting and one
- * running (pg-boss docs, "Queue policies"), and the run service refuses a second concurrent run of
- * the same database, so one connection never has two syncs at once.
+ * `tally worker` processes. One job per QuickBooks company (contract §9, §11): the job's
+ * `singletonKey` is the company's realm id, and the queue's "stately" policy keeps at most one job
+ * waiting and one running per key (pg-boss 10 docs, "Queue policies": stately, singletonKey; a
+ * unique index on name, state and key). The run service also refuses a second concurrent run of
+ * one company (its run lock), so one company never has two syncs at once, while different
+ * companies run side by side on different workers.
  */
 import PgBoss from 'pg-boss'
 import type { RunRequest } from './runs.js'
@@ -19,11 +22,19 @@ export async function openQueue(databaseUrl: string, onError: (e: Error) => void
   return boss
 }
 
-/** Queues one run; null when one is already waiting. */
+/** Queues one run of one company (keyed by its realm); null when one is already waiting. */
 export async function enqueueRun(databaseUrl: string, req: RunRequest): Promise<string | null> {
+  return (await enqueueRuns(databaseUrl, [req]))[0] ?? null
+}
+
+/** Queues one run per company, each keyed by its realm; null for a company whose run is
+ * already waiting. */
+export async function enqueueRuns(databaseUrl: string, reqs: readonly RunRequest[]): Promise<(string | null)[]> {
   const boss = await openQueue(databaseUrl)
   try {
-    return await boss.send(SYNC_QUEUE, req)
+    const ids: (string | null)[] = []
+    for (const req of reqs) ids.push(await boss.send(SYNC_QUEUE, req, req.realmId ? { singletonKey: req.realmId } : {}))
+    return ids
   } finally {
     await boss.stop({ graceful: false })
   }

@@ -8,9 +8,9 @@ import { parseConfig } from '../../config/env.js'
 import { AppError, describeError } from '../../lib/errors.js'
 import { noopLogger } from '../../lib/logger.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
-import { runCompanies, type CompaniesOutcome } from '../../jobs/company-runs.js'
-import { enqueueRun } from '../../jobs/queue.js'
-import { createRunService } from '../../jobs/runs.js'
+import { companiesToRun, runCompanies, type CompaniesOutcome } from '../../jobs/company-runs.js'
+import { enqueueRuns } from '../../jobs/queue.js'
+import { createRunService, type RunRequest } from '../../jobs/runs.js'
 import { openTally } from '../../jobs/tally.js'
 import { withEnvFile } from '../env-file.js'
 import { EXIT } from '../exit-codes.js'
@@ -52,9 +52,15 @@ export async function runOnce(mode: 'import' | 'sync', flags: RunFlags, io: CliI
         io.stderr('--enqueue needs DATABASE_URL: the Postgres database the workers share.\n')
         return EXIT.failed
       }
-      const req = { mode, dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) }
-      const id = await enqueueRun(tally.config.databaseUrl, req)
-      io.stdout(id ? `Queued ${mode} job ${id}; a \`tally worker\` will run it.\n` : `A ${mode} is already waiting in the queue; nothing added.\n`)
+      // One job per company, so that workers run different companies side by side.
+      const base = { mode, dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) }
+      const companies = await companiesToRun(tally, flags.company)
+      const reqs: RunRequest[] = companies.length > 0 ? companies.map((c) => ({ ...base, realmId: c.realmId })) : [base]
+      const ids = await enqueueRuns(tally.config.databaseUrl, reqs)
+      reqs.forEach((r, i) => {
+        const which = r.realmId ? ` of company ${r.realmId}` : ''
+        io.stdout(ids[i] ? `Queued ${mode} job ${ids[i]}${which}; a \`tally worker\` will run it.\n` : `A ${mode}${which} is already waiting in the queue; nothing added.\n`)
+      })
       return EXIT.ok
     }
     const bar = progressBar(io.stderr, io.stderrIsTty && !flags.json)

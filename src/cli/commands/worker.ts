@@ -1,8 +1,9 @@
 /**
  * @module cli/commands/worker
  * `tally worker`: takes sync jobs from the shared Postgres queue (pg-boss) and runs them, so any
- * number of processes can serve one Tally database. One run at a time per database is enforced
- * by the run service; a job that finds a run going on is retried later by pg-boss.
+ * number of processes can serve one Tally database. A job is one QuickBooks company's run; one run
+ * at a time per company is enforced by the queue (stately, keyed by realm) and by the run service;
+ * a job that finds its company's run going on is retried later by pg-boss.
  */
 import { parseConfig } from '../../config/env.js'
 import { openQueue, SYNC_QUEUE } from '../../jobs/queue.js'
@@ -28,7 +29,7 @@ export async function workerCommand(flags: { envFile?: string }, io: CliIo): Pro
     await boss.work<RunRequest>(SYNC_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
       if (!job) return
       const result = await runs.execute(job.data)
-      tally?.logger.info('run finished', { runId: result.runId, status: result.summary.status })
+      tally?.logger.info('run finished', { runId: result.runId, realmId: result.realmId, status: result.summary.status })
     })
     io.stdout(`Tally worker waiting for jobs on queue ${SYNC_QUEUE}\n`)
     await untilStopped(io.stopSignal)
