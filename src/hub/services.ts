@@ -85,6 +85,9 @@ export interface CustomerRow {
   salesforceId: string
   qboId: string
   displayName: string
+  /** The name Accounts are matched by: the display name without the " (deleted)" QBO appends to
+   * an inactive customer's (the engine's rule, src/sync/match.ts; pages show it, never re-derive it). */
+  matchName: string
   accountId: string | null
   accountName: string | null
   linkStatus: string | null

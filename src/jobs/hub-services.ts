@@ -31,6 +31,7 @@ import {
   type Run,
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS, SYNCED_FIELDS } from '../sync/fields.js'
+import { matchableName } from '../sync/match.js'
 import type {
   ConnectionView,
   CustomerRow,
@@ -84,6 +85,7 @@ function toRow(v: CustomerView): CustomerRow {
     salesforceId: v.salesforceId ?? '',
     qboId: v.qboId,
     displayName: v.displayName,
+    matchName: matchableName(v.displayName, v.active),
     accountId: v.accountId,
     accountName: v.accountName,
     linkStatus: v.linkStatus,

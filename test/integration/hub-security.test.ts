@@ -36,7 +36,7 @@ function memoryServices(): HubServices {
       linkQueue: async () => [],
       searchAccounts: async () => [],
       link: async (key, accountId) => ({
-        key, salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', accountId, accountName: null,
+        key, salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', matchName: 'X', accountId, accountName: null,
         linkStatus: 'Manual', active: true, isSubCustomer: false, parentName: null, email: null,
       }),
     },
