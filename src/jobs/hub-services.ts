@@ -36,11 +36,13 @@ import type {
   ConnectionView,
   CustomerRow,
   HubServices,
+  PlanFilter,
   Provider,
   RunSummary as HubRunSummary,
 } from '../hub/services.js'
-import { NotFoundError, RunAlreadyRunningError as HubRunAlreadyRunning } from '../hub/services.js'
+import { NotFoundError, PLAN_FILTERS, RunAlreadyRunningError as HubRunAlreadyRunning } from '../hub/services.js'
 import { connectSalesforce, nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
+import { inCategory } from './run-plan.js'
 import { RunAlreadyRunningError, type RunService } from './runs.js'
 import type { Tally } from './tally.js'
 
@@ -213,6 +215,17 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       },
       messages: async (runId) =>
         (await listRunMessages(db, runId)).map((m) => ({ ...m, fieldLabel: m.field ? (FIELD_LABELS.get(m.field) ?? null) : null })),
+      async plan(runId, q) {
+        const all = runs.preview(runId)
+        if (!all) return null
+        const counts = Object.fromEntries(PLAN_FILTERS.map((f) => [f, all.filter((p) => inCategory(p, f)).length])) as Record<PlanFilter, number>
+        const chosen = all.filter((p) => inCategory(p, q.filter))
+        const items = chosen.slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((p) => ({
+          ...p,
+          changedFields: p.changedFields.map((name) => ({ name, label: FIELD_LABELS.get(name) ?? null })),
+        }))
+        return { counts, filter: q.filter, total: chosen.length, page: q.page, pageSize: q.pageSize, items }
+      },
     },
 
     customers: {

@@ -92,6 +92,8 @@ export function previewServices(): HubServices {
       list: async (limit) => runs.slice(0, limit),
       get: async (id) => runs.find((r) => r.runId === id) ?? null,
       messages: async (id) => messages[id] ?? [],
+      // The in-memory preview has no engine to plan with: its Preview says the plan is not held.
+      plan: async () => null,
     },
     customers: {
       list: async (q) => {

@@ -30,6 +30,7 @@ function memoryServices(): HubServices {
       list: async () => [],
       get: async () => null,
       messages: async () => [],
+      plan: async () => null,
     },
     customers: {
       list: async () => ({ total: 0, items: [] }),
