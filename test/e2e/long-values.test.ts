@@ -8,7 +8,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, logIn, nav, openHub, runHistoryRows, screenshot, startImportAndWait } from '../helpers/e2e-browser.js'
+import { launchBrowser, logIn, nav, openHub, runHistoryRows, scratchScreenshot, startImportAndWait } from '../helpers/e2e-browser.js'
 import { startSystem, type E2eSystem } from '../helpers/e2e-system.js'
 
 const WIDTH = 1280
@@ -90,7 +90,7 @@ describe('long and hostile values', () => {
     await expectFits('Sync Customers with the Account lookup open')
     await expectOnScreen(list, 'the lookup list')
     for (const option of await list.getByRole('option').all()) await expectOnScreen(option, 'an option')
-    await screenshot(page, 'long-values-link', false)
+    await scratchScreenshot(page, 'long-values-link', false)
     // Linked to the long Account: the toast naming both stays inside the window.
     await list.getByRole('option').filter({ hasText: LONG_ACCOUNT.slice(0, 40) }).filter({ hasNotText: 'شركة' }).click()
     await row.getByRole('button', { name: 'Update' }).click()
@@ -118,7 +118,7 @@ describe('long and hostile values', () => {
     // The whole message is in the tooltip of its cell.
     expect(await failed.locator(`[title*="This company is on hold: ${LONG_NAME}"]`).count()).toBe(1)
     await expectFits("a run's errors")
-    await screenshot(page, 'long-values-errors', true)
+    await scratchScreenshot(page, 'long-values-errors', true)
   })
 
   it('Preview fits', async () => {
@@ -144,7 +144,7 @@ describe('long and hostile values', () => {
     const list = await openLookup(row)
     await expectFits('Edit Account')
     await expectOnScreen(list, 'the lookup list')
-    await screenshot(page, 'long-values-customers', false)
+    await scratchScreenshot(page, 'long-values-customers', false)
     await page.keyboard.press('Escape')
     await page.keyboard.press('Escape')
     await expect.poll(() => row.getByRole('button', { name: 'Edit Account' }).count()).toBe(1)
