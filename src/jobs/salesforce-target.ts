@@ -75,5 +75,6 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
       return results.map((r, i) => toWriteResult(writes[i]?.key ?? '', r))
     },
     apiCalls: () => client.apiCalls() + client.oauthCalls(),
+    apiUsage: () => client.apiUsage(),
   }
 }

@@ -10,8 +10,10 @@ export interface CustomerSource {
   readonly realmId: string
   /** Every customer, active and inactive, page by page (QBO pages of 1,000). */
   listAllCustomers(): AsyncIterable<SourceCustomer[]>
-  /** Customers changed since an instant (CDC); `deletedIds` are ids QBO reports as deleted. */
-  listChangedCustomers(since: Date): Promise<{ customers: SourceCustomer[]; deletedIds: string[] }>
+  /** Customers changed since an instant (CDC); `deletedIds` are ids QBO reports as deleted.
+   * Null when the answer may be incomplete (CDC's cap of 1,000 objects was reached): the run
+   * then reads every customer instead. */
+  listChangedCustomers(since: Date): Promise<{ customers: SourceCustomer[]; deletedIds: string[] } | null>
   /** API calls made so far by this source. */
   apiCalls(): number
 }
@@ -58,6 +60,8 @@ export interface SalesforceTarget {
   upsertRecords(writes: readonly RecordWrite[]): Promise<WriteResult[]>
   /** API calls made so far by this target. */
   apiCalls(): number
+  /** The org's daily API usage as Salesforce last reported it, or null before any answer. */
+  apiUsage(): { used: number; max: number } | null
 }
 
 /** Tally's memory of what it wrote. */
