@@ -6,7 +6,7 @@
  * and the Accounts to create. A dry run is this plan without `applyPlan`; it is also the oracle
  * the tests hold the written state to.
  */
-import { LINK_FIELDS } from './fields.js'
+import { ACCOUNT_NAME_LENGTH, LINK_FIELDS } from './fields.js'
 import { mapCustomer, sameValue, type FieldIssue } from './map.js'
 import { findMatch, matchableName, normalizeName, type AccountIndex } from './match.js'
 import {
@@ -52,6 +52,8 @@ export interface PlannedLink {
   accountSourceKey?: string
   candidates?: AccountRef[]
   reason: string
+  /** A problem with the link's Account that did not stop it (a name shortened to fit). */
+  issues?: FieldIssue[]
 }
 
 export interface PlanItem {
@@ -69,6 +71,8 @@ export interface PlanItem {
   issues: FieldIssue[]
   /** The customer is no longer in QuickBooks (merged away): its record is only marked inactive. */
   gone?: boolean
+  /** The link the record has in Salesforce now (absent for a new record). */
+  linkNow?: { accountId: string | null; status: LinkStatus | null }
 }
 
 export interface Plan {
@@ -175,7 +179,7 @@ export function planSync(input: PlanInput): Plan {
       const norm = normalizeName(name)
       const id = Number(c.qboId)
       const cur = toCreate.get(norm)
-      if (!cur || id < cur.minId) toCreate.set(norm, { sourceKey: key, name: name.replace(/\s+/g, ' ').trim(), minId: id })
+      if (!cur || id < cur.minId) toCreate.set(norm, { sourceKey: key, name: accountName(name), minId: id })
       waiting.push({ qboId: c.qboId, norm })
     } else {
       topLinks.set(c.qboId, {
@@ -189,10 +193,20 @@ export function planSync(input: PlanInput): Plan {
       })
     }
   }
+  const name = (qboId: string): string => accountNameSpaces(matchableName(byId.get(qboId)?.displayName ?? '', true))
   for (const w of waiting) {
     const create = toCreate.get(w.norm)
     if (!create) continue
-    topLinks.set(w.qboId, { status: 'Created', accountId: null, accountSourceKey: create.sourceKey, reason: `a new Account "${create.name}" is created` })
+    const full = [...name(w.qboId)].length
+    topLinks.set(w.qboId, {
+      status: 'Created',
+      accountId: null,
+      accountSourceKey: create.sourceKey,
+      reason: `a new Account "${create.name}" is created`,
+      ...(full > ACCOUNT_NAME_LENGTH
+        ? { issues: [{ field: LINK_FIELDS.account, code: 'STRING_TOO_LONG' as const, message: `Account Name: the Display Name is ${full} characters; Salesforce holds ${ACCOUNT_NAME_LENGTH}; the new Account is named with the first ${ACCOUNT_NAME_LENGTH}.` }] }
+        : {}),
+    })
   }
 
   // 2. Every customer's link: sub-customers inherit their top-level parent's (contract §5.2).
@@ -248,6 +262,14 @@ export function planSync(input: PlanInput): Plan {
   }
 }
 
+/** White space collapsed, as the name is compared (contract §5.3). */
+const accountNameSpaces = (name: string): string => name.replace(/\s+/g, ' ').trim()
+
+/** The Name of an Account Tally creates: fitted to Account Name's 255 characters (contract §4). */
+function accountName(name: string): string {
+  return [...accountNameSpaces(name)].slice(0, ACCOUNT_NAME_LENGTH).join('').trimEnd()
+}
+
 function planItem(
   input: PlanInput,
   c: SourceCustomer,
@@ -288,8 +310,17 @@ function planItem(
   if (link.accountSourceKey !== undefined) changed.push(LINK_FIELDS.account)
   if (parentKey !== undefined) changed.push(LINK_FIELDS.parent)
 
-  const base = { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e?.id ?? null, link }
+  const base = {
+    key,
+    qboId: c.qboId,
+    displayName: c.displayName,
+    level: c.level,
+    existingId: e?.id ?? null,
+    link,
+    ...(e ? { linkNow: { accountId: e.accountId, status: e.linkStatus } } : {}),
+  }
   if (e && changed.length === 0) return { ...base, action: 'unchanged', changedFields: [], issues: [] }
+  issues.push(...(link.issues ?? []))
   write[LINK_FIELDS.lastSynced] = input.now
   return {
     ...base,

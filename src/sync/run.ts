@@ -214,7 +214,8 @@ function summarize(
     runId: opts.runId,
     mode: opts.mode,
     dryRun: opts.dryRun,
-    status: customers.failed + goneFailed > 0 ? 'partial' : 'succeeded',
+    // A record written without the Account it should have (its creation failed) is incomplete too.
+    status: customers.failed + goneFailed > 0 || errors.some((e) => e.level === 'error') ? 'partial' : 'succeeded',
     customers,
     links,
     accountsCreated,
