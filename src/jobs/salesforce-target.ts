@@ -4,6 +4,7 @@
  * AccountRefs; the engine's writes become sObject Collections upserts.
  */
 import {
+  accountFates,
   findAccountsByNames,
   listAllAccounts,
   listQboCustomerRecords,
@@ -57,6 +58,7 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
     },
     listAllAccounts: (maxCalls) => listAllAccounts(client, maxCalls),
     findAccountsByNames: (names) => findAccountsByNames(client, names),
+    accountFates: (ids) => accountFates(client, ids),
     nameLookupCalls: (names) => planAccountNameQueries(names, { prefixBytes: client.queryPath('').length }).length,
     async upsertAccounts(accounts) {
       const results = await retryWrites(() => upsertAccountsBySourceKey(client, accounts))

@@ -3,7 +3,7 @@
  * What the engine needs from the world. `src/jobs` implements these with the QBO client, the
  * Salesforce client and the store; tests implement them the same way, against the sandbox.
  */
-import type { AccountRef, ExistingRecord, LinkStatus, RecordState, SourceCustomer, TargetFields } from './model.js'
+import type { AccountFate, AccountRef, ExistingRecord, LinkStatus, RecordState, SourceCustomer, TargetFields } from './model.js'
 
 /** QBO, read-only. */
 export interface CustomerSource {
@@ -52,6 +52,9 @@ export interface SalesforceTarget {
   /** Accounts whose Name may equal one of these names by the matching rule (a superset is fine:
    * the engine compares locally), batched into as few queries as the SOQL limits allow. */
   findAccountsByNames(names: readonly string[]): Promise<AccountRef[]>
+  /** These Accounts as the Recycle Bin knows them too (`queryAll`): deleted, merged into
+   * another, or live. An Id not returned is gone for good (purged). */
+  accountFates(ids: readonly string[]): Promise<AccountFate[]>
   /** How many API calls `findAccountsByNames` would make for these names. */
   nameLookupCalls(names: readonly string[]): number
   /** Upsert Accounts on `QBO_Source_Key__c` (idempotent), in Collections of 200. */

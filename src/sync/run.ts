@@ -8,7 +8,7 @@ import { applyPlan, type ItemOutcome } from './apply.js'
 import { LINK_FIELDS, SYNCED_FIELDS } from './fields.js'
 import { indexAccounts } from './match.js'
 import { customerKey, type AccountRef, type ExistingRecord, type LinkStatus, type SourceCustomer } from './model.js'
-import { namesToMatch, planSync, type Plan, type SyncSettings } from './plan.js'
+import { accountsToCheck, namesToMatch, planSync, type Plan, type SyncSettings } from './plan.js'
 import type { CustomerSource, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
 
 export interface RunDeps {
@@ -116,11 +116,17 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     deletedIds === null ? existingList.map((e) => e.key).filter((k) => !read.has(k)) : deletedIds.map((id) => customerKey(source.realmId, id)),
   )
 
+  // Links Salesforce changed itself (contract §5.8): only when a record's Account__c is not what
+  // Tally wrote does the Recycle Bin tell a merge or a delete from a person's edit — one queryAll
+  // for all of them, and no call at all when there are none.
+  const toCheck = accountsToCheck(existing, states)
+  const accountFates = new Map((toCheck.length > 0 ? await target.accountFates(toCheck) : []).map((f) => [f.id, f]))
+
   // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
   // starts with its first page, whose totalSize says whether the rest is worth it; only when
   // looking the names up is cheaper does that one call go to waste (as a COUNT() would).
   progress({ phase: 'planning', done: 0, total: customers.length })
-  const names = namesToMatch({ realmId: source.realmId, customers, existing, states, settings: opts.settings })
+  const names = namesToMatch({ realmId: source.realmId, customers, existing, states, settings: opts.settings, goneKeys, accountFates })
   let accounts: AccountRef[] = []
   if (names.length > 0) {
     // Probing costs one call and saves at most lookupCalls − 1, so it is only worth it from 3 up.
@@ -138,6 +144,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     settings: opts.settings,
     now: now().toISOString(),
     goneKeys,
+    accountFates,
   })
 
   let outcomes: ItemOutcome[] | null = null
