@@ -5,6 +5,7 @@
  */
 import {
   accountFates,
+  COLLECTION_CHUNK,
   findAccountsByNames,
   listAllAccounts,
   listQboCustomerRecords,
@@ -40,6 +41,7 @@ const asValue = (v: unknown): FieldValue =>
 
 export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
   return {
+    collectionSize: COLLECTION_CHUNK,
     async listExistingRecords(realmId, fieldNames) {
       const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, 'Account__r.Name'])
       return rows.map((r): ExistingRecord => {

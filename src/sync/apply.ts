@@ -1,7 +1,7 @@
 /**
  * @module sync/apply
  * Executes a Plan through the SalesforceTarget port: Accounts first (upserted on
- * `QBO_Source_Key__c`, so a retry never duplicates one), then the records in Collections of 200,
+ * `QBO_Source_Key__c`, so a retry never duplicates one), then the records in Collections (the target's size),
  * parents before their children. Returns one outcome per item and never throws for one record.
  */
 import { LINK_FIELDS } from './fields.js'
@@ -10,7 +10,6 @@ import type { LinkStatus, RecordState } from './model.js'
 import type { Plan, PlanItem } from './plan.js'
 import type { RecordWrite, SalesforceTarget, SyncStateStore, WriteResult } from './ports.js'
 
-export const COLLECTION_SIZE = 200
 
 export interface ItemError {
   field: string | null
@@ -60,6 +59,9 @@ export interface ApplyOptions {
 }
 
 export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: ApplyOptions): Promise<ApplyResult> {
+  // One request's worth: records of one request do not see each other, so the batching below
+  // must cut where the target's requests are cut.
+  const COLLECTION_SIZE = target.collectionSize
   const toWrite = plan.items.filter((i) => i.write)
   const total = toWrite.length
   const outcomes = new Map<string, ItemOutcome>()

@@ -44,6 +44,8 @@ export type WriteResult =
 
 /** Salesforce. */
 export interface SalesforceTarget {
+  /** Records per write request (sObject Collections take 200); the engine batches by it. */
+  readonly collectionSize: number
   /** Every `QBO_Customer__c` of this realm, with the fields the engine diffs. */
   listExistingRecords(realmId: string, fieldNames: readonly string[]): Promise<ExistingRecord[]>
   /** Every Account (Id, Name, QBO_Source_Key__c), read in pages of 2,000 — or null, after one
@@ -57,9 +59,9 @@ export interface SalesforceTarget {
   accountFates(ids: readonly string[]): Promise<AccountFate[]>
   /** How many API calls `findAccountsByNames` would make for these names. */
   nameLookupCalls(names: readonly string[]): number
-  /** Upsert Accounts on `QBO_Source_Key__c` (idempotent), in Collections of 200. */
+  /** Upsert Accounts on `QBO_Source_Key__c` (idempotent), `collectionSize` per request. */
   upsertAccounts(accounts: readonly AccountCreate[]): Promise<WriteResult[]>
-  /** Upsert records on `QBO_Key__c`, in Collections of 200, in the order given. */
+  /** Upsert records on `QBO_Key__c`, `collectionSize` per request, in the order given. */
   upsertRecords(writes: readonly RecordWrite[]): Promise<WriteResult[]>
   /** API calls made so far by this target. */
   apiCalls(): number
