@@ -197,7 +197,10 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
     runs: {
       async start(o) {
         try {
-          return await runs.start({ mode: 'import', ...o })
+          // The Hub's "Create Accounts" switch travels one route: it is saved when flipped
+          // (settings.save) and every run reads the saved setting. A value sent with Start is not
+          // a second route to the same switch, so it is not passed on.
+          return await runs.start({ mode: 'import', ...(o.dryRun !== undefined ? { dryRun: o.dryRun } : {}) })
         } catch (e) {
           if (e instanceof RunAlreadyRunningError) throw new HubRunAlreadyRunning()
           throw e

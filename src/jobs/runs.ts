@@ -38,7 +38,8 @@ import type { Tally } from './tally.js'
 export interface RunRequest {
   mode: 'import' | 'sync'
   dryRun?: boolean
-  /** Overrides the saved "Create Accounts" setting for this run. */
+  /** The command line's `--create-accounts` / `--no-create-accounts` (contract §2): this run
+   * only. Absent, the run uses the saved setting — the one the Hub's switch writes. */
   createAccounts?: boolean
 }
 
