@@ -39,7 +39,8 @@ import type { Tally } from './tally.js'
 export interface RunRequest {
   mode: 'import' | 'sync'
   dryRun?: boolean
-  /** Overrides the saved "Create Accounts" setting for this run. */
+  /** The command line's `--create-accounts` / `--no-create-accounts` (contract §2): this run
+   * only. Absent, the run uses the saved setting — the one the Hub's switch writes. */
   createAccounts?: boolean
 }
 
@@ -129,19 +130,17 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       provider = 'salesforce'
       const settings = await getSettings(db)
       const enabled = new Set(settings.enabledFields ?? SWITCHABLE_FIELDS)
-      let mode = req.mode
       let since: Date | undefined
-      if (mode === 'sync') {
+      if (req.mode === 'sync') {
         const cp = await getCheckpoint(db, qbo.realmId)
-        // No checkpoint, or one older than CDC can reach: only a full read is complete.
+        // No checkpoint, or one older than CDC can reach: no `since`, so the run reads everything.
         if (cp && now().getTime() - cp.getTime() < CDC_WINDOW_MS) since = cp
-        else mode = 'import'
       }
       const result = await runSync(
         { source: qboCustomerSource(qbo, qbo.realmId), target: salesforceTarget(sf), state: syncStateStore(t.store) },
         {
           runId,
-          mode,
+          mode: req.mode,
           dryRun: req.dryRun ?? false,
           settings: { createAccounts: req.createAccounts ?? settings.createAccounts, enabledFields: enabled },
           ...(since ? { since } : {}),
@@ -149,11 +148,6 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           onProgress: (p) => emit(p),
         },
       )
-      result.summary.mode = req.mode
-      // The whole run's calls, connecting and the package check included (fresh clients per run).
-      result.summary.apiCalls = { qbo: qbo.stats().apiCalls + qbo.stats().oauthCalls, salesforce: sf.apiCalls() + sf.oauthCalls() }
-      const usage = sf.apiUsage()
-      if (usage) result.summary.salesforceApiUsage = usage
       await recordSuccess(db, 'qbo')
       await recordSuccess(db, 'salesforce')
       if (!result.summary.dryRun) {
