@@ -4,7 +4,7 @@
  */
 export { createSalesforceClient, DEFAULT_API_VERSION, COLLECTION_CHUNK } from './client.js'
 export type { SalesforceClient, SalesforceClientOptions, SaveResult, ConnectionInfo } from './client.js'
-export { SalesforceError, SalesforceAuthError, SalesforceLimitError, PackageNotDeployedError, toSalesforceError } from './errors.js'
+export { SalesforceError, SalesforceAuthError, SalesforceConnectionError, SalesforceLimitError, PackageNotDeployedError, toSalesforceError } from './errors.js'
 export { soql, soqlIdentifier, soqlFields, likePattern, joinSoql, escapeSoqlString, escapeSoqlLike, quoteSoql, encodeSoqlParam, Soql, MAX_SOQL_LENGTH } from './soql.js'
 export type { SoqlValue } from './soql.js'
 export { accountFates, countAccounts, listAllAccounts, findAccountsByNames, searchAccounts, upsertAccountsBySourceKey, accountsOf } from './accounts.js'
