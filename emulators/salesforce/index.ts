@@ -16,6 +16,7 @@ import { issueTokens } from './routes/oauth.js'
 import { registerOAuth } from './routes/oauth.js'
 import { registerComposite } from './routes/composite.js'
 import { registerGuard } from './routes/guard.js'
+import { registerMerge } from './routes/merge.js'
 import { registerQuery } from './routes/query.js'
 import { registerSandbox } from './routes/sandbox.js'
 import { registerSObjects } from './routes/sobjects.js'
@@ -197,6 +198,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   registerSObjects(app, state)
   registerComposite(app, state)
   registerQuery(app, state)
+  registerMerge(app, state)
   app.notFound((c) =>
     c.newResponse(JSON.stringify([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]), 404, {
       'Content-Type': 'application/json;charset=UTF-8',

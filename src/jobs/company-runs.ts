@@ -18,6 +18,7 @@ export interface CompanySummary {
   companyName: string | null
   runId: string | null
   status: RunSummary['status']
+  read: RunSummary['read']
   customers: RunSummary['customers']
   links: RunSummary['links']
   accountsCreated: number
@@ -104,6 +105,7 @@ export async function runCompanies(
         companyName: co.companyName,
         runId: r.runId,
         status: s.status,
+        read: s.read,
         customers: s.customers,
         links: s.links,
         accountsCreated: s.accountsCreated,
@@ -120,6 +122,7 @@ export async function runCompanies(
         companyName: co.companyName,
         runId: null,
         status: 'failed',
+        read: req.mode === 'import' ? 'all' : 'changes',
         customers: zeroCustomers(),
         links: zeroLinks(),
         accountsCreated: 0,
@@ -159,6 +162,8 @@ function addUp(req: Omit<RunRequest, 'realmId'>, parts: CompanySummary[], usage:
     mode: req.mode,
     dryRun: req.dryRun ?? false,
     status,
+    // A sync that read only changes in every company; `all` if any company read everything.
+    read: parts.every((p) => p.read === 'changes') ? 'changes' : 'all',
     customers,
     links,
     accountsCreated,

@@ -33,6 +33,7 @@ import type { Progress } from '../sync/ports.js'
 import { runSync, type RunResult } from '../sync/run.js'
 import { NotConnectedError, defaultRealm, qboClient, salesforceClient } from './connections.js'
 import { customerViews } from './customer-view.js'
+import { plannedCustomers, PreviewMemory, type PlannedCustomer } from './run-plan.js'
 import { qboCustomerSource } from './qbo-source.js'
 import { salesforceTarget } from './salesforce-target.js'
 import type { Tally } from './tally.js'
@@ -40,7 +41,8 @@ import type { Tally } from './tally.js'
 export interface RunRequest {
   mode: 'import' | 'sync'
   dryRun?: boolean
-  /** Overrides the saved "Create Accounts" setting for this run. */
+  /** The command line's `--create-accounts` / `--no-create-accounts` (contract §2): this run
+   * only. Absent, the run uses the saved setting — the one the Hub's switch writes. */
   createAccounts?: boolean
   /** The QuickBooks company to run (its realm id); by default the first connected one. */
   realmId?: string
@@ -105,11 +107,14 @@ export interface RunService {
   /** Starts a run in the background and returns its id (Hub). */
   start(req: RunRequest, session?: SalesforceSession): Promise<{ runId: string; done: Promise<unknown> }>
   subscribe(runId: string, onEvent: (e: ProgressEvent) => void): () => void
+  /** What a dry run of this process would have done, per customer (the last few dry runs only). */
+  preview(runId: string): PlannedCustomer[] | null
 }
 
 export function createRunService(t: Tally, now: () => Date = () => new Date()): RunService {
   const events = new EventEmitter()
   events.setMaxListeners(100)
+  const previews = new PreviewMemory()
   const { db } = t.store
 
   /** Each company has its own run lock (contract §9): a run is refused only while another run of
@@ -159,19 +164,17 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       provider = 'salesforce'
       const settings = await getCompanySettings(db, qbo.realmId)
       const enabled = new Set(settings.enabledFields ?? SWITCHABLE_FIELDS)
-      let mode = req.mode
       let since: Date | undefined
-      if (mode === 'sync') {
+      if (req.mode === 'sync') {
         const cp = await getCheckpoint(db, qbo.realmId)
-        // No checkpoint, or one older than CDC can reach: only a full read is complete.
+        // No checkpoint, or one older than CDC can reach: no `since`, so the run reads everything.
         if (cp && now().getTime() - cp.getTime() < CDC_WINDOW_MS) since = cp
-        else mode = 'import'
       }
       const result = await runSync(
         { source: qboCustomerSource(qbo, qbo.realmId), target: salesforceTarget(sf), state: syncStateStore(t.store) },
         {
           runId,
-          mode,
+          mode: req.mode,
           dryRun: req.dryRun ?? false,
           settings: { createAccounts: req.createAccounts ?? settings.createAccounts, enabledFields: enabled },
           ...(since ? { since } : {}),
@@ -179,12 +182,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           onProgress: (p) => emit(p),
         },
       )
-      result.summary.mode = req.mode
-      // The whole run's calls, connecting and the package check included (a fresh QBO client per
-      // run; Salesforce's sign-in and package check count in the first run of a shared session).
-      result.summary.apiCalls = { qbo: qbo.stats().apiCalls + qbo.stats().oauthCalls, salesforce: sf.apiCalls() + sf.oauthCalls() - sfBefore }
-      const usage = sf.apiUsage()
-      if (usage) result.summary.salesforceApiUsage = usage
+      // A shared Salesforce client has counted earlier companies' calls: this run's are the rest.
+      result.summary.apiCalls.salesforce -= sfBefore
       await recordSuccess(db, qboRef)
       await recordSuccess(db, 'salesforce')
       if (!result.summary.dryRun) {
@@ -200,6 +199,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         runId,
         result.summary.errors.map((e) => ({ level: e.level, qboId: e.qboId, displayName: e.displayName, field: e.field, code: e.code, message: e.message })),
       )
+      // Kept before the run is marked finished: whoever sees it finished can read its plan.
+      if (result.summary.dryRun) previews.keep(runId, plannedCustomers(result))
       await finishRun(db, runId, { status: result.summary.status, summary: result.summary })
       emit({ phase: 'done', done: result.plan.items.length, total: result.plan.items.length }, result.summary.status)
       return { ...result, runId, realmId: qbo.realmId }
@@ -229,5 +230,6 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       events.on(runId, onEvent)
       return () => events.off(runId, onEvent)
     },
+    preview: (runId) => previews.get(runId),
   }
 }

@@ -5,6 +5,8 @@
  * (the Accounts Tally creates, which must never change an Account that exists).
  */
 import {
+  accountFates,
+  COLLECTION_CHUNK,
   findAccountsByNames,
   listAllAccounts,
   listQboCustomerRecords,
@@ -40,6 +42,7 @@ const asValue = (v: unknown): FieldValue =>
 
 export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
   return {
+    collectionSize: COLLECTION_CHUNK,
     async listExistingRecords(realmId, fieldNames) {
       const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, 'Account__r.Name'])
       return rows.map((r): ExistingRecord => {
@@ -58,6 +61,7 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
     },
     listAllAccounts: (maxCalls) => listAllAccounts(client, maxCalls),
     findAccountsByNames: (names) => findAccountsByNames(client, names),
+    accountFates: (ids) => accountFates(client, ids),
     nameLookupCalls: (names) => planAccountNameQueries(names, { prefixBytes: client.queryPath('').length }).length,
     async upsertAccounts(accounts) {
       // An insert that finds its key taken reads that Account instead, so sending it again after
@@ -78,5 +82,6 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
       return results.map((r, i) => toWriteResult(writes[i]?.key ?? '', r))
     },
     apiCalls: () => client.apiCalls() + client.oauthCalls(),
+    apiUsage: () => client.apiUsage(),
   }
 }

@@ -3,7 +3,7 @@ import { SWITCHABLE_FIELDS } from './fields.js'
 import { mapCustomer } from './map.js'
 import { indexAccounts, normalizeName } from './match.js'
 import type { AccountRef, ExistingRecord, RecordState, SourceCustomer } from './model.js'
-import { accountSourceKey, namesToMatch, planSync, type PlanInput } from './plan.js'
+import { accountSourceKey, accountsToCheck, namesToMatch, planSync, type PlanInput } from './plan.js'
 
 const REALM = '9341452631925553'
 const cust = (id: string, displayName: string, extra: Partial<SourceCustomer> = {}): SourceCustomer => ({
@@ -151,5 +151,34 @@ describe('planSync mapping rules (contract §5)', () => {
       expect(planSync(input({ customers: [cust('8', 'Beta')] }, [old])).items[0]?.link.status).toBe('Created')
       expect(planSync(input({ realmId: OTHER, customers: [{ ...cust('8', 'Beta'), realmId: OTHER }] }, [old])).items[0]?.link.status).toBe('Matched')
     })
+  })
+})
+
+describe('links Salesforce changed (contract §5.8)', () => {
+  const c = cust('5', 'Fresh Farms')
+  const key = `${REALM}-5`
+  const state = (accountWritten: string): RecordState => ({ key, salesforceId: 'a0B5', accountWritten, linkStatus: 'Matched' })
+
+  it('asks about the Account Tally wrote only when Account__c differs and the record is not Manual', () => {
+    const same = new Map([[key, existingFor(c, 'a0B5', '001OLD', 'Matched')]])
+    expect(accountsToCheck(same, new Map([[key, state('001OLD')]]))).toEqual([])
+    const moved = new Map([[key, existingFor(c, 'a0B5', '001NEW', 'Matched')]])
+    expect(accountsToCheck(moved, new Map([[key, state('001OLD')]]))).toEqual(['001OLD'])
+    const manual = new Map([[key, existingFor(c, 'a0B5', '001NEW', 'Manual')]])
+    expect(accountsToCheck(manual, new Map([[key, state('001OLD')]]))).toEqual([])
+  })
+
+  it('merged: the link follows the survivor and keeps its status; deleted: linked again by name; otherwise Manual', () => {
+    const existing = (accountId: string | null) => new Map([[key, existingFor(c, 'a0B5', accountId, 'Matched')]])
+    const states = new Map([[key, state('001OLD')]])
+    const merged = planSync(input({ customers: [c], existing: existing('001NEW'), states, accountFates: new Map([['001OLD', { id: '001OLD', deleted: true, masterRecordId: '001NEW' }]]) }))
+    expect(byKey(merged, '5')).toMatchObject({ action: 'unchanged', link: { status: 'Matched', accountId: '001NEW' } })
+
+    const fates = new Map([['001OLD', { id: '001OLD', deleted: true, masterRecordId: null }]])
+    const deleted = planSync(input({ customers: [c], existing: existing(null), states, accountFates: fates }, [{ id: '001AGAIN', name: 'Fresh Farms' }]))
+    expect(byKey(deleted, '5').link).toMatchObject({ status: 'Matched', accountId: '001AGAIN' })
+
+    const byPerson = planSync(input({ customers: [c], existing: existing('001ELSE'), states, accountFates: fates }))
+    expect(byKey(byPerson, '5').link).toMatchObject({ status: 'Manual', accountId: '001ELSE' })
   })
 })

@@ -82,7 +82,7 @@ export async function watchCommand(flags: WatchFlags, io: CliIo): Promise<number
           else for (const c of outcome.summary.companies) report(c, c.realmId, true)
           for (const f of outcome.kind === 'multi' ? outcome.failures : []) io.stderr(`company ${f.realmId}: ${failureText(f.error)}\n`)
         } catch (e) {
-          if (!(e instanceof RunAlreadyRunningError)) io.stderr(`${failureText(e)}\n`)
+          if (!(e instanceof RunAlreadyRunningError)) io.stderr(`${failureText(e, tally?.config)}\n`)
         }
         continue
       }
@@ -115,7 +115,7 @@ export async function watchCommand(flags: WatchFlags, io: CliIo): Promise<number
     }
     return EXIT.ok
   } catch (e) {
-    io.stderr(`${failureText(e)}\n`)
+    io.stderr(`${failureText(e, tally?.config)}\n`)
     return EXIT.failed
   } finally {
     await server?.close()

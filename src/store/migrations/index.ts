@@ -9,7 +9,8 @@ import { initial } from './0001_initial.js'
 import { runOwner } from './0002_run_owner.js'
 import { sessionUserOAuth } from './0003_session_user_oauth.js'
 import { customerViews } from './0004_customer_views.js'
-import { companies } from './0005_companies.js'
+import { refreshLease } from './0005_refresh_lease.js'
+import { companies } from './0006_companies.js'
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
@@ -19,7 +20,8 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         '0002_run_owner': runOwner,
         '0003_session_user_oauth': sessionUserOAuth,
         '0004_customer_views': customerViews,
-        '0005_companies': companies,
+        '0005_refresh_lease': refreshLease,
+        '0006_companies': companies,
       }
     },
   }

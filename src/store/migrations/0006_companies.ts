@@ -1,5 +1,5 @@
 /**
- * @module store/migrations/0005_companies
+ * @module store/migrations/0006_companies
  * Several QuickBooks companies in one store (contract §9). A connection is keyed by provider and
  * company (a QBO company's realm id; '' for Salesforce), runs name their company, and settings
  * are per company. Today's single-company data is kept: the one QBO connection becomes the
@@ -37,6 +37,9 @@ export const companies: Migration = {
       .addColumn('last_error_at', 'text')
       .addColumn('connected_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('refresh_lease_owner', 'text')
+      .addColumn('refresh_lease_expires_at', 'text')
+      .addColumn('access_token_issued_at', 'text')
       .addPrimaryKeyConstraint('connections_by_company_pk', ['provider', 'company_key'])
       .execute()
     // The QBO connection's company is its realm; one without a realm yet keeps ''.
@@ -44,11 +47,13 @@ export const companies: Migration = {
       insert into connections_by_company
         (provider, company_key, external_id, label, api_base_url, instance_url, login_url,
          access_token_enc, refresh_token_enc, access_token_expires_at, refresh_token_expires_at,
-         env_refresh_token_hash, status, last_success_at, last_error, last_error_at, connected_at, updated_at)
+         env_refresh_token_hash, status, last_success_at, last_error, last_error_at, connected_at, updated_at,
+         refresh_lease_owner, refresh_lease_expires_at, access_token_issued_at)
       select provider, case when provider = 'qbo' then coalesce(external_id, '') else '' end,
          external_id, label, api_base_url, instance_url, login_url,
          access_token_enc, refresh_token_enc, access_token_expires_at, refresh_token_expires_at,
-         env_refresh_token_hash, status, last_success_at, last_error, last_error_at, connected_at, updated_at
+         env_refresh_token_hash, status, last_success_at, last_error, last_error_at, connected_at, updated_at,
+         refresh_lease_owner, refresh_lease_expires_at, access_token_issued_at
       from connections`.execute(db)
     await db.schema.dropTable('connections').execute()
     await db.schema.alterTable('connections_by_company').renameTo('connections').execute()
