@@ -80,6 +80,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('run the Tally Hub (demo mode against the built-in sandbox when nothing is configured)')
     .option('--port <port>', 'port (env PORT; default 3000)', int('--port'))
     .option('--env-file <file>', 'a dotenv file of Tally\'s variables')
+    .option('--demo-companies <k>', 'demo mode: K QuickBooks companies in the sandbox, the first connected (add the others in the Hub)', int('--demo-companies'))
     .action(async (opts) => {
       code = await startCommand(opts, io)
     })

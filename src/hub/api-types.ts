@@ -81,23 +81,30 @@ export interface PostAuthorize {
   Method: 'POST'
   Path: '/api/connections/:provider/authorize'
   Params: { provider: Provider }
+  /** `realmId`: Reconnect that QuickBooks company (the answer must be for it); without it, add a
+   * company (or connect Salesforce). */
+  Body: { realmId?: string }
   Success: { url: string }
 }
 export interface DeleteConnection {
   Method: 'DELETE'
   Path: '/api/connections/:provider'
   Params: { provider: Provider }
+  Querystring: { realmId?: string }
   Success: { ok: true }
 }
 
 export interface GetSettings {
   Method: 'GET'
   Path: '/api/settings'
+  /** The QuickBooks company whose settings (contract §9); default the first. */
+  Querystring: { realmId?: string }
   Success: SyncSettingsView
 }
 export interface PutSettings {
   Method: 'PUT'
   Path: '/api/settings'
+  Querystring: { realmId?: string }
   Body: Partial<SyncSettingsView>
   Success: SyncSettingsView
 }
@@ -122,13 +129,13 @@ export interface PostSyncRun {
   Method: 'POST'
   Path: '/api/runs'
   /** Create Accounts is the saved setting (PUT /api/settings), never a per-run copy. */
-  Body: { dryRun?: boolean }
-  Success: { runId: string }
+  Body: { dryRun?: boolean; realmId?: string }
+  Success: { runId: string; runIds?: string[] }
 }
 export interface GetSyncRuns {
   Method: 'GET'
   Path: '/api/runs'
-  Querystring: { limit?: number }
+  Querystring: { limit?: number; realmId?: string }
   Success: { runs: RunSummary[] }
 }
 export interface GetSyncRun {
@@ -164,12 +171,13 @@ export interface GetSyncRunEvents {
 export interface GetCustomers {
   Method: 'GET'
   Path: '/api/customers'
-  Querystring: { search?: string; filter?: CustomerFilter; page?: number; pageSize?: number }
+  Querystring: { search?: string; filter?: CustomerFilter; page?: number; pageSize?: number; realmId?: string }
   Success: { total: number; page: number; pageSize: number; items: CustomerRow[] }
 }
 export interface GetLinkQueue {
   Method: 'GET'
   Path: '/api/link-queue'
+  Querystring: { realmId?: string }
   Success: { items: CustomerRow[] }
 }
 export interface GetAccounts {

@@ -13,6 +13,9 @@ export type { Provider }
 /** One connection (QuickBooks company or Salesforce org) as the Connections page shows it. */
 export interface ConnectionView {
   provider: Provider
+  /** The QuickBooks company's realm id (every company is a connection of its own, contract §9);
+   * null for Salesforce, and for the "not connected yet" QuickBooks card. */
+  realmId?: string | null
   connected: boolean
   /** Company name (QBO) or org name / instance (Salesforce). */
   label: string | null
@@ -33,6 +36,8 @@ export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interr
 
 export interface RunSummary {
   runId: string
+  /** The QuickBooks company the run was for. */
+  realmId?: string | null
   mode: 'import' | 'sync'
   dryRun: boolean
   status: RunStatus
@@ -145,20 +150,26 @@ export interface HubServices {
     list(): Promise<ConnectionView[]>
     /** Returns the vendor's authorization URL for the authorization-code flow. */
     beginAuthorize(provider: Provider, redirectUri: string, state: string): Promise<string>
-    /** Exchanges the code in `params` (the callback's query string, state already checked). */
-    completeAuthorize(provider: Provider, params: Record<string, string>, redirectUri: string): Promise<void>
-    disconnect(provider: Provider): Promise<void>
+    /** Exchanges the code in `params` (the callback's query string, state already checked).
+     * `expectRealmId`: a Reconnect of that company; an authorization for another company is
+     * refused (the wrong-company guard, contract §9) with `WrongCompanyError`. */
+    completeAuthorize(provider: Provider, params: Record<string, string>, redirectUri: string, expectRealmId?: string): Promise<void>
+    /** `realmId`: which QuickBooks company (default: the first). */
+    disconnect(provider: Provider, realmId?: string): Promise<void>
   }
+  /** Per QuickBooks company (`realmId`, default the first); contract §9. */
   settings: {
-    get(): Promise<SyncSettingsView>
-    save(s: Partial<SyncSettingsView>): Promise<SyncSettingsView>
+    get(realmId?: string): Promise<SyncSettingsView>
+    save(s: Partial<SyncSettingsView>, realmId?: string): Promise<SyncSettingsView>
   }
   runs: {
-    /** Throws `RunAlreadyRunningError` (src/lib/errors) if a run is going on. */
-    start(o: { dryRun?: boolean }): Promise<{ runId: string }>
+    /** Throws `RunAlreadyRunningError` (src/lib/errors) if a run is going on. `realmId`: that
+     * company only; without it, every connected company (their runs side by side); `runIds`
+     * lists them all, `runId` is the first. */
+    start(o: { dryRun?: boolean; realmId?: string }): Promise<{ runId: string; runIds?: string[] }>
     /** Calls `onEvent` for each progress event of the run; returns the unsubscribe function. */
     subscribe(runId: string, onEvent: (e: ProgressEvent) => void): () => void
-    list(limit: number): Promise<RunSummary[]>
+    list(limit: number, realmId?: string): Promise<RunSummary[]>
     get(runId: string): Promise<RunSummary | null>
     messages(runId: string): Promise<RunMessage[]>
     /** A dry run's plan, filtered and paged; null when this Hub does not hold it (not a dry run,
@@ -171,13 +182,23 @@ export interface HubServices {
       filter?: CustomerFilter
       page: number
       pageSize: number
+      /** One QuickBooks company's records only. */
+      realmId?: string
     }): Promise<{ total: number; items: CustomerRow[] }>
     /** Unmapped and Ambiguous records, ambiguous ones with their candidates. */
-    linkQueue(): Promise<CustomerRow[]>
+    linkQueue(realmId?: string): Promise<CustomerRow[]>
     searchAccounts(term: string): Promise<{ id: string; name: string }[]>
     /** Writes `Account__c` and `Link_Status__c = Manual` in Salesforce immediately.
      * Throws `NotFoundError` for an unknown key. */
     link(key: string, accountId: string | null, accountName?: string): Promise<CustomerRow>
+  }
+}
+
+/** A Reconnect came back authorized for another QuickBooks company than the one chosen. */
+export class WrongCompanyError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WrongCompanyError'
   }
 }
 

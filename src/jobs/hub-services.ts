@@ -4,7 +4,7 @@
  * authorization-code flows, settings and runs in the store, the QBO Customers list from the
  * store's view (no API calls), and links written to Salesforce at once.
  */
-import { AppError } from '../lib/errors.js'
+import { AppError, RunAlreadyRunningError } from '../lib/errors.js'
 import {
   exchangeSalesforceCode,
   getQboCustomerRecord,
@@ -31,6 +31,7 @@ import {
   saveRecordStates,
   saveSettings,
   setCustomerViewLink,
+  type Connection,
   type CustomerView,
   type Run,
 } from '../store/index.js'
@@ -44,10 +45,11 @@ import type {
   Provider,
   RunSummary as HubRunSummary,
 } from '../hub/services.js'
-import { NotFoundError, PLAN_FILTERS } from '../hub/services.js'
-import { connectSalesforce, defaultRealm, nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
+import { NotFoundError, PLAN_FILTERS, WrongCompanyError } from '../hub/services.js'
+import { companiesToRun } from './company-runs.js'
+import { connectSalesforce, defaultRealm, nameQboConnection, qboCompanies, qboOAuth, salesforceClient } from './connections.js'
 import { inCategory } from './run-plan.js'
-import type { RunService } from './runs.js'
+import { salesforceSession, type RunService } from './runs.js'
 import type { Tally } from './tally.js'
 
 const FIELD_LABELS = new Map<string, string>([
@@ -63,6 +65,7 @@ function toRunSummary(r: Run): HubRunSummary {
   const s = r.summary as HubRunSummary['summary'] & Record<string, unknown> | null
   return {
     runId: r.id,
+    realmId: r.realmId,
     mode: r.mode,
     dryRun: r.dryRun,
     status: r.status,
@@ -119,21 +122,22 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
   return {
     connections: {
       async list() {
-        const views: ConnectionView[] = []
-        for (const provider of ['qbo', 'salesforce'] as const) {
-          const realm = provider === 'qbo' ? await defaultRealm(t) : null
-          const c = await getConnection(db, t.cipher, realm ? qboCompany(realm) : provider)
-          views.push({
-            provider,
-            connected: c !== null && c.status !== 'reauth_required' && c.status !== 'disconnected' && (provider === 'salesforce' || c.refreshToken !== null),
-            label: c?.label ?? null,
-            accessTokenExpiresAt: iso(c?.accessTokenExpiresAt),
-            lastSuccessAt: iso(c?.lastSuccessAt),
-            lastError: c?.lastError ?? null,
-            lastErrorAt: iso(c?.lastErrorAt),
-            connectedAt: iso(c?.connectedAt),
-          })
-        }
+        const view = (provider: Provider, c: Connection | null, realmId: string | null): ConnectionView => ({
+          provider,
+          realmId,
+          connected: c !== null && c.status !== 'reauth_required' && c.status !== 'disconnected' && (provider === 'salesforce' || c.refreshToken !== null),
+          label: c?.label ?? null,
+          accessTokenExpiresAt: iso(c?.accessTokenExpiresAt),
+          lastSuccessAt: iso(c?.lastSuccessAt),
+          lastError: c?.lastError ?? null,
+          lastErrorAt: iso(c?.lastErrorAt),
+          connectedAt: iso(c?.connectedAt),
+        })
+        // Every QuickBooks company (contract §9), the first connected first; one card to connect
+        // when there is none yet.
+        const companies = await qboCompanies(t)
+        const views = companies.length > 0 ? companies.map((c) => view('qbo', c, c.company)) : [view('qbo', null, null)]
+        views.push(view('salesforce', await getConnection(db, t.cipher, 'salesforce'), null))
         return views
       },
       async beginAuthorize(provider, redirectUri, state) {
@@ -142,7 +146,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
         if (!clientId) throw new AppError('salesforce_not_configured', 'Set SF_CLIENT_ID and SF_CLIENT_SECRET (your external client app) to connect Salesforce.')
         return salesforceAuthorizeUrl({ loginUrl, clientId, redirectUri, state })
       },
-      async completeAuthorize(provider, params, redirectUri) {
+      async completeAuthorize(provider, params, redirectUri, expectRealmId) {
         sfClient = null
         if (params['error']) throw new AppError('oauth_denied', `The ${provider === 'qbo' ? 'QuickBooks' : 'Salesforce'} authorization was not granted: ${params['error_description'] ?? params['error']}.`)
         const code = params['code']
@@ -150,6 +154,16 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
         if (provider === 'qbo') {
           const realmId = params['realmId']
           if (!realmId) throw new AppError('oauth_no_realm', 'QuickBooks did not say which company was connected (no realmId); try Connect again.')
+          if (expectRealmId !== undefined && realmId !== expectRealmId) {
+            // The wrong-company guard (contract §9): a Reconnect must not turn one company's
+            // connection into another's. The code is not redeemed, so no grant is made.
+            const expected = await getConnection(db, t.cipher, qboCompany(expectRealmId))
+            const other = await getConnection(db, t.cipher, qboCompany(realmId))
+            const name = (c: Connection | null, id: string) => (c?.label ? `"${c.label}" (${id})` : `the company ${id}`)
+            throw new WrongCompanyError(
+              `You reconnected ${name(expected, expectRealmId)} but picked ${name(other, realmId)} on Intuit's page; nothing was changed. Reconnect again and pick ${name(expected, expectRealmId)}, or use "Add a QuickBooks company" to connect ${other ? 'that company again' : 'another company'}.`,
+            )
+          }
           const tokens = await qboOAuth(t).exchangeCode({ code, redirectUri })
           await saveConnection(db, t.cipher, qboCompany(realmId), {
             externalId: realmId,
@@ -175,10 +189,10 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
         })
         await connectSalesforce(t).catch(() => {}) // names the connection after its user; the URL stays if this fails
       },
-      async disconnect(provider: Provider) {
+      async disconnect(provider: Provider, realmId?: string) {
         sfClient = null
         if (provider === 'qbo') {
-          const realm = await defaultRealm(t)
+          const realm = realmId ?? (await defaultRealm(t))
           if (!realm) return
           const c = await getConnection(db, t.cipher, qboCompany(realm))
           // Revoke at Intuit too, so the grant does not outlive the connection (best effort).
@@ -191,12 +205,12 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
     },
 
     settings: {
-      async get() {
-        const realm = await defaultRealm(t)
+      async get(realmId) {
+        const realm = realmId ?? (await defaultRealm(t))
         const s = realm ? await getCompanySettings(db, realm) : await getSettings(db)
         return { createAccounts: s.createAccounts, enabledFields: s.enabledFields ?? [...SWITCHABLE_FIELDS] }
       },
-      async save(s) {
+      async save(s, realmId) {
         if (s.enabledFields) {
           const unknown = s.enabledFields.filter((f) => !SWITCHABLE_FIELDS.includes(f))
           if (unknown.length > 0) throw new AppError('unknown_field', `These fields cannot be synced: ${unknown.join(', ')}.`)
@@ -205,7 +219,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
           ...(s.createAccounts !== undefined ? { createAccounts: s.createAccounts } : {}),
           ...(s.enabledFields !== undefined ? { enabledFields: s.enabledFields } : {}),
         }
-        const realm = await defaultRealm(t)
+        const realm = realmId ?? (await defaultRealm(t))
         const saved = realm ? await saveCompanySettings(db, realm, partial) : await saveSettings(db, partial)
         return { createAccounts: saved.createAccounts, enabledFields: saved.enabledFields ?? [...SWITCHABLE_FIELDS] }
       },
@@ -214,9 +228,27 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
     runs: {
       // The Hub's "Create Accounts" switch travels one route: it is saved when flipped
       // (settings.save) and every run reads the saved setting.
-      start: (o) => runs.start({ mode: 'import', ...(o.dryRun !== undefined ? { dryRun: o.dryRun } : {}) }),
+      // Start Import runs the chosen company, or every connected company side by side (each its
+      // own run and run lock, one Salesforce sign-in).
+      async start(o) {
+        const base = { mode: 'import' as const, ...(o.dryRun !== undefined ? { dryRun: o.dryRun } : {}) }
+        const realms = o.realmId ? [o.realmId] : (await companiesToRun(t)).map((c) => c.realmId)
+        if (realms.length <= 1) return { runId: (await runs.start({ ...base, ...(realms[0] ? { realmId: realms[0] } : {}) })).runId }
+        const session = salesforceSession(t)
+        const started: string[] = []
+        for (const realmId of realms) {
+          try {
+            started.push((await runs.start({ ...base, realmId }, session)).runId)
+          } catch (e) {
+            // A company whose run is going on already keeps it; the others start.
+            if (!(e instanceof RunAlreadyRunningError) || realms.length === 1) throw e
+          }
+        }
+        if (started.length === 0) throw new RunAlreadyRunningError('every company', null)
+        return { runId: started[0] as string, runIds: started }
+      },
       subscribe: (runId, onEvent) => runs.subscribe(runId, (e) => onEvent({ runId: e.runId, phase: e.phase, done: e.done, total: e.total, status: e.status })),
-      list: async (limit) => (await listRuns(db, limit)).map(toRunSummary),
+      list: async (limit, realmId) => (await listRuns(db, limit, realmId)).map(toRunSummary),
       async get(runId) {
         const r = await getRun(db, runId)
         return r ? toRunSummary(r) : null
@@ -238,10 +270,10 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
 
     customers: {
       async list(q) {
-        const r = await listCustomerViews(db, { page: q.page, pageSize: q.pageSize, ...(q.search ? { search: q.search } : {}), ...(q.filter ? { filter: q.filter } : {}) })
+        const r = await listCustomerViews(db, { page: q.page, pageSize: q.pageSize, ...(q.search ? { search: q.search } : {}), ...(q.filter ? { filter: q.filter } : {}), ...(q.realmId ? { realmId: q.realmId } : {}) })
         return { total: r.total, items: r.items.map(toRow) }
       },
-      linkQueue: async () => (await listLinkQueue(db)).map(toRow),
+      linkQueue: async (realmId) => (await listLinkQueue(db, realmId)).map(toRow),
       async searchAccounts(term) {
         return (await searchAccounts(await sf(), term, 20)).map((a) => ({ id: a.id, name: a.name }))
       },

@@ -84,7 +84,7 @@ export async function ensureWebBuilt(): Promise<void> {
 }
 
 /** Starts `tally start --port <free port>` in demo mode and waits for its three lines. */
-export async function startSystem(o: { port?: number } = {}): Promise<E2eSystem> {
+export async function startSystem(o: { port?: number; companies?: number } = {}): Promise<E2eSystem> {
   await ensureWebBuilt()
   for (let attempt = 0; ; attempt++) {
     const port = o.port ?? (await freePort())
@@ -92,7 +92,7 @@ export async function startSystem(o: { port?: number } = {}): Promise<E2eSystem>
     const stop = new AbortController()
     let stdout = ''
     let stderr = ''
-    const exited = runCli(['start', '--port', String(port)], {
+    const exited = runCli(['start', '--port', String(port), ...(o.companies ? ['--demo-companies', String(o.companies)] : [])], {
       env: {},
       cwd: dir,
       stdout: (s) => void (stdout += s),

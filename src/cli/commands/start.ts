@@ -24,7 +24,7 @@ import { EXIT } from '../exit-codes.js'
 import { untilStopped, type CliIo } from '../io.js'
 import { failureText } from './run.js'
 
-export async function startCommand(flags: { port?: number; envFile?: string; host?: string }, io: CliIo): Promise<number> {
+export async function startCommand(flags: { port?: number; envFile?: string; host?: string; demoCompanies?: number }, io: CliIo): Promise<number> {
   let sandbox: Sandbox | undefined
   let tally: Tally | undefined
   try {
@@ -32,10 +32,10 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     let config = parseConfig(env, io.cwd)
     const demo = isDemo(config)
     if (demo) {
-      sandbox = await startSandbox()
+      sandbox = await startSandbox(flags.demoCompanies && flags.demoCompanies > 1 ? { companies: flags.demoCompanies } : {})
       const demoDir = resolve(io.cwd, env['TALLY_DB'] ? join(env['TALLY_DB'], '..') : 'data/demo')
       if (!env['TALLY_DB']) await rm(demoDir, { recursive: true, force: true })
-      env = { ...env, ...sandbox.env(), TALLY_DB: env['TALLY_DB'] ?? join(demoDir, 'tally.db') }
+      env = { ...env, ...demoEnv(sandbox), TALLY_DB: env['TALLY_DB'] ?? join(demoDir, 'tally.db') }
       config = parseConfig(env, io.cwd)
     }
     // `npx tally start` on a fresh clone has no web/dist yet (only `npm start` had a prestart that
@@ -93,4 +93,15 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     await tally?.close()
     await sandbox?.close()
   }
+}
+
+/** The demo connects the sandbox's first QuickBooks company; with `--demo-companies K` the others
+ * wait in the sandbox for "Add a QuickBooks company" on the Connections page. */
+function demoEnv(sandbox: Sandbox): Record<string, string> {
+  const env = sandbox.env()
+  const first = env['QBO_CONNECTIONS']?.split(',')[0]
+  if (!first) return env
+  const { QBO_CONNECTIONS: _all, ...rest } = env
+  const i = first.indexOf(':')
+  return { ...rest, QBO_REALM_ID: first.slice(0, i), QBO_REFRESH_TOKEN: first.slice(i + 1) }
 }

@@ -1,6 +1,8 @@
 /**
  * @module hub/routes/connections
- * The two connections and the OAuth 2.0 authorization-code flow. The `state` is bound to the
+ * The connections (every QuickBooks company, the Salesforce org) and the OAuth 2.0
+ * authorization-code flow: "Add a QuickBooks company", and Reconnect of one company, whose answer
+ * must be for that company (the wrong-company guard). The `state` is bound to the
  * signed-in session (RFC 6749 §10.12, CSRF protection of the redirect URI); the redirect URI is
  * `${publicUrl}/oauth/callback/<provider>`, which must be registered with Intuit and Salesforce.
  */
@@ -13,6 +15,16 @@ import { HubError, parseOr400 } from '../errors.js'
 import { PROVIDERS, type Provider } from '../../lib/provider.js'
 
 const ProviderParams = z.strictObject({ provider: z.enum(PROVIDERS) })
+const realm = z.string().regex(/^\d+$/).max(32)
+const AuthorizeBody = z.strictObject({ realmId: realm.optional() })
+const RealmQuery = z.object({ realmId: realm.optional() })
+
+/** The session's OAuth state is `<provider>:<state>`, and `#<realmId>` for a Reconnect of one
+ * QuickBooks company (what the answer must be for, contract §9). */
+const splitState = (s: string): { binding: string; realmId?: string } => {
+  const i = s.indexOf('#')
+  return i < 0 ? { binding: s } : { binding: s.slice(0, i), realmId: s.slice(i + 1) }
+}
 
 export const redirectUri = (deps: ResolvedDeps, provider: Provider): string =>
   `${deps.baseUrl}/oauth/callback/${provider}`
@@ -34,15 +46,19 @@ export function registerConnectionRoutes(app: Hono<HubEnv>, deps: ResolvedDeps):
     const { provider } = parseOr400(ProviderParams, c.req.param(), 'invalid_uri_params')
     const session = c.get('session')
     if (!session) throw new HubError(401, 'unauthenticated', 'Sign in to use the Tally Hub.')
+    const text = await c.req.text()
+    const body = parseOr400(AuthorizeBody, text === '' ? {} : safeJson(text), 'invalid_body')
     const state = newToken()
-    await deps.auth.sessions.setOAuthState(session.idHash, `${provider}:${state}`)
+    const reconnect = provider === 'qbo' && body.realmId ? `#${body.realmId}` : ''
+    await deps.auth.sessions.setOAuthState(session.idHash, `${provider}:${state}${reconnect}`)
     const url = await connections.beginAuthorize(provider, redirectUri(deps, provider), state)
     return c.json<PostAuthorize['Success']>({ url })
   })
 
   app.delete('/api/connections/:provider', async (c) => {
     const { provider } = parseOr400(ProviderParams, c.req.param(), 'invalid_uri_params')
-    await connections.disconnect(provider)
+    const { realmId } = parseOr400(RealmQuery, c.req.query(), 'invalid_query_params')
+    await connections.disconnect(provider, realmId)
     return c.json<DeleteConnection['Success']>({ ok: true })
   })
 
@@ -64,10 +80,10 @@ export function registerConnectionRoutes(app: Hono<HubEnv>, deps: ResolvedDeps):
       }
       return done('error=' + encodeURIComponent('Sign in to the Tally Hub, then connect again.'))
     }
-    const expected = session.oauthState
+    const expected = session.oauthState ? splitState(session.oauthState) : null
     await deps.auth.sessions.setOAuthState(session.idHash, null)
     const state = query['state'] ?? ''
-    if (!expected || !safeEqual(`${provider}:${state}`, expected)) {
+    if (!expected || !safeEqual(`${provider}:${state}`, expected.binding)) {
       return done('error=' + encodeURIComponent('The authorization expired or did not come from this Hub. Connect again.'))
     }
     if (query['error']) {
@@ -77,7 +93,7 @@ export function registerConnectionRoutes(app: Hono<HubEnv>, deps: ResolvedDeps):
     const params: Record<string, string> = {}
     for (const [k, v] of Object.entries(query)) if (k !== 'tally_bounce') params[k] = v
     try {
-      await connections.completeAuthorize(provider, params, redirectUri(deps, provider))
+      await connections.completeAuthorize(provider, params, redirectUri(deps, provider), expected.realmId)
     } catch (e) {
       deps.logger.warn('oauth callback failed', { provider, error: e instanceof Error ? e.message : String(e) })
       const msg = e instanceof Error ? e.message : 'The connection could not be completed.'
@@ -85,4 +101,12 @@ export function registerConnectionRoutes(app: Hono<HubEnv>, deps: ResolvedDeps):
     }
     return done(`connected=${provider}`)
   })
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return null
+  }
 }

@@ -15,7 +15,10 @@ const ListQuery = z.object({
   filter: z.enum(['all', 'mapped', 'unmapped', 'ambiguous', 'inactive']).default('all'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
+  realmId: z.string().regex(/^\d+$/).max(32).optional(),
 })
+const RealmQuery = z.object({ realmId: z.string().regex(/^\d+$/).max(32).optional() })
+
 const AccountsQuery = z.object({ search: z.string().trim().max(200).default('') })
 // Salesforce record ids are 15 or 18 alphanumeric characters.
 const LinkBody = z.strictObject({
@@ -34,13 +37,15 @@ export function registerCustomerRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): v
       filter: q.filter,
       page: q.page,
       pageSize: q.pageSize,
+      ...(q.realmId ? { realmId: q.realmId } : {}),
     })
     return c.json<GetCustomers['Success']>({ total, page: q.page, pageSize: q.pageSize, items })
   })
 
-  app.get('/api/link-queue', async (c) =>
-    c.json<GetLinkQueue['Success']>({ items: await customers.linkQueue() }),
-  )
+  app.get('/api/link-queue', async (c) => {
+    const { realmId } = parseOr400(RealmQuery, c.req.query(), 'invalid_query_params')
+    return c.json<GetLinkQueue['Success']>({ items: await customers.linkQueue(realmId) })
+  })
 
   app.get('/api/accounts', async (c) => {
     const { search } = parseOr400(AccountsQuery, c.req.query(), 'invalid_query_params')

@@ -13,8 +13,9 @@ import { HubError, parseOr400 } from '../errors.js'
 import { RunAlreadyRunningError } from '../../lib/errors.js'
 import { PLAN_FILTERS, type RunSummary } from '../services.js'
 
-const StartBody = z.strictObject({ dryRun: z.boolean().optional() })
-const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) })
+const realm = z.string().regex(/^\d+$/).max(32)
+const StartBody = z.strictObject({ dryRun: z.boolean().optional(), realmId: realm.optional() })
+const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), realmId: realm.optional() })
 const IdParams = z.strictObject({ id: z.string().min(1).max(100) })
 const PlanQuery = z.object({
   filter: z.enum(PLAN_FILTERS as [string, ...string[]]).default('all'),
@@ -51,8 +52,8 @@ export function registerRunRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): void {
   })
 
   app.get('/api/runs', async (c) => {
-    const { limit } = parseOr400(ListQuery, c.req.query(), 'invalid_query_params')
-    return c.json<GetSyncRuns['Success']>({ runs: await runs.list(limit) })
+    const { limit, realmId } = parseOr400(ListQuery, c.req.query(), 'invalid_query_params')
+    return c.json<GetSyncRuns['Success']>({ runs: await runs.list(limit, realmId) })
   })
 
   app.get('/api/runs/:id', async (c) => {

@@ -11,6 +11,8 @@ import type { HubEnv, ResolvedDeps } from '../context.js'
 import { parseOr400 } from '../errors.js'
 
 const switchable = new Set(SWITCHABLE_FIELDS)
+const RealmQuery = z.object({ realmId: z.string().regex(/^\d+$/).max(32).optional() })
+
 
 const SettingsBody = z.strictObject({
   createAccounts: z.boolean().optional(),
@@ -38,14 +40,18 @@ export function fieldGroups(): FieldGroupView[] {
 
 export function registerSettingsRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): void {
   const { settings } = deps.services
-  app.get('/api/settings', async (c) => c.json<GetSettings['Success']>(await settings.get()))
+  app.get('/api/settings', async (c) => {
+    const { realmId } = parseOr400(RealmQuery, c.req.query(), 'invalid_query_params')
+    return c.json<GetSettings['Success']>(await settings.get(realmId))
+  })
 
   app.put('/api/settings', async (c) => {
     const body = parseOr400(SettingsBody, await c.req.json().catch(() => null), 'invalid_body')
     const patch: PutSettings['Body'] = {}
     if (body.createAccounts !== undefined) patch.createAccounts = body.createAccounts
     if (body.enabledFields !== undefined) patch.enabledFields = [...new Set(body.enabledFields)]
-    return c.json<PutSettings['Success']>(await settings.save(patch))
+    const { realmId } = parseOr400(RealmQuery, c.req.query(), 'invalid_query_params')
+    return c.json<PutSettings['Success']>(await settings.save(patch, realmId))
   })
 
   app.get('/api/settings/fields', (c) => c.json<GetSettingsFields['Success']>({ groups: fieldGroups() }))

@@ -1,8 +1,10 @@
 /**
  * @module web/pages/Connections
- * One card per system (QuickBooks Online, Salesforce): whether it is connected, to what, token
- * expiry, last success and last error, and the OAuth authorization-code flow ("Connect" navigates
- * the whole page to the vendor's consent screen; the vendor returns to /oauth/callback/…).
+ * One card per QuickBooks company (contract §9: each is a connection of its own) and one for
+ * Salesforce: whether it is connected, to what, token expiry, last success and last error, and the
+ * OAuth authorization-code flow ("Connect", "Add a QuickBooks company" and "Reconnect" navigate the
+ * whole page to the vendor's consent screen; the vendor returns to /oauth/callback/…). A Reconnect
+ * names its company, and the Hub refuses an answer for another company.
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ConnectionView, DeleteConnection, GetConnections, PostAuthorize, Provider } from '../../../src/hub/api-types.js'
@@ -19,8 +21,8 @@ const LABEL_NAMES: Record<Provider, string> = { qbo: 'Company', salesforce: 'Con
 export function ConnectionsPage(props: { flags: URLSearchParams }) {
   const [list, setList] = useState<ConnectionView[] | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [confirm, setConfirm] = useState<Provider | null>(null)
-  const [busy, setBusy] = useState<Provider | null>(null)
+  const [confirm, setConfirm] = useState<ConnectionView | null>(null)
+  const [busy, setBusy] = useState<string | null>(null)
   const notify = useToast()
 
   const load = useCallback(() => {
@@ -46,10 +48,11 @@ export function ConnectionsPage(props: { flags: URLSearchParams }) {
     clearHashQuery()
   }, [connected, flagError, notify])
 
-  const authorize = async (provider: Provider) => {
-    setBusy(provider)
+  const keyOf = (c: { provider: Provider; realmId?: string | null }) => `${c.provider}:${c.realmId ?? ''}`
+  const authorize = async (provider: Provider, realmId?: string | null) => {
+    setBusy(keyOf({ provider, realmId: realmId ?? null }))
     try {
-      const { url } = await api<PostAuthorize>('POST', '/api/connections/:provider/authorize', { params: { provider } })
+      const { url } = await api<PostAuthorize>('POST', '/api/connections/:provider/authorize', { params: { provider }, body: realmId ? { realmId } : {} })
       window.location.assign(url)
     } catch (e) {
       notify('error', errorText(e))
@@ -57,12 +60,13 @@ export function ConnectionsPage(props: { flags: URLSearchParams }) {
     }
   }
 
-  const disconnect = async (provider: Provider) => {
+  const disconnect = async (c: ConnectionView) => {
+    const { provider } = c
     setConfirm(null)
-    setBusy(provider)
+    setBusy(keyOf(c))
     try {
-      await api<DeleteConnection>('DELETE', '/api/connections/:provider', { params: { provider } })
-      notify('success', `${PROVIDER_NAMES[provider]} is disconnected.`)
+      await api<DeleteConnection>('DELETE', '/api/connections/:provider', { params: { provider }, query: c.realmId ? { realmId: c.realmId } : {} })
+      notify('success', `${titleOf(c, list ?? [])} is disconnected.`)
       load()
     } catch (e) {
       notify('error', errorText(e))
@@ -73,23 +77,25 @@ export function ConnectionsPage(props: { flags: URLSearchParams }) {
 
   return (
     <div className="hub-page">
-      <PageHeader title="Connections" subtitle="Tally reads customers from QuickBooks Online and writes them to Salesforce." />
+      <PageHeader
+        title="Connections"
+        subtitle="Tally reads customers from QuickBooks Online and writes them to Salesforce."
+        actions={list?.some((c) => c.provider === 'qbo' && c.realmId) ? (
+          <button className="slds-button slds-button_neutral" onClick={() => authorize('qbo')} disabled={busy !== null}>Add a QuickBooks company</button>
+        ) : null}
+      />
       {error ? <ErrorAlert message={error} onRetry={load} /> : null}
       {!list && !error ? <Spinner label="Loading connections…" /> : null}
       <div className="slds-grid slds-gutters slds-wrap">
-        {(['qbo', 'salesforce'] as const).map((p) => {
-          const c = list?.find((x) => x.provider === p)
-          if (!c) return null
-          return (
-            <div key={p} className="slds-col slds-size_1-of-1 slds-medium-size_1-of-2 slds-m-bottom_medium">
-              <ConnectionCard c={c} busy={busy === p} onConnect={() => authorize(p)} onDisconnect={() => setConfirm(p)} />
-            </div>
-          )
-        })}
+        {(list ?? []).map((c) => (
+          <div key={keyOf(c)} className="slds-col slds-size_1-of-1 slds-medium-size_1-of-2 slds-m-bottom_medium">
+            <ConnectionCard c={c} title={titleOf(c, list ?? [])} busy={busy === keyOf(c)} onConnect={() => authorize(c.provider, c.realmId)} onDisconnect={() => setConfirm(c)} />
+          </div>
+        ))}
       </div>
       {confirm ? (
         <Modal
-          title={`Disconnect ${PROVIDER_NAMES[confirm]}?`}
+          title={`Disconnect ${titleOf(confirm, list ?? [])}?`}
           size="small"
           onClose={() => setConfirm(null)}
           footer={
@@ -100,7 +106,7 @@ export function ConnectionsPage(props: { flags: URLSearchParams }) {
           }
         >
           <p>
-            Tally forgets its tokens for {PROVIDER_NAMES[confirm]} and stops syncing until you connect again. Records
+            Tally forgets its tokens for {titleOf(confirm, list ?? [])} and stops syncing it until you connect again. Records
             already in Salesforce stay as they are.
           </p>
         </Modal>
@@ -109,10 +115,16 @@ export function ConnectionsPage(props: { flags: URLSearchParams }) {
   )
 }
 
-function ConnectionCard(props: { c: ConnectionView; busy: boolean; onConnect: () => void; onDisconnect: () => void }) {
+/** "QuickBooks Online", or with several companies "QuickBooks Online: <company>". */
+function titleOf(c: ConnectionView, all: ConnectionView[]): string {
+  const several = all.filter((x) => x.provider === 'qbo' && x.realmId).length > 1
+  return c.provider === 'qbo' && several ? `${PROVIDER_NAMES.qbo}: ${c.label ?? c.realmId ?? ''}` : PROVIDER_NAMES[c.provider]
+}
+
+function ConnectionCard(props: { c: ConnectionView; title: string; busy: boolean; onConnect: () => void; onDisconnect: () => void }) {
   const { c } = props
-  const name = PROVIDER_NAMES[c.provider]
-  const titleId = `conn-${c.provider}`
+  const name = props.title
+  const titleId = `conn-${c.provider}-${c.realmId ?? ''}`
   return (
     <section className="slds-card hub-card" aria-labelledby={titleId}>
       <div className="slds-card__header slds-grid">
@@ -129,7 +141,7 @@ function ConnectionCard(props: { c: ConnectionView; busy: boolean; onConnect: ()
         {c.connected ? (
           <dl className="slds-dl_horizontal hub-dl">
             <dt className="slds-dl_horizontal__label">{LABEL_NAMES[c.provider]}</dt>
-            <dd className="slds-dl_horizontal__detail">{c.label ?? '—'}</dd>
+            <dd className="slds-dl_horizontal__detail">{c.label ?? '—'}{c.realmId ? ` (realm ${c.realmId})` : ''}</dd>
             <dt className="slds-dl_horizontal__label">Connected</dt>
             <dd className="slds-dl_horizontal__detail">{formatDateTime(c.connectedAt)}</dd>
             <dt className="slds-dl_horizontal__label">Access token expires</dt>
@@ -163,8 +175,8 @@ function ConnectionCard(props: { c: ConnectionView; busy: boolean; onConnect: ()
           <button className="slds-button slds-button_brand" onClick={props.onConnect} disabled={props.busy}>Connect</button>
         ) : (
           <>
-            {c.lastError ? (
-              <button className="slds-button slds-button_brand" onClick={props.onConnect} disabled={props.busy}>Reconnect</button>
+            {c.lastError || c.realmId ? (
+              <button className={`slds-button ${c.lastError ? 'slds-button_brand' : 'slds-button_neutral'}`} onClick={props.onConnect} disabled={props.busy}>Reconnect</button>
             ) : null}
             <button className="slds-button slds-button_text-destructive" onClick={props.onDisconnect} disabled={props.busy}>Disconnect</button>
           </>

@@ -17,17 +17,17 @@ function why(r: CustomerRow): string {
   return r.active ? `No Account is named “${r.matchName}”.` : `Inactive in QuickBooks; no Account is named “${r.matchName}”.`
 }
 
-export function LinkQueue(props: { version: number }) {
+export function LinkQueue(props: { version: number; realmId?: string }) {
   const [items, setItems] = useState<CustomerRow[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [editing, setEditing] = useState<string | null>(null)
 
   const load = useCallback(() => {
     setError(null)
-    api<GetLinkQueue>('GET', '/api/link-queue')
+    api<GetLinkQueue>('GET', '/api/link-queue', { query: props.realmId ? { realmId: props.realmId } : {} })
       .then((r) => setItems(r.items))
       .catch((e: unknown) => setError(errorText(e)))
-  }, [])
+  }, [props.realmId])
   useEffect(load, [load, props.version])
 
   return (

@@ -10,6 +10,7 @@ import { Icon } from '../components/Icon.js'
 import { LinkEditor } from '../components/LinkEditor.js'
 import { EmptyState, ErrorAlert, Spinner } from '../components/States.js'
 import { Truncate } from '../components/Truncate.js'
+import { CompanySelect, useCompanies } from '../components/CompanySelect.js'
 import { PageHeader } from './Connections.js'
 
 const FILTERS: { id: CustomerFilter; label: string }[] = [
@@ -30,6 +31,8 @@ export function QboCustomersPage() {
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<string | null>(null)
   const [editing, setEditing] = useState<string | null>(null)
+  const companies = useCompanies()
+  const [company, setCompany] = useState('')
 
   // Search as the user types, a moment after the last key. Only a changed term goes back to
   // page 1: otherwise the first run, 300 ms after opening, undid a quick click on Next.
@@ -46,11 +49,11 @@ export function QboCustomersPage() {
   const load = useCallback(() => {
     setLoading(true)
     setError(null)
-    api<GetCustomers>('GET', '/api/customers', { query: { search: term, filter, page, pageSize: PAGE_SIZE } })
+    api<GetCustomers>('GET', '/api/customers', { query: { search: term, filter, page, pageSize: PAGE_SIZE, ...(company ? { realmId: company } : {}) } })
       .then(setData)
       .catch((e: unknown) => setError(errorText(e)))
       .finally(() => setLoading(false))
-  }, [term, filter, page])
+  }, [term, filter, page, company])
   useEffect(load, [load])
 
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1
@@ -67,6 +70,9 @@ export function QboCustomersPage() {
               <Icon name="search" className="slds-icon slds-input__icon slds-input__icon_left slds-icon-text-default" />
               <input id="customer-search" type="search" className="slds-input" placeholder="Name, email or Account" value={search} onChange={(e) => setSearch(e.target.value)} />
             </div>
+          </div>
+          <div className="slds-m-left_medium">
+            <CompanySelect companies={companies} value={company} onChange={(r) => { setCompany(r); setPage(1) }} />
           </div>
           <div className="slds-form-element slds-m-left_medium">
             <label className="slds-form-element__label" htmlFor="customer-filter">Filter</label>

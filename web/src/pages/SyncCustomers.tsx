@@ -9,6 +9,7 @@ import type { GetConnections, GetSettings, GetSyncRuns, PostSyncRun, ProgressEve
 import { api, errorText } from '../api.js'
 import { ErrorAlert, Spinner, WarningAlert } from '../components/States.js'
 import { useToast } from '../components/Toasts.js'
+import { CompanySelect, companiesOf, type Company } from '../components/CompanySelect.js'
 import { PageHeader } from './Connections.js'
 import { LinkQueue } from './LinkQueue.js'
 import { PreviewPanel } from './Preview.js'
@@ -52,24 +53,35 @@ export function SyncCustomersPage() {
   const [activeDry, setActiveDry] = useState(false)
   const [closedPreview, setClosedPreview] = useState<string | null>(null)
   const [queueVersion, setQueueVersion] = useState(0)
+  // Several QuickBooks companies (contract §9): '' is every company (Start Import runs them all;
+  // settings are per company, so they show once a company is chosen).
+  const [companies, setCompanies] = useState<Company[] | null>(null)
+  const [company, setCompany] = useState('')
+  const several = (companies?.length ?? 0) > 1
+  const realm = several ? company : ''
+  const realmQuery = realm ? { realmId: realm } : {}
   const notify = useToast()
 
   const loadRuns = useCallback(async () => {
-    const r = await api<GetSyncRuns>('GET', '/api/runs', { query: { limit: 20 } })
+    const r = await api<GetSyncRuns>('GET', '/api/runs', { query: { limit: 20, ...(realm ? { realmId: realm } : {}) } })
     setRuns(r.runs)
     const running = r.runs.find((x) => x.status === 'running')
     setActiveRun(running ? running.runId : null)
     if (running) setActiveDry(running.dryRun)
-  }, [])
+  }, [realm])
 
   const load = useCallback(() => {
     setError(null)
     Promise.all([
-      api<GetSettings>('GET', '/api/settings').then(setSettings),
-      api<GetConnections>('GET', '/api/connections').then((r) => setReady(r.connections.length > 0 && r.connections.every((c) => c.connected))),
+      api<GetSettings>('GET', '/api/settings', { query: realmQuery }).then(setSettings),
+      api<GetConnections>('GET', '/api/connections').then((r) => {
+        setCompanies(companiesOf(r.connections))
+        // Ready when Salesforce and at least one QuickBooks company are connected.
+        setReady(r.connections.some((c) => c.provider === 'salesforce' && c.connected) && r.connections.some((c) => c.provider === 'qbo' && c.connected))
+      }),
       loadRuns(),
     ]).catch((e: unknown) => setError(errorText(e)))
-  }, [loadRuns])
+  }, [loadRuns, realm])
   useEffect(load, [load])
 
   const onDone = useCallback(() => {
@@ -83,7 +95,7 @@ export function SyncCustomersPage() {
     if (!settings) return
     setSettings({ ...settings, createAccounts: on })
     try {
-      setSettings(await api<PutSettings>('PUT', '/api/settings', { body: { createAccounts: on } }))
+      setSettings(await api<PutSettings>('PUT', '/api/settings', { body: { createAccounts: on }, query: realmQuery }))
     } catch (e) {
       setSettings({ ...settings, createAccounts: !on })
       notify('error', errorText(e))
@@ -94,7 +106,7 @@ export function SyncCustomersPage() {
     setStarting(true)
     setActiveDry(dryRun)
     try {
-      const { runId } = await api<PostSyncRun>('POST', '/api/runs', { body: { dryRun } })
+      const { runId } = await api<PostSyncRun>('POST', '/api/runs', { body: { dryRun, ...realmQuery } })
       setActiveRun(runId)
       await loadRuns().catch(() => null)
       setActiveRun(runId)
@@ -124,9 +136,14 @@ export function SyncCustomersPage() {
           <h2 className="slds-card__header-title" id="import-title">Import</h2>
         </div>
         <div className="slds-card__body slds-card__body_inner">
+          {several ? (
+            <div className="slds-m-bottom_small">
+              <CompanySelect companies={companies} value={company} onChange={setCompany} />
+            </div>
+          ) : null}
           {!settings ? <Spinner /> : (
             <div className="slds-grid slds-grid_vertical-align-center slds-wrap hub-import-row">
-              <div className="slds-form-element slds-m-right_large">
+              {several && !realm ? null : <div className="slds-form-element slds-m-right_large">
                 <label className="slds-checkbox_toggle slds-grid">
                   <span className="slds-form-element__label slds-m-bottom_none">Create Accounts</span>
                   <input
@@ -143,7 +160,7 @@ export function SyncCustomersPage() {
                     <span className="slds-checkbox_off">Off</span>
                   </span>
                 </label>
-              </div>
+              </div>}
               <button className="slds-button slds-button_brand" onClick={() => start(false)} disabled={running || starting || ready === false}>
                 Start Import
               </button>
@@ -168,8 +185,16 @@ export function SyncCustomersPage() {
           </div>
         </section>
       )}
-      <SyncSettingsSection />
-      <LinkQueue version={queueVersion} />
+      {several && !realm ? (
+        <section className="slds-card hub-card" aria-label="Settings per company">
+          <div className="slds-card__body slds-card__body_inner slds-text-color_weak">
+            Create Accounts and Sync Settings are per company: choose a company above to see and change its settings. Start Import runs every company.
+          </div>
+        </section>
+      ) : (
+        <SyncSettingsSection key={realm} {...(realm ? { realmId: realm } : {})} />
+      )}
+      <LinkQueue version={queueVersion} {...(realm ? { realmId: realm } : {})} />
       {runs && runs.length > 0 ? <RunHistory runs={runs} /> : null}
     </div>
   )

@@ -10,7 +10,8 @@ import { Modal } from '../components/Modal.js'
 import { ErrorAlert, Spinner } from '../components/States.js'
 import { useToast } from '../components/Toasts.js'
 
-export function SyncSettingsSection() {
+/** `realmId`: the company whose settings (contract §9: per company); default the first. */
+export function SyncSettingsSection(props: { realmId?: string } = {}) {
   const [groups, setGroups] = useState<FieldGroupView[] | null>(null)
   const [enabled, setEnabled] = useState<string[] | null>(null)
   const [editing, setEditing] = useState<Set<string> | null>(null)
@@ -20,13 +21,13 @@ export function SyncSettingsSection() {
 
   const load = useCallback(() => {
     setError(null)
-    Promise.all([api<GetSettingsFields>('GET', '/api/settings/fields'), api<GetSettings>('GET', '/api/settings')])
+    Promise.all([api<GetSettingsFields>('GET', '/api/settings/fields'), api<GetSettings>('GET', '/api/settings', { query: props.realmId ? { realmId: props.realmId } : {} })])
       .then(([f, s]) => {
         setGroups(f.groups)
         setEnabled(s.enabledFields)
       })
       .catch((e: unknown) => setError(errorText(e)))
-  }, [])
+  }, [props.realmId])
   useEffect(load, [load])
 
   const all = groups?.flatMap((g) => g.fields) ?? []
@@ -37,7 +38,7 @@ export function SyncSettingsSection() {
     if (!editing) return
     setSaving(true)
     try {
-      const s = await api<PutSettings>('PUT', '/api/settings', { body: { enabledFields: [...editing] } })
+      const s = await api<PutSettings>('PUT', '/api/settings', { body: { enabledFields: [...editing] }, query: props.realmId ? { realmId: props.realmId } : {} })
       setEnabled(s.enabledFields)
       setEditing(null)
       notify('success', 'Sync settings saved. The next import writes the fields you chose.')
