@@ -42,6 +42,8 @@ export interface RunRequest {
   /** The command line's `--create-accounts` / `--no-create-accounts` (contract §2): this run
    * only. Absent, the run uses the saved setting — the one the Hub's switch writes. */
   createAccounts?: boolean
+  /** Send again what Salesforce refused in earlier runs (`--retry-refused`). */
+  retryRefused?: boolean
 }
 
 export interface ProgressEvent extends Progress {
@@ -144,6 +146,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           dryRun: req.dryRun ?? false,
           settings: { createAccounts: req.createAccounts ?? settings.createAccounts, enabledFields: enabled },
           ...(since ? { since } : {}),
+          ...(req.retryRefused ? { retryRefused: true } : {}),
           now,
           onProgress: (p) => emit(p),
         },

@@ -137,6 +137,13 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
     expect(loaded.get('123145-2')).toEqual(changed[1])
     expect(await port.loadRecordStates('999')).toEqual(new Map([['999-1', { key: '999-1', salesforceId: null, accountWritten: null, linkStatus: null }]]))
     expect((await port.loadRecordStates('nothing')).size).toBe(0)
+
+    // A refusal that repeats is kept with the state, and cleared by the next save without one.
+    const refused = { write: '["fingerprint"]', accountName: 'Blocked Co', errors: [{ field: 'Name', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'no' }] }
+    await port.saveRecordStates([{ ...states[5]!, refused }])
+    expect((await port.loadRecordStates('123145')).get('123145-6')).toEqual({ ...states[5], refused })
+    await port.saveRecordStates([states[5]!])
+    expect((await port.loadRecordStates('123145')).get('123145-6')).toEqual(states[5])
   })
 
   it('checkpoints: none, then the latest saved per realm', async () => {

@@ -10,6 +10,7 @@ import { runOwner } from './0002_run_owner.js'
 import { sessionUserOAuth } from './0003_session_user_oauth.js'
 import { customerViews } from './0004_customer_views.js'
 import { refreshLease } from './0005_refresh_lease.js'
+import { recordRefusals } from './0006_record_refusals.js'
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
@@ -20,6 +21,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         '0003_session_user_oauth': sessionUserOAuth,
         '0004_customer_views': customerViews,
         '0005_refresh_lease': refreshLease,
+        '0006_record_refusals': recordRefusals,
       }
     },
   }
