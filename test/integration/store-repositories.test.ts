@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { sha256Hex } from '../../src/lib/crypto.js'
 import {
   addRunMessages,
+  claimRun,
   clearLoginFailures,
   createRun,
   createSession,
@@ -80,8 +81,9 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
 
     it('list newest first, and stale running runs become interrupted', async () => {
       const a = await createRun(store.db, { mode: 'import', dryRun: false, now: T0 })
-      const b = await createRun(store.db, { mode: 'sync', dryRun: false, now: later(MIN) })
-      const c = await createRun(store.db, { mode: 'sync', dryRun: false, now: later(2 * MIN) })
+      // One running run per lock key: b and c run under keys of their own.
+      const b = await createRun(store.db, { mode: 'sync', dryRun: false, now: later(MIN), lockKey: 'b' })
+      const c = await createRun(store.db, { mode: 'sync', dryRun: false, now: later(2 * MIN), lockKey: 'c' })
       await finishRun(store.db, a.id, { status: 'failed', error: 'Salesforce package not deployed', now: later(10) })
       await updateRunProgress(store.db, c.id, { phase: 'reading', done: 0, total: 0, now: later(3 * MIN) })
       expect((await listRuns(store.db, 10)).map((r) => r.id)).toEqual([c.id, b.id, a.id])
@@ -92,6 +94,21 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
       expect(await getRun(store.db, b.id)).toMatchObject({ status: 'interrupted', finishedAt: later(4 * MIN) })
       expect((await getRun(store.db, c.id))?.status).toBe('running')
       expect((await getRun(store.db, a.id))?.error).toBe('Salesforce package not deployed')
+    })
+
+    it('are claimed one running run per lock key, atomically, and abandoned holders are taken over', async () => {
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => claimRun(store.db, { mode: 'import', dryRun: false, owner: `p${i}` }, () => false)),
+      )
+      const won = claims.flatMap((c) => ('claimed' in c ? [c.claimed] : []))
+      expect(won).toHaveLength(1)
+      for (const c of claims) if ('heldBy' in c) expect(c.heldBy.id).toBe(won[0]!.id)
+      // Another key (later: another QuickBooks company) runs alongside.
+      const realm = await claimRun(store.db, { mode: 'sync', dryRun: false, lockKey: 'realm:123' }, () => false)
+      expect('claimed' in realm).toBe(true)
+      const taken = await claimRun(store.db, { mode: 'sync', dryRun: false }, (holder) => holder.id === won[0]!.id)
+      expect('claimed' in taken).toBe(true)
+      expect(await getRun(store.db, won[0]!.id)).toMatchObject({ status: 'interrupted' })
     })
 
     it('keep their messages, in order, across batches', async () => {
@@ -106,7 +123,7 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
       }))
       await addRunMessages(store.db, run.id, msgs)
       await addRunMessages(store.db, run.id, [])
-      const other = await createRun(store.db, { mode: 'sync', dryRun: false })
+      const other = await createRun(store.db, { mode: 'sync', dryRun: false, lockKey: 'other' })
       await addRunMessages(store.db, other.id, [msgs[0]!])
       expect(await listRunMessages(store.db, run.id)).toEqual(msgs)
       expect(await listRunMessages(store.db, other.id)).toHaveLength(1)

@@ -1,7 +1,7 @@
 /**
  * @module store/migrations
  * The one ordered migration set, given to Kysely's `Migrator` as a static provider (no folder
- * scanning, so it works the same from source, a bundle or a test). Add `0002_…` below.
+ * scanning, so it works the same from source, a bundle or a test). Add the next one below.
  */
 import type { Migration, MigrationProvider } from 'kysely'
 import type { StoreDialect } from '../dialect.js'
@@ -9,6 +9,7 @@ import { initial } from './0001_initial.js'
 import { runOwner } from './0002_run_owner.js'
 import { sessionUserOAuth } from './0003_session_user_oauth.js'
 import { customerViews } from './0004_customer_views.js'
+import { runLock } from './0005_run_lock.js'
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
@@ -18,6 +19,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         '0002_run_owner': runOwner,
         '0003_session_user_oauth': sessionUserOAuth,
         '0004_customer_views': customerViews,
+        '0005_run_lock': runLock,
       }
     },
   }
