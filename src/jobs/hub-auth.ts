@@ -31,7 +31,7 @@ export async function adminPasswordHash(t: Tally): Promise<{ hash: string; gener
   } catch {
     const password = randomBytes(12).toString('base64url')
     const hash = await hashPassword(password)
-    await mkdir(t.config.dataDir, { recursive: true })
+    await mkdir(t.config.dataDir, { recursive: true, mode: 0o700 })
     await writeFile(file, `${hash}\n`, { mode: 0o600 })
     return { hash, generated: password }
   }
