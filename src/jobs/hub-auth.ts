@@ -9,13 +9,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hashPassword, verifyPassword } from '../lib/crypto.js'
 import {
-  clearLoginFailures,
+  countLoginAttempt,
   deleteSessionByHash,
-  getLockout,
+  forgetLoginAttempts,
   getSessionByHash,
   insertSessionByHash,
   lockLogin,
-  recordLoginFailure,
   setSessionOAuthState,
   touchSessionByHash,
 } from '../store/index.js'
@@ -49,12 +48,10 @@ export function createHubAuth(t: Tally, passwordHash: string): HubAuth {
       delete: (idHash) => deleteSessionByHash(db, idHash),
     },
     loginAttempts: {
-      get: (key) => getLockout(db, key),
-      // The Hub owns the lock-out policy; the store only counts within a 15-minute window.
-      recordFailure: async (key, at) =>
-        (await recordLoginFailure(db, key, at, { maxFailures: Number.MAX_SAFE_INTEGER, windowMs: 15 * 60_000, lockMs: 0 })).failures,
+      // The Hub owns the lock-out policy; the store counts attempts within a 15-minute window.
+      count: (key, at) => countLoginAttempt(db, key, at, 15 * 60_000),
       lock: (key, until) => lockLogin(db, key, until),
-      clear: (key) => clearLoginFailures(db, key),
+      succeeded: (key, attempt) => forgetLoginAttempts(db, key, attempt),
     },
   }
 }

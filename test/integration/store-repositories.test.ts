@@ -8,12 +8,13 @@ import { sha256Hex } from '../../src/lib/crypto.js'
 import {
   addRunMessages,
   claimRun,
-  clearLoginFailures,
+  countLoginAttempt,
   createRun,
   createSession,
   deleteExpiredSessions,
   deleteSession,
   finishRun,
+  forgetLoginAttempts,
   getCheckpoint,
   getLockout,
   getRun,
@@ -22,8 +23,8 @@ import {
   getSettings,
   listRunMessages,
   listRuns,
+  lockLogin,
   markStaleRunsInterrupted,
-  recordLoginFailure,
   saveCheckpoint,
   saveSettings,
   syncStateStore,
@@ -194,33 +195,35 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
   })
 
   describe('login attempts', () => {
-    const policy = { maxFailures: 5, windowMs: 15 * MIN, lockMs: 10 * MIN }
+    const WINDOW = 15 * MIN
 
-    it('lock a key after 5 failures in the window, until the lock expires', async () => {
+    it('are numbered per key in a series; the series restarts after the window or an expired lock', async () => {
       expect(await getLockout(store.db, 'admin', T0)).toBeNull()
-      for (let i = 1; i <= 4; i++) {
-        expect(await recordLoginFailure(store.db, 'admin', later(i * 1000), policy)).toEqual({ failures: i, lockedUntil: null })
+      for (let i = 1; i <= 3; i++) {
+        expect(await countLoginAttempt(store.db, 'admin', later(i * 1000), WINDOW)).toEqual({ attempt: i, lockedUntil: null })
       }
-      const locked = await recordLoginFailure(store.db, 'admin', later(5000), policy)
-      expect(locked).toEqual({ failures: 5, lockedUntil: later(5000 + 10 * MIN) })
-      expect(await getLockout(store.db, 'admin', later(MIN))).toEqual(locked)
-      expect(await getLockout(store.db, 'other', later(MIN))).toBeNull()
-      // Once the lock has passed, the next failure starts a new series.
-      expect((await getLockout(store.db, 'admin', later(11 * MIN)))?.lockedUntil).toBeNull()
-      expect(await recordLoginFailure(store.db, 'admin', later(11 * MIN), policy)).toEqual({ failures: 1, lockedUntil: null })
+      expect(await countLoginAttempt(store.db, 'other', later(5000), WINDOW)).toEqual({ attempt: 1, lockedUntil: null })
+      await lockLogin(store.db, 'admin', later(10 * MIN), later(6000))
+      expect(await countLoginAttempt(store.db, 'admin', later(MIN), WINDOW)).toEqual({ attempt: 4, lockedUntil: later(10 * MIN) })
+      // Once the lock has passed, the next attempt starts a new series.
+      expect(await countLoginAttempt(store.db, 'admin', later(11 * MIN), WINDOW)).toEqual({ attempt: 1, lockedUntil: null })
+      expect(await countLoginAttempt(store.db, 'admin', later(11 * MIN + WINDOW + 1), WINDOW)).toEqual({ attempt: 1, lockedUntil: null })
     })
 
-    it('forget failures older than the window, and are cleared by a success', async () => {
-      for (let i = 0; i < 4; i++) await recordLoginFailure(store.db, 'admin', later(i), policy)
-      expect(await recordLoginFailure(store.db, 'admin', later(16 * MIN), policy)).toEqual({ failures: 1, lockedUntil: null })
-      await recordLoginFailure(store.db, 'admin', later(17 * MIN), policy)
-      await clearLoginFailures(store.db, 'admin')
-      expect(await getLockout(store.db, 'admin', later(17 * MIN))).toBeNull()
+    it('give parallel attempts distinct numbers (one atomic upsert each)', async () => {
+      const got = await Promise.all(Array.from({ length: 40 }, () => countLoginAttempt(store.db, 'burst', T0, WINDOW)))
+      expect(got.map((g) => g.attempt).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+      // A second store on the database, as another process, continues the same series.
+      const again = await countLoginAttempt(h.openAnother().db, 'burst', T0, WINDOW)
+      expect(again.attempt).toBe(41)
     })
 
-    it('count parallel failures without losing any', async () => {
-      await Promise.all(Array.from({ length: 5 }, () => recordLoginFailure(store.db, 'burst', T0, policy)))
-      expect(await getLockout(store.db, 'burst', T0)).toEqual({ failures: 5, lockedUntil: later(10 * MIN) })
+    it('forget the attempts up to a successful one, keeping those counted after it', async () => {
+      for (let i = 0; i < 6; i++) await countLoginAttempt(store.db, 'admin', T0, WINDOW)
+      await forgetLoginAttempts(store.db, 'admin', 4, T0)
+      expect(await getLockout(store.db, 'admin', T0)).toEqual({ failures: 2, lockedUntil: null })
+      await forgetLoginAttempts(store.db, 'admin', 2, T0)
+      expect(await getLockout(store.db, 'admin', T0)).toBeNull()
     })
   })
 })
