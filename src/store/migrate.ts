@@ -13,7 +13,8 @@
  *   set applied inside that transaction (SQLite's DDL is transactional), then commit; polled
  *   with async sleeps because better-sqlite3 waits for a busy file synchronously.
  * - Postgres: a session advisory lock keyed by the schema, on a connection of its own, held
- *   around creating the schema and the `Migrator` run.
+ *   around creating the schema and the `Migrator` run; Kysely's tables are always looked up in
+ *   the store's schema (it otherwise matches another schema's `kysely_migration`).
  * A store already up to date takes no lock (a read of the applied migrations).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -111,10 +112,31 @@ async function migratePostgres(t: MigrateTarget): Promise<MigrationResultSet> {
     await sql`select pg_advisory_lock(hashtextextended(${key}, 0))`.execute(conn)
     try {
       if (t.schema) await sql`create schema if not exists ${sql.id(t.schema)}`.execute(t.db)
-      return await migrator(t.db, t).migrateToLatest()
+      // Kysely looks for its own tables in every schema unless told which one: a store without
+      // an explicit schema (search_path in DATABASE_URL, or the default) names its current one,
+      // or another store's kysely_migration in the same database would be taken for its own.
+      const schema = t.schema ?? (await sql<{ s: string | null }>`select current_schema() as s`.execute(conn)).rows[0]?.s ?? undefined
+      for (let attempt = 1; ; attempt++) {
+        const results = await migrator(t.db, { ...t, schema }).migrateToLatest()
+        if (attempt < 5 && schema && otherSchemaVanished(results.error, schema)) {
+          await sleep(50 * attempt)
+          continue
+        }
+        return results
+      }
     } finally {
       await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(conn)
       await sql`select set_config('lock_timeout', '0', false)`.execute(conn)
     }
   })
+}
+
+/**
+ * Kysely's introspection reads the catalog of every schema of the database, and fails with
+ * 3F000 when another schema is dropped while it reads (tests drop theirs; so might an operator).
+ * Nothing was applied then, and the lock is still held, so trying again is safe.
+ */
+function otherSchemaVanished(e: unknown, ours: string): boolean {
+  const err = e as { code?: unknown; message?: unknown } | undefined
+  return err?.code === '3F000' && !String(err.message ?? '').includes(`"${ours}"`)
 }
