@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config/env.js'
 import { RunAlreadyRunningError, createRunService } from '../../src/jobs/runs.js'
@@ -76,5 +77,26 @@ describe.each(STORE_DIALECTS)('claiming a run on %s', (dialect) => {
     const live = await createRun(h.store.db, { mode: 'import', dryRun: false, owner: 'another-host:1' })
     await expect(createRunService(first).execute({ mode: 'import' })).rejects.toBeInstanceOf(RunAlreadyRunningError)
     expect((await getRun(h.store.db, live.id))?.status).toBe('running')
+  })
+})
+
+describe.each(STORE_DIALECTS)('upgrading a store on %s to the run lock', (dialect) => {
+  it('keeps the latest of the runs the old claim left running, and interrupts the others', async () => {
+    const h = await openStoreHarness(dialect)
+    try {
+      // Back to the schema before 0005, with two runs running as the old race could leave them.
+      await sql`drop index runs_running_lock_key_idx`.execute(h.store.db)
+      await sql`alter table runs drop column lock_key`.execute(h.store.db)
+      await sql`delete from kysely_migration where name = '0005_run_lock'`.execute(h.store.db)
+      for (const [id, at] of [['old', '2026-01-01T10:00:00.000Z'], ['new', '2026-01-01T10:00:00.001Z']]) {
+        await sql`insert into runs (id, mode, dry_run, status, done, total, started_at, heartbeat_at)
+          values (${id}, 'import', 0, 'running', 0, 0, ${at}, ${at})`.execute(h.store.db)
+      }
+      await h.openAnother().migrate()
+      expect(await getRun(h.store.db, 'new')).toMatchObject({ status: 'running', lockKey: 'store' })
+      expect(await getRun(h.store.db, 'old')).toMatchObject({ status: 'interrupted', lockKey: 'store' })
+    } finally {
+      await h.dispose()
+    }
   })
 })
