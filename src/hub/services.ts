@@ -196,14 +196,18 @@ export interface SessionStore {
   delete(idHash: string): Promise<void>
 }
 
-/** Failed sign-in bookkeeping per key (`user:<name>` and `ip:<address>`); the Hub owns the policy. */
+/**
+ * Sign-in attempts per key (`user:<name>` and `ip:<address>`); the Hub owns the policy. Attempts
+ * are counted before the password is checked, atomically, so a burst cannot outrun the limit.
+ */
 export interface LoginAttemptStore {
-  get(key: string): Promise<{ failures: number; lockedUntil: Date | null } | null>
-  /** Adds one failure and returns the number of failures since the last clear or lock. */
-  recordFailure(key: string, at: Date): Promise<number>
-  /** Locks the key until `until` and resets its failure count. */
+  /** Counts one attempt; returns its number in the key's series (parallel attempts get distinct
+   * numbers) and the key's lock, if one is on. */
+  count(key: string, at: Date): Promise<{ attempt: number; lockedUntil: Date | null }>
+  /** Locks the key until `until`; once it expires the count starts afresh. */
   lock(key: string, until: Date): Promise<void>
-  clear(key: string): Promise<void>
+  /** The sign-in that was attempt number `attempt` succeeded: forget the attempts up to it. */
+  succeeded(key: string, attempt: number): Promise<void>
 }
 
 export interface HubAuth {

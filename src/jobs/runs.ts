@@ -12,10 +12,9 @@ import { QboError } from '../qbo/index.js'
 import { SalesforceError } from '../salesforce/index.js'
 import {
   addRunMessages,
-  createRun,
+  claimRun,
   finishRun,
   getCheckpoint,
-  getRunningRun,
   getSettings,
   markStaleRunsInterrupted,
   recordFailure,
@@ -91,15 +90,17 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
   const { db } = t.store
 
   async function claim(req: RunRequest): Promise<string> {
-    await markStaleRunsInterrupted(db, new Date(now().getTime() - STALE_AFTER_MS))
-    const running = await getRunningRun(db)
-    if (running && ownerIsGone(running.owner)) {
-      await finishRun(db, running.id, { status: 'interrupted', error: 'The process running it stopped; the next run picks up what is left.' })
-    } else if (running) {
-      throw new RunAlreadyRunningError(running.id)
-    }
-    const run = await createRun(db, { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID(), owner: OWNER })
-    return run.id
+    const staleBefore = new Date(now().getTime() - STALE_AFTER_MS)
+    await markStaleRunsInterrupted(db, staleBefore)
+    // One atomic insert (a unique index on running runs): two processes claiming at once cannot
+    // both win. A holder that is dead (stale heartbeat, or its process gone) is taken over.
+    const claim = await claimRun(
+      db,
+      { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID(), owner: OWNER },
+      (holder) => holder.heartbeatAt < staleBefore || ownerIsGone(holder.owner),
+    )
+    if ('heldBy' in claim) throw new RunAlreadyRunningError(claim.heldBy.id)
+    return claim.claimed.id
   }
 
   async function execute(runId: string, req: RunRequest, onProgress?: (e: ProgressEvent) => void) {

@@ -130,10 +130,18 @@ export function previewAuth(password = 'preview'): HubAuth {
       delete: async (h) => void sessions.delete(h),
     },
     loginAttempts: {
-      get: async (k) => attempts.get(k) ?? null,
-      recordFailure: async (k) => { const a = attempts.get(k) ?? { failures: 0, lockedUntil: null }; a.failures++; attempts.set(k, a); return a.failures },
-      lock: async (k, until) => void attempts.set(k, { failures: 0, lockedUntil: until }),
-      clear: async (k) => void attempts.delete(k),
+      count: async (k, at) => {
+        const a = attempts.get(k)
+        const series = a && !(a.lockedUntil && a.lockedUntil <= at) ? a : { failures: 0, lockedUntil: null }
+        series.failures++
+        attempts.set(k, series)
+        return { attempt: series.failures, lockedUntil: series.lockedUntil }
+      },
+      lock: async (k, until) => void attempts.set(k, { failures: attempts.get(k)?.failures ?? 0, lockedUntil: until }),
+      succeeded: async (k, n) => {
+        const a = attempts.get(k)
+        if (a) a.failures = Math.max(0, a.failures - n)
+      },
     },
   }
 }
