@@ -101,7 +101,8 @@ describe('Salesforce package: the objects of §12', () => {
     const fields = fieldsOf('Tally_Run_Error__c')
     const master = fields.find((f) => f.name === 'Tally_Run__c')
     expect([master?.type, childText(master!.xml, 'referenceTo')]).toEqual(['MasterDetail', 'Tally_Run__c'])
-    expect(childText(read('objects/Tally_Run_Error__c/Tally_Run_Error__c.object-meta.xml'), 'sharingModel')).toBe('ControlledByParent')
+    const detail = read('objects/Tally_Run_Error__c/Tally_Run_Error__c.object-meta.xml')
+    expect([childText(detail, 'sharingModel'), childText(detail, 'externalSharingModel')]).toEqual(['ControlledByParent', 'ControlledByParent'])
     expect(fields.find((f) => f.name === 'QBO_Customer__c')?.type).toBe('Lookup')
     for (const n of ['Field__c', 'Code__c', 'Message__c', 'Level__c']) expect(fields.some((f) => f.name === n), n).toBe(true)
     // The run summary's error levels (src/sync/run.ts) are the picklist's values.
@@ -142,10 +143,18 @@ describe('Salesforce package: app, pages, views and access', () => {
         d.isDirectory() ? (d.name === '__tests__' ? [] : walk(`${rel}${d.name}/`)) : d.name.endsWith('-meta.xml') ? [`${rel}${d.name}`] : [])
     const all = walk('')
     expect(all.length).toBeGreaterThan(80)
+    // A deploy refuses an element out of the WSDL's sequence ("Element … invalid at this location
+    // in type …"); for these types the sequence is the names' order (`fullName` first).
+    const inOrder = (el: XmlElement, where: string): void => {
+      const names = el.children.map((c) => c.name).filter((n) => n !== 'fullName')
+      for (let i = 1; i < names.length; i++) expect(names[i - 1]! <= names[i]!, `${where}: ${names[i - 1]} before ${names[i]}`).toBe(true)
+      for (const c of el.children) inOrder(c, `${where}/${c.name}`)
+    }
     for (const rel of all) {
       const suffix = Object.keys(ROOT).find((s) => rel.endsWith(`.${s}`))
       expect(suffix, rel).toBeDefined()
       expect(read(rel).name, rel).toBe(ROOT[suffix!])
+      inOrder(read(rel), rel)
     }
   })
 
