@@ -10,10 +10,14 @@ import TallyImport from 'c/tallyImport';
 import TallyLastRun from 'c/tallyLastRun';
 import TallySyncSettings from 'c/tallySyncSettings';
 import TallyLinkQueue from 'c/tallyLinkQueue';
-import { SCENES, ACCOUNTS } from './fixtures.js';
+import { SCENES, ACCOUNTS, requestedRun } from './fixtures.js';
 
 const scene = new URLSearchParams(location.search).get('scene') || 'running';
-window.__harness = { graphql: SCENES[scene], accounts: ACCOUNTS, calls: [] };
+window.__harness = { graphql: { ...SCENES[scene] }, accounts: ACCOUNTS, calls: [] };
+// As in the org: the Tally_Run__c just created is the newest, Requested until Tally picks it up.
+window.__harness.onCreate = (input) => {
+    if (input.apiName === 'Tally_Run__c') window.__harness.graphql.tallyLastRun = requestedRun(input.fields);
+};
 
 const mount = (region, tag, ctor) => {
     const el = createElement(tag, { is: ctor });

@@ -79,6 +79,19 @@ const queue = {
     }
 };
 
+/** The newest run once "Start Import" or "Preview" has created it. */
+export const requestedRun = (fields) =>
+    run('Requested', {
+        Id: 'a0D000000000043',
+        Name: { value: 'RUN-000043' },
+        Dry_Run__c: { value: fields.Dry_Run__c },
+        QBO_Realm_Id__c: { value: fields.QBO_Realm_Id__c ?? null },
+        Started__c: { value: null, displayValue: null },
+        Customers_Seen__c: { value: 0 },
+        Salesforce_Calls__c: { value: 0 },
+        QBO_Calls__c: { value: 0 }
+    });
+
 export const ACCOUNTS = [
     { id: '001000000000002', name: 'Cool Cars (Half Moon Bay)', site: 'Half Moon Bay' },
     { id: '001000000000003', name: 'Cool Cars (Redwood City)', site: 'Redwood City' },

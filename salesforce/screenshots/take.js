@@ -30,11 +30,14 @@ const lwcRoot = dirname(require.resolve('lwc'));
 const engine = (name) => join(dirname(require.resolve(`@lwc/${name}/package.json`, { paths: [lwcRoot] })), 'dist/index.js');
 const slds = dirname(require.resolve('@salesforce-ux/design-system/package.json'));
 
-/** `@salesforce/schema/Obj.Field` as the platform resolves it: `{ objectApiName, fieldApiName }`. */
+/**
+ * `@salesforce/schema/Obj.Field` as the platform resolves it (`{ objectApiName, fieldApiName }`),
+ * `@salesforce/messageChannel/X__c`, and the engine and synthetic shadow matching the compiler.
+ */
 const schemaModules = {
     name: 'salesforce-schema',
     resolveId(id) {
-        if (id.startsWith('@salesforce/schema/')) return `\0${id}`;
+        if (id.startsWith('@salesforce/schema/') || id.startsWith('@salesforce/messageChannel/')) return `\0${id}`;
         if (id === 'lwc') return engine('engine-dom');
         if (id === '@lwc/synthetic-shadow') return engine('synthetic-shadow');
         return null;
@@ -44,6 +47,8 @@ const schemaModules = {
         return code.includes('process.env.NODE_ENV') ? code.replace(/process\.env\.NODE_ENV/g, '"production"') : null;
     },
     load(id) {
+        // A message channel is referred to by its name.
+        if (id.startsWith('\0@salesforce/messageChannel/')) return `export default ${JSON.stringify(id.slice('\0@salesforce/messageChannel/'.length))};`;
         if (!id.startsWith('\0@salesforce/schema/')) return null;
         const [objectApiName, fieldApiName] = id.slice('\0@salesforce/schema/'.length).split('.');
         return `export default ${JSON.stringify(fieldApiName ? { objectApiName, fieldApiName } : { objectApiName })};`;
@@ -177,6 +182,7 @@ async function main() {
         // 5. Start Import: a Tally Run request.
         await p.getByRole('button', { name: 'Start Import' }).click();
         await p.getByText('Import requested').waitFor();
+        await p.getByText('Requested: 0 customers seen so far.').waitFor();
         expectEqual('Start Import', (await calls()).slice(1), [
             { createRecord: { apiName: 'Tally_Run__c', fields: { Mode__c: 'import', Dry_Run__c: false, Status__c: 'Requested', QBO_Realm_Id__c: '9341455130166501' } } }
         ]);

@@ -136,7 +136,7 @@ describe('Salesforce package: app, pages, views and access', () => {
       'app-meta.xml': 'CustomApplication', 'flexipage-meta.xml': 'FlexiPage', 'tab-meta.xml': 'CustomTab',
       'layout-meta.xml': 'Layout', 'permissionset-meta.xml': 'PermissionSet', 'object-meta.xml': 'CustomObject',
       'field-meta.xml': 'CustomField', 'listView-meta.xml': 'ListView', 'compactLayout-meta.xml': 'CompactLayout',
-      'js-meta.xml': 'LightningComponentBundle',
+      'js-meta.xml': 'LightningComponentBundle', 'messageChannel-meta.xml': 'LightningMessageChannel',
     }
     const walk = (rel: string): string[] =>
       readdirSync(pkgPath(rel), { withFileTypes: true }).flatMap((d) =>
@@ -307,6 +307,9 @@ describe('Salesforce package: app, pages, views and access', () => {
       for (const m of js.matchAll(/@salesforce\/schema\/([\w.]+)'/g)) {
         const ref = m[1] ?? ''
         expect(known.has(ref) || /\.(Id|Name)$/.test(ref), `${b}: ${ref}`).toBe(true)
+      }
+      for (const m of js.matchAll(/@salesforce\/messageChannel\/(\w+)__c'/g)) {
+        expect(existsSync(pkgPath(`messageChannels/${m[1]}.messageChannel-meta.xml`)), `${b}: channel ${m[1]}`).toBe(true)
       }
       for (const q of js.matchAll(/gql`([\s\S]*?)`/g)) {
         for (const t of (q[1] ?? '').matchAll(/\b\w+__[cr]\b/g)) expect(known.has(t[0]), `${b}: ${t[0]}`).toBe(true)

@@ -13,9 +13,14 @@ export class graphql {
     connect() {}
     disconnect() {}
     update(config) {
+        this.config = config;
         const operation = /query\s+(\w+)/.exec(config.query)?.[1];
         const data = window.__harness.graphql[operation];
-        const refresh = () => Promise.resolve();
+        // refresh() answers again from the fixture, which a write may have changed.
+        const refresh = () => {
+            this.update(this.config);
+            return Promise.resolve();
+        };
         this.dataCallback(data ? { data, errors: undefined, refresh } : { data: undefined, errors: [{ message: `no fixture for ${operation}` }], refresh });
     }
 }

@@ -7,6 +7,8 @@
  */
 import { LightningElement, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
+import { MessageContext, subscribe, unsubscribe } from 'lightning/messageService';
+import RUN_REQUESTED from '@salesforce/messageChannel/Tally_Run_Requested__c';
 import { errorMessage } from 'c/tallyData';
 
 export const REFRESH_MS = 5000;
@@ -28,6 +30,18 @@ export default class TallyLastRun extends LightningElement {
     loaded = false;
     result;
     timer;
+    subscription;
+
+    @wire(MessageContext) messageContext;
+
+    /** "Start Import" beside us published a new run: read it now (then the timer follows it). */
+    connectedCallback() {
+        this.subscription = subscribe(this.messageContext, RUN_REQUESTED, () => this.refresh());
+    }
+
+    refresh() {
+        return typeof this.result?.refresh === 'function' ? this.result.refresh() : Promise.resolve();
+    }
 
     @wire(graphql, {
         query: gql`
@@ -91,11 +105,13 @@ export default class TallyLastRun extends LightningElement {
         this.timer = undefined;
         if (!going || typeof this.result?.refresh !== 'function') return;
         // eslint-disable-next-line @lwc/lwc/no-async-operation -- a run's progress is only on the record
-        this.timer = setTimeout(() => this.result.refresh(), REFRESH_MS);
+        this.timer = setTimeout(() => this.refresh(), REFRESH_MS);
     }
 
     disconnectedCallback() {
         clearTimeout(this.timer);
+        unsubscribe(this.subscription);
+        this.subscription = undefined;
     }
 
     get noRun() {
