@@ -36,6 +36,7 @@ export default class TallyLastRun extends LightningElement {
 
     /** "Start Import" beside us published a new run: read it now (then the timer follows it). */
     connectedCallback() {
+        this.connected = true;
         this.subscription = subscribe(this.messageContext, RUN_REQUESTED, () => this.refresh());
     }
 
@@ -99,16 +100,29 @@ export default class TallyLastRun extends LightningElement {
         this.schedule(this.run !== undefined && GOING.has(this.run.status));
     }
 
-    /** Refreshes the wire in REFRESH_MS while the run is going; stops once it has finished. */
+    /**
+     * Refreshes the wire in REFRESH_MS while the run is going; stops once it has finished. The wire
+     * is called back only when the record changed, so each refresh schedules the next itself.
+     */
     schedule(going) {
         clearTimeout(this.timer);
         this.timer = undefined;
         if (!going || typeof this.result?.refresh !== 'function') return;
         // eslint-disable-next-line @lwc/lwc/no-async-operation -- a run's progress is only on the record
-        this.timer = setTimeout(() => this.refresh(), REFRESH_MS);
+        this.timer = setTimeout(() => {
+            this.timer = undefined;
+            Promise.resolve(this.refresh())
+                .catch(() => undefined)
+                .then(() => {
+                    if (this.timer === undefined && this.connected) this.schedule(this.going);
+                });
+        }, REFRESH_MS);
     }
 
+    connected = false;
+
     disconnectedCallback() {
+        this.connected = false;
         clearTimeout(this.timer);
         unsubscribe(this.subscription);
         this.subscription = undefined;

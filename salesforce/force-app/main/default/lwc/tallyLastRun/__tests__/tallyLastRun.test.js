@@ -135,6 +135,21 @@ describe('c-tally-last-run', () => {
         expect(unsubscribe).toHaveBeenCalledWith('subscription-1');
     });
 
+    it('keeps refreshing while the run is going even when a refresh brings nothing new', async () => {
+        jest.useFakeTimers();
+        // LDS calls the wire back only when the data changed: this refresh changes nothing.
+        const refresh = jest.fn().mockResolvedValue(undefined);
+        mount();
+        graphql.emit(run({ Status__c: { value: 'Requested', displayValue: 'Requested' } }), undefined, refresh);
+        await flush();
+        for (let i = 1; i <= 3; i++) {
+            jest.advanceTimersByTime(REFRESH_MS);
+            await flush();
+            await flush();
+            expect(refresh).toHaveBeenCalledTimes(i);
+        }
+    });
+
     it('a Requested dry run is shown as a preview in progress', async () => {
         const el = mount();
         graphql.emit(run({ Status__c: { value: 'Requested', displayValue: 'Requested' }, Dry_Run__c: { value: true }, QBO_Realm_Id__c: { value: null } }));
