@@ -37,8 +37,8 @@ function memoryServices(): HubServices {
       linkQueue: async () => [],
       searchAccounts: async () => [],
       link: async (key, accountId) => ({
-        key, salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', matchName: 'X', accountId, accountName: null,
-        linkStatus: 'Manual', active: true, isSubCustomer: false, parentName: null, email: null,
+        key, realmId: '1', salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', matchName: 'X', accountId, accountName: null,
+        linkStatus: 'Manual', active: true, isSubCustomer: false, parentName: null, email: null, candidates: null,
       }),
     },
   }
