@@ -92,7 +92,7 @@ export function createQboEmulator(options: QboEmulatorOptions = {}): QboEmulator
   datasets.forEach((d, i) => {
     const r = realmOf(d, i)
     if (companies.has(r)) throw new Error(`QBO sandbox data: the realm ${r} is given twice`)
-    companies.set(r, { realmId: r, companyName: d.companyName ?? (i === 0 ? companyName : `Sandbox Company ${i + 1}`), store: new QboStore() })
+    companies.set(r, { realmId: r, companyName: d.companyName ?? (i === 0 ? companyName : `Sandbox Company ${i + 1}`), store: new QboStore(r) })
   })
   const nowMs = () => (options.now ? options.now().getTime() : Date.now())
   const clientId = options.clientId ?? DEFAULT_QBO_CLIENT_ID
@@ -128,7 +128,7 @@ export function createQboEmulator(options: QboEmulatorOptions = {}): QboEmulator
   const load = () => {
     datasets.forEach((data, i) => {
       // Each company has its own records and its own Id counter, as QBO companies do.
-      const store = new QboStore()
+      const store = new QboStore(realmOf(data, i))
       ;(companies.get(realmOf(data, i)) as QboCompany).store = store
       const now = nowMs()
       // Ids given in the data come first, so records without one get fresh Ids from the shared counter.

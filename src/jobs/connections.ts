@@ -12,6 +12,7 @@ import {
   importEnvRefreshToken,
   initCompanySettings,
   listConnections,
+  LockTimeoutError,
   qboCompany,
   qboTokenStore,
   saveConnection,
@@ -22,6 +23,8 @@ import {
   type Connection,
   type Provider,
 } from '../store/index.js'
+import { SQLITE_BUSY_TIMEOUT_MS } from '../store/dialect.js'
+import { sqliteStoreError } from '../store/errors.js'
 import type { Tally } from './tally.js'
 
 export class NotConnectedError extends AppError {
@@ -48,10 +51,15 @@ export async function importEnvCompanies(t: Tally): Promise<void> {
   const { apiUrl } = t.config.qbo
   for (const { realmId, refreshToken } of t.config.qbo.companies) {
     const ref = qboCompany(realmId)
+    // A short write: on SQLite wait no longer than for any other write (the file's busy timeout),
+    // and since the lock is the file's write lock there, say the file is locked, naming it.
+    const sqlite = t.store.sqlitePath
     const outcome = await withConnectionLock(t.store, ref, async (trx) => {
       const o = await importEnvRefreshToken(trx, t.cipher, ref, refreshToken, { externalId: realmId })
       if (o === 'imported') await saveConnection(trx, t.cipher, ref, { externalId: realmId, apiBaseUrl: apiUrl, status: 'connected' })
       return o
+    }, sqlite ? { timeoutMs: SQLITE_BUSY_TIMEOUT_MS } : {}).catch((e: unknown) => {
+      throw sqlite && e instanceof LockTimeoutError ? (sqliteStoreError({ code: 'SQLITE_BUSY' }, sqlite, SQLITE_BUSY_TIMEOUT_MS) ?? e) : e
     })
     if (outcome === 'imported') await initCompanySettings(t.store.db, realmId)
   }

@@ -43,7 +43,7 @@ import type {
   HubServices,
   PlanFilter,
   Provider,
-  RunSummary as HubRunSummary,
+  RunView,
 } from '../hub/services.js'
 import { NotFoundError, PLAN_FILTERS, WrongCompanyError } from '../hub/services.js'
 import { companiesToRun } from './company-runs.js'
@@ -61,8 +61,8 @@ const FIELD_LABELS = new Map<string, string>([
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null)
 
-function toRunSummary(r: Run): HubRunSummary {
-  const s = r.summary as HubRunSummary['summary'] & Record<string, unknown> | null
+function toRunView(r: Run): RunView {
+  const s = r.summary as RunView['summary'] & Record<string, unknown> | null
   return {
     runId: r.id,
     realmId: r.realmId,
@@ -89,21 +89,7 @@ function toRunSummary(r: Run): HubRunSummary {
 }
 
 function toRow(v: CustomerView): CustomerRow {
-  return {
-    key: v.key,
-    salesforceId: v.salesforceId ?? '',
-    qboId: v.qboId,
-    displayName: v.displayName,
-    matchName: matchableName(v.displayName, v.active),
-    accountId: v.accountId,
-    accountName: v.accountName,
-    linkStatus: v.linkStatus,
-    active: v.active,
-    isSubCustomer: v.isSubCustomer,
-    parentName: v.parentName,
-    email: v.email,
-    ...(v.candidates ? { candidates: v.candidates } : {}),
-  }
+  return { ...v, matchName: matchableName(v.displayName, v.active) }
 }
 
 export function createHubServices(t: Tally, runs: RunService): HubServices {
@@ -248,10 +234,10 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
         return { runId: started[0] as string, runIds: started }
       },
       subscribe: (runId, onEvent) => runs.subscribe(runId, (e) => onEvent({ runId: e.runId, phase: e.phase, done: e.done, total: e.total, status: e.status })),
-      list: async (limit, realmId) => (await listRuns(db, limit, realmId)).map(toRunSummary),
+      list: async (limit, realmId) => (await listRuns(db, limit, realmId)).map(toRunView),
       async get(runId) {
         const r = await getRun(db, runId)
-        return r ? toRunSummary(r) : null
+        return r ? toRunView(r) : null
       },
       messages: async (runId) =>
         (await listRunMessages(db, runId)).map((m) => ({ ...m, fieldLabel: m.field ? (FIELD_LABELS.get(m.field) ?? null) : null })),

@@ -12,11 +12,10 @@ import { QboError } from '../qbo/index.js'
 import { SalesforceError, type SalesforceClient } from '../salesforce/index.js'
 import {
   addRunMessages,
-  createRun,
+  claimRun,
   finishRun,
   getCheckpoint,
   getCompanySettings,
-  getRunningRun,
   markStaleRunsInterrupted,
   recordFailure,
   recordSuccess,
@@ -46,6 +45,8 @@ export interface RunRequest {
   createAccounts?: boolean
   /** The QuickBooks company to run (its realm id); by default the first connected one. */
   realmId?: string
+  /** Send again what Salesforce refused in earlier runs (`--retry-refused`). */
+  retryRefused?: boolean
 }
 
 export interface ProgressEvent extends Progress {
@@ -121,16 +122,20 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
    * the same company is going on. Returns the run and the company it is for (null when no company
    * is connected: the run then fails saying so). */
   async function claim(req: RunRequest): Promise<{ runId: string; realmId: string | null }> {
+    const staleBefore = new Date(now().getTime() - STALE_AFTER_MS)
+    // First, as the first write of a run: a store file another process holds says so at once.
+    await markStaleRunsInterrupted(db, staleBefore)
     const realmId = req.realmId ?? (await defaultRealm(t).catch(() => null))
-    await markStaleRunsInterrupted(db, new Date(now().getTime() - STALE_AFTER_MS))
-    const running = await getRunningRun(db, realmId ?? undefined)
-    if (running && ownerIsGone(running.owner)) {
-      await finishRun(db, running.id, { status: 'interrupted', error: 'The process running it stopped; the next run picks up what is left.' })
-    } else if (running) {
-      throw new RunAlreadyRunningError(running.id, realmId)
-    }
-    const run = await createRun(db, { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID(), owner: OWNER, ...(realmId ? { realmId } : {}) })
-    return { runId: run.id, realmId }
+    // One atomic insert (a unique index on running runs' lock key, the company's realm): two
+    // processes claiming at once cannot both win. A holder that is dead (stale heartbeat, or its
+    // process gone) is taken over.
+    const claim = await claimRun(
+      db,
+      { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID(), owner: OWNER, ...(realmId ? { realmId } : {}) },
+      (holder) => holder.heartbeatAt < staleBefore || ownerIsGone(holder.owner),
+    )
+    if ('heldBy' in claim) throw new RunAlreadyRunningError(claim.heldBy.id, realmId)
+    return { runId: claim.claimed.id, realmId }
   }
 
   async function execute(runId: string, realmId: string | null, req: RunRequest, onProgress?: (e: ProgressEvent) => void, session?: SalesforceSession) {
@@ -178,6 +183,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           dryRun: req.dryRun ?? false,
           settings: { createAccounts: req.createAccounts ?? settings.createAccounts, enabledFields: enabled },
           ...(since ? { since } : {}),
+          ...(req.retryRefused ? { retryRefused: true } : {}),
           now,
           onProgress: (p) => emit(p),
         },

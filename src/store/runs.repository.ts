@@ -7,7 +7,10 @@
 import { randomUUID } from 'node:crypto'
 import { fromBit, fromIso, fromIsoOrNull, toBit, toIso } from './codec.js'
 import type { Db } from './database.js'
+import { STORE_RUN_LOCK_KEY } from './migrations/0007_run_lock.js'
 import type { RunRow } from './tables/runs.table.js'
+
+export { STORE_RUN_LOCK_KEY }
 
 export type RunMode = 'import' | 'sync'
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted'
@@ -29,6 +32,8 @@ export interface Run {
   owner: string | null
   /** The QuickBooks company the run is for (contract §9). */
   realmId: string | null
+  /** Runs sharing a key never run at once (today: the store's one key). */
+  lockKey: string | null
 }
 
 function rowToRun(r: RunRow): Run {
@@ -46,14 +51,28 @@ function rowToRun(r: RunRow): Run {
     summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown),
     error: r.error,
     owner: r.owner,
+    lockKey: r.lock_key,
     realmId: r.realm_id,
   }
 }
 
-export async function createRun(
-  db: Db,
-  input: { mode: RunMode; dryRun: boolean; id?: string; now?: Date; owner?: string; realmId?: string },
-): Promise<Run> {
+export interface NewRun {
+  mode: RunMode
+  dryRun: boolean
+  id?: string
+  now?: Date
+  owner?: string
+  /** The QuickBooks company the run is for (contract §9). */
+  realmId?: string
+  /** Default: the company's realm (each company has its own run lock), else the store's one key
+   * (`STORE_RUN_LOCK_KEY`). */
+  lockKey?: string
+}
+
+const lockKeyOf = (input: NewRun): string => input.lockKey ?? input.realmId ?? STORE_RUN_LOCK_KEY
+
+/** Inserts a `running` run, or returns null when one of its lock key is already running. */
+async function insertRunning(db: Db, input: NewRun): Promise<Run | null> {
   const at = toIso(input.now ?? new Date())
   const row = await db
     .insertInto('runs')
@@ -69,10 +88,54 @@ export async function createRun(
       heartbeat_at: at,
       owner: input.owner ?? null,
       realm_id: input.realmId ?? null,
+      lock_key: lockKeyOf(input),
     })
+    // The partial unique index on running runs' lock_key makes this the claim: of two inserts
+    // at once, one wins and the other inserts nothing (no error, so no aborted transaction).
+    .onConflict((oc) => oc.doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow()
-  return rowToRun(row)
+    .executeTakeFirst()
+  return row ? rowToRun(row) : null
+}
+
+/** Creates a `running` run; throws if one of its lock key is running (use `claimRun`). */
+export async function createRun(db: Db, input: NewRun): Promise<Run> {
+  const run = await insertRunning(db, input)
+  if (!run) throw new Error(`A run with lock key ${lockKeyOf(input)} is already running.`)
+  return run
+}
+
+export type RunClaim = { claimed: Run } | { heldBy: Run }
+
+/**
+ * Claims the right to run in one atomic step: inserts the run unless one of the same lock key
+ * is running. A holder that `isAbandoned` says is dead (stale heartbeat, process gone) is marked
+ * `interrupted` and the claim tried again; of two claimers taking over the same holder, one
+ * wins and the other sees the winner as the holder.
+ */
+export async function claimRun(db: Db, input: NewRun, isAbandoned: (holder: Run) => boolean): Promise<RunClaim> {
+  const key = lockKeyOf(input)
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const run = await insertRunning(db, input)
+    if (run) return { claimed: run }
+    const row = await db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'running')
+      .where('lock_key', '=', key)
+      .executeTakeFirst()
+    // The holder finished between the insert and the read: try again.
+    if (!row) continue
+    const holder = rowToRun(row)
+    if (attempt >= 3 || !isAbandoned(holder)) return { heldBy: holder }
+    await db
+      .updateTable('runs')
+      .set({ status: 'interrupted', finished_at: toIso(input.now ?? new Date()), error: 'The process running it stopped; the next run picks up what is left.' })
+      .where('id', '=', holder.id)
+      .where('status', '=', 'running')
+      .execute()
+  }
+  throw new Error(`Could not claim a run (lock key ${key}): runs kept starting and stopping; try again.`)
 }
 
 /** Records progress; also the run's heartbeat. */

@@ -42,18 +42,18 @@ const B = '9341452631925554'
 const T0 = new Date('2025-03-01T10:00:00.000Z')
 const later = (ms: number) => new Date(T0.getTime() + ms)
 
-/** A store migrated only up to `0005_refresh_lease`: what a single-company install has today. */
+/** A store migrated only up to `0007_run_lock`: what a single-company install has today. */
 async function openLegacyStore(dialect: StoreDialect): Promise<{ store: Store; dispose(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = await mkdtemp(join(tmpdir(), 'tally-legacy-'))
     const store = createStore({ sqlitePath: join(dir, 'tally.db') })
-    await new Migrator({ db: store.db, provider: migrationProvider('sqlite') }).migrateTo('0005_refresh_lease')
+    await new Migrator({ db: store.db, provider: migrationProvider('sqlite') }).migrateTo('0007_run_lock')
     return { store, dispose: async () => { await store.close(); await rm(dir, { recursive: true, force: true }) } }
   }
   const schema = `tally_test_${randomBytes(6).toString('hex')}`
   const store = createStore({ databaseUrl: PG_URL, schema })
   await sql`create schema ${sql.id(schema)}`.execute(store.db)
-  await new Migrator({ db: store.db, provider: migrationProvider('postgres'), migrationTableSchema: schema }).migrateTo('0005_refresh_lease')
+  await new Migrator({ db: store.db, provider: migrationProvider('postgres'), migrationTableSchema: schema }).migrateTo('0007_run_lock')
   return {
     store,
     dispose: async () => {

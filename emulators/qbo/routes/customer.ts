@@ -8,7 +8,7 @@
  */
 import type { Hono } from 'hono'
 import { companyOf, type QboContext } from '../context.js'
-import { createCustomer, updateCustomer } from '../customers.js'
+import { createCustomer, customerAs, updateCustomer } from '../customers.js'
 import { invalidId, objectNotFound, unknownProperty, unsupportedOperation } from '../errors.js'
 import { envelope } from '../http.js'
 import type { EntityName, Wire } from '../store.js'
@@ -33,11 +33,11 @@ export function customerRoutes(app: Hono, ctx: QboContext): void {
       const changes = updateCustomer(store, wire, now)
       ctx.publish(realmId, changes)
       const current = store.get('Customer', String(wire.Id))
-      return envelope(c, now, { Customer: current?.wire })
+      return envelope(c, now, { Customer: current && customerAs('write', current.wire) })
     }
     const change = createCustomer(store, wire, now)
     ctx.publish(realmId, [change])
-    return envelope(c, now, { Customer: change.record.wire })
+    return envelope(c, now, { Customer: customerAs('write', change.record.wire) })
   })
 
   const read = (entity: EntityName, path: string) =>
@@ -47,7 +47,7 @@ export function customerRoutes(app: Hono, ctx: QboContext): void {
       if (!/^\d+$/.test(id)) throw invalidId(id)
       const rec = companyOf(ctx, c.req.param('realmId')).store.get(entity, id)
       if (!rec) throw objectNotFound(entity, id)
-      return envelope(c, ctx.nowMs(), { [entity]: rec.wire })
+      return envelope(c, ctx.nowMs(), { [entity]: entity === 'Customer' ? customerAs('read', rec.wire) : rec.wire })
     })
   read('Customer', 'customer')
   read('Vendor', 'vendor')

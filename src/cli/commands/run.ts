@@ -22,6 +22,7 @@ import { formatPlan, formatSummary } from '../summary.js'
 export interface RunFlags {
   createAccounts?: boolean
   dryRun?: boolean
+  retryRefused?: boolean
   json?: boolean
   envFile?: string
   verbose?: boolean
@@ -42,6 +43,12 @@ export async function runOnce(mode: 'import' | 'sync', flags: RunFlags, io: CliI
     io.stderr(`${failureText(e)}\n`)
     return EXIT.failed
   }
+  const req: RunRequest = {
+    mode,
+    dryRun: flags.dryRun ?? false,
+    ...(flags.retryRefused ? { retryRefused: true } : {}),
+    ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}),
+  }
   try {
     if (flags.enqueue) {
       if (!tally.config.databaseUrl) {
@@ -49,9 +56,8 @@ export async function runOnce(mode: 'import' | 'sync', flags: RunFlags, io: CliI
         return EXIT.failed
       }
       // One job per company, so that workers run different companies side by side.
-      const base = { mode, dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) }
       const companies = await companiesToRun(tally, flags.company)
-      const reqs: RunRequest[] = companies.length > 0 ? companies.map((c) => ({ ...base, realmId: c.realmId })) : [base]
+      const reqs: RunRequest[] = companies.length > 0 ? companies.map((c) => ({ ...req, realmId: c.realmId })) : [req]
       const ids = await enqueueRuns(tally.config.databaseUrl, reqs)
       reqs.forEach((r, i) => {
         const which = r.realmId ? ` of company ${r.realmId}` : ''
@@ -60,12 +66,7 @@ export async function runOnce(mode: 'import' | 'sync', flags: RunFlags, io: CliI
       return EXIT.ok
     }
     const bar = progressBar(io.stderr, io.stderrIsTty && !flags.json)
-    const outcome = await runCompanies(
-      tally,
-      createRunService(tally),
-      { mode, dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) },
-      { ...(flags.company !== undefined ? { realmId: flags.company } : {}), onProgress: (e) => bar.update(e) },
-    )
+    const outcome = await runCompanies(tally, createRunService(tally), req, { ...(flags.company !== undefined ? { realmId: flags.company } : {}), onProgress: (e) => bar.update(e) })
     bar.end()
     if (outcome.kind === 'multi') return printMulti(outcome, flags, io)
     const { summary, plan } = outcome.result

@@ -25,6 +25,8 @@ export interface RunsTable {
   realm_id: string | null
   /** `<host>:<pid>` of the process running it. */
   owner: string | null
+  /** At most one `running` run per key (a partial unique index): today the store's one key. */
+  lock_key: string | null
 }
 
 export type RunRow = Selectable<RunsTable>

@@ -1,5 +1,5 @@
 /**
- * @module store/migrations/0006_companies
+ * @module store/migrations/0008_companies
  * Several QuickBooks companies in one store (contract §9). A connection is keyed by provider and
  * company (a QBO company's realm id; '' for Salesforce), runs name their company, and settings
  * are per company. Today's single-company data is kept: the one QBO connection becomes the
@@ -63,6 +63,8 @@ export const companies: Migration = {
     await sql`
       update runs set realm_id = (select external_id from connections where provider = 'qbo' and external_id is not null)
       where realm_id is null`.execute(db)
+    // Each company has its own run lock (0007's unique index on running runs' lock_key).
+    await sql`update runs set lock_key = realm_id where realm_id is not null`.execute(db)
     await db.schema.createIndex('runs_realm_started_idx').on('runs').columns(['realm_id', 'started_at']).execute()
 
     await db.schema
