@@ -11,7 +11,9 @@ import { seededRandom } from '../../emulators/shared/random.js'
 import { listen } from '../../src/lib/http-server.js'
 import { RequestStats } from '../../emulators/shared/stats.js'
 import { IdFactory, normalizeId, to18 } from './ids.js'
-import { DEFAULT_METADATA_DIR, readPackage } from './metadata.js'
+import { DEFAULT_METADATA_DIR, packagePermissionSets, readPackage } from './metadata.js'
+import { newMetadataApiState, registerMetadataApi } from './metadata-api/routes.js'
+import { permissionSetAssignmentObject, permissionSetObject, pushTopicObject } from './setup-objects.js'
 import { issueTokens } from './routes/oauth.js'
 import { registerOAuth } from './routes/oauth.js'
 import { registerComposite } from './routes/composite.js'
@@ -20,7 +22,7 @@ import { registerQuery } from './routes/query.js'
 import { registerSandbox } from './routes/sandbox.js'
 import { registerSObjects } from './routes/sobjects.js'
 import { accountObject, contactObject, findField, userObject } from './schema.js'
-import type { ObjectDef, Schema } from './schema.js'
+import type { FieldDef, ObjectDef, Schema } from './schema.js'
 import { SAMPLE_ACCOUNTS } from './seed.js'
 import type { FaultKind, ResolvedOptions, SfState } from './state.js'
 import { Store } from './store.js'
@@ -46,6 +48,9 @@ export interface SalesforceEmulatorOptions {
   now?: () => Date
   /** The package's `force-app/main/default`; default: the repository's `salesforce/` package. */
   metadataDir?: string
+  /** false: the org starts without Tally's package (`tally sandbox --no-package`), so that
+   * `tally salesforce deploy` can install it through the Metadata API. Default true. */
+  package?: boolean
   /** Id length quoted in DUPLICATE_VALUE messages (Addendum §3: 15). */
   idLength?: number
   /** Trim leading/trailing white space of single-line text values on save (README "Whitespace"). */
@@ -77,14 +82,16 @@ export interface SalesforceEmulator {
   schema: Schema
 }
 
-function buildSchema(metadataDir: string): Schema {
-  const pkg = readPackage(metadataDir)
-  const standard = [accountObject(), contactObject(), userObject()]
+function buildSchema(metadataDir: string, withPackage: boolean): Schema {
+  const pkg = withPackage ? readPackage(metadataDir) : { customObjects: [], standardObjectFields: new Map<string, FieldDef[]>() }
+  const standard = [accountObject(), contactObject(), userObject(), ...setupObjects()]
   for (const obj of standard) obj.fields.push(...(pkg.standardObjectFields.get(obj.name) ?? []))
   const objects = new Map<string, ObjectDef>()
   for (const o of [...standard, ...pkg.customObjects]) objects.set(o.name, o)
   return { objects }
 }
+
+const setupObjects = (): ObjectDef[] => [permissionSetObject(), permissionSetAssignmentObject(), pushTopicObject()]
 
 export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}): SalesforceEmulator {
   const validationRules: ValidationRule[] = [...(options.validationRules ?? [])]
@@ -100,7 +107,10 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     now: options.now ?? (() => new Date()),
   }
   const seed = options.randomSeed ?? 1
-  const schema = buildSchema(options.metadataDir ?? DEFAULT_METADATA_DIR)
+  const metadataDir = options.metadataDir ?? DEFAULT_METADATA_DIR
+  const withPackage = options.package ?? true
+  const schema = buildSchema(metadataDir, withPackage)
+  const metadataApi = newMetadataApiState()
   const store = new Store(schema)
   const orgId = to18('00DdM00000Tally')
   const state: SfState = {
@@ -156,6 +166,11 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   }
 
   const load = (): void => {
+    // A reset also undoes deploys: the schema is the one the org started with.
+    schema.objects.clear()
+    for (const [k, v] of buildSchema(metadataDir, withPackage).objects) schema.objects.set(k, v)
+    metadataApi.jobs.clear()
+    metadataApi.others.clear()
     store.clear()
     state.ids = new IdFactory(seed)
     state.random = seededRandom(seed)
@@ -182,6 +197,14 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     const accounts = options.data?.accounts ?? (options.data ? [] : SAMPLE_ACCOUNTS)
     for (const a of accounts) insert('Account', a)
     for (const q of options.data?.qboCustomers ?? []) insert('QBO_Customer__c', q)
+    // (After the data, so that its record Ids stay what they were before setup objects existed.)
+    // An org with the package installed has its permission sets, assigned to the integration user.
+    if (withPackage) {
+      for (const name of packagePermissionSets(metadataDir)) {
+        const psId = insert('PermissionSet', { Name: name, Label: name.replace(/_/g, ' ') })
+        insert('PermissionSetAssignment', { AssigneeId: state.userId, PermissionSetId: psId })
+      }
+    }
   }
   load()
 
@@ -197,6 +220,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   registerSObjects(app, state)
   registerComposite(app, state)
   registerQuery(app, state)
+  registerMetadataApi(app, state, metadataApi)
   app.notFound((c) =>
     c.newResponse(JSON.stringify([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]), 404, {
       'Content-Type': 'application/json;charset=UTF-8',
