@@ -19,6 +19,8 @@ export interface SandboxFlags {
   throttle?: boolean
   tokenTtl?: number
   envOut?: string
+  /** commander's `--no-package`: false when given. */
+  package?: boolean
 }
 
 export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<number> {
@@ -34,6 +36,7 @@ export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<nu
       ...(flags.faultRate !== undefined ? { faultRate: flags.faultRate } : {}),
       ...(flags.throttle ? { throttle: true } : {}),
       ...(flags.tokenTtl !== undefined ? { tokenTtlSeconds: flags.tokenTtl } : {}),
+      ...(flags.package === false ? { package: false } : {}),
     })
   } catch (e) {
     io.stderr(`The sandbox could not start: ${describeError(e)}\n`)
@@ -42,6 +45,7 @@ export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<nu
   if (flags.envOut) await writeEnvFile(resolve(io.cwd, flags.envOut), sandbox.env())
   io.stdout(`QBO sandbox ready: ${sandbox.qbo.url} realm=${sandbox.qbo.emulator.realmId}\n`)
   io.stdout(`Salesforce sandbox ready: ${sandbox.salesforce.url}\n`)
+  if (flags.package === false) io.stdout('The Salesforce org has no Tally package yet: install it with `tally salesforce deploy`.\n')
   if (flags.envOut) io.stdout(`Wrote ${flags.envOut}: run \`tally import --env-file ${flags.envOut}\`\n`)
   await untilStopped(io.stopSignal)
   await sandbox.close()
