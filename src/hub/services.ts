@@ -7,6 +7,7 @@
 
 import type { Provider } from '../lib/provider.js'
 import type { Session } from '../store/index.js'
+import type { PackageDeployService } from './routes/salesforce-package.js'
 
 export type { Provider }
 
@@ -136,6 +137,8 @@ export interface HubServices {
      * Throws `NotFoundError` for an unknown key. */
     link(key: string, accountId: string | null, accountName?: string): Promise<CustomerRow>
   }
+  /** "Deploy the Salesforce package" (absent: the Hub offers no deploy). */
+  salesforcePackage?: PackageDeployService
 }
 
 /** A signed-in session (the store's type: the id itself is never stored, only its SHA-256 hash;

@@ -40,6 +40,7 @@ import type {
 } from '../hub/services.js'
 import { NotFoundError } from '../hub/services.js'
 import { connectSalesforce, nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
+import { createPackageDeployService } from './package-deploy.js'
 import type { RunService } from './runs.js'
 import type { Tally } from './tally.js'
 
@@ -109,6 +110,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
   }
 
   return {
+    salesforcePackage: createPackageDeployService(t),
     connections: {
       async list() {
         const views: ConnectionView[] = []
