@@ -40,7 +40,7 @@ async function hubOn(env: Record<string, string> = {}) {
 
 describe('Deploy the Salesforce package', () => {
   it('deploys the package, shows the progress and the outcome, and Tally_Sync is assigned', async () => {
-    const { sys, page, errors, card } = await hubOn()
+    const { sys, errors, card } = await hubOn()
     const before = await sys.sf.query<{ Id: string }>("SELECT Id FROM PermissionSet WHERE Name = 'Tally_Sync'")
     await card.getByRole('button', { name: 'Deploy the Salesforce package' }).click()
     // While Salesforce works on it: the status and the components so far.
