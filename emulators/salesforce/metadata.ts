@@ -90,6 +90,9 @@ export function customFieldFromElement(root: XmlElement): FieldDef {
     case 'MasterDetail':
       return field(name, label, 'reference', {
         ...common,
+        // A master-detail field takes no <required> element, yet every detail record must have its
+        // master: describe reports it nillable false (Object Reference, "Relationships Among Objects").
+        ...(type === 'MasterDetail' ? { nillable: false } : {}),
         referenceTo: [childText(root, 'referenceTo') ?? ''],
         // The parent side is named after the field (`Account__c` → `Account__r`); the metadata's
         // relationshipName names the child side (`Account.QBO_Customers__r`).
