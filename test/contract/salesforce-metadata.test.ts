@@ -124,3 +124,15 @@ describe('Permission sets', () => {
     expect(r.details.componentFailures[0]).toMatchObject({ componentType: 'PermissionSet', fullName: 'Bad', problem: 'In field: field - no CustomField named Widget__c.Size__c found' })
   })
 })
+
+describe('field definitions', () => {
+  it('refuses a field whose precision is not an integer, at its line', async () => {
+    const bad = widget().replace('<length>40</length>\n        <type>Text</type>', '<precision>Calls the run made.</precision>\n        <scale>0</scale>\n        <type>Number</type>')
+    const z = zip({ 'package.xml': packageXml({ CustomObject: ['Counter__c'], CustomField: ['Counter__c.Colour__c'] }), 'objects/Counter__c.object': bad.replace(/Widget/g, 'Counter') })
+    const r = await conn.metadata.deploy(z, { singlePackage: true }).complete(true)
+    expect(r.status).toBe('Failed')
+    expect(r.details.componentFailures).toEqual([
+      expect.objectContaining({ componentType: 'CustomField', fullName: 'Counter__c.Colour__c', problem: "Error parsing file: 'Calls the run made.' is not a valid value for the type xsd:int", lineNumber: 11 }),
+    ])
+  })
+})

@@ -151,6 +151,9 @@ export function planDeploy(zipBytes: Uint8Array, org: OrgMetadata): DeployOutcom
         fail(m, p.fileName, `Error parsing file: '${type}' is not a valid value for the enum 'FieldType'`, positionOf(p.text, `<type>${type}</type>`))
       } else if ((type === 'Lookup' || type === 'MasterDetail') && (!ref || !objectExists(ref))) {
         fail(m, p.fileName, `referenceTo value of '${ref ?? ''}' does not resolve to a valid sObject type`, positionOf(p.text, `<referenceTo>${ref ?? ''}</referenceTo>`))
+      } else if (badInteger(el)) {
+        const [tag, value] = badInteger(el) as [string, string]
+        fail(m, p.fileName, `Error parsing file: '${value}' is not a valid value for the type xsd:int`, positionOf(p.text, `<${tag}>${value}</${tag}>`))
       } else {
         try {
           fields.set(m.fullName.toLowerCase(), customFieldFromElement(el))
@@ -204,6 +207,15 @@ export function planDeploy(zipBytes: Uint8Array, org: OrgMetadata): DeployOutcom
       }
     },
   }
+}
+
+/** The first of a field's integer elements (length, precision, scale…) that holds no integer. */
+function badInteger(el: XmlElement): [string, string] | undefined {
+  for (const tag of ['length', 'precision', 'scale', 'visibleLines', 'relationshipOrder']) {
+    const v = textLocal(el, tag)
+    if (v !== undefined && !/^-?\d+$/.test(v.trim())) return [tag, v]
+  }
+  return undefined
 }
 
 /** Custom objects and their fields join the schema; fields on existing objects are added or
