@@ -77,6 +77,8 @@ export interface SalesforceEmulator {
   setValidationRules(rules: ValidationRule[]): void
   /** Queue transient faults for the next API requests, or change the random fault rate. */
   setFaults(faults: { faultRate?: number; next?: FaultKind[] }): void
+  /** The API requests that changed records since the stats were reset, with the objects each changed. */
+  writeRequests(): { operation: string; objects: string[] }[]
   /** API requests counted against the daily allocation so far. */
   apiUsage(): { used: number; max: number }
   schema: Schema
@@ -259,6 +261,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       if (next) state.faultQueue.push(...next)
     },
     apiUsage: () => ({ used: state.apiUsed, max: resolved.dailyApiLimit }),
+    writeRequests: () => state.stats.writes.map((w) => ({ ...w, objects: [...w.objects] })),
   }
 }
 

@@ -22,8 +22,8 @@ export class Store {
   private tables = new Map<string, Map<string, Rec>>()
   private indexes = new Map<string, Map<string, Index>>()
 
-  /** Called after every write that goes through `put` (the Streaming API listens here). */
-  onPut: ((objectName: string, before: Rec | undefined, after: Rec) => void) | undefined
+  /** Called after every write that goes through `put` (the Streaming API and the write log listen). */
+  readonly listeners: ((objectName: string, before: Rec | undefined, after: Rec) => void)[] = []
   private muted = false
 
   constructor(readonly schema: Schema) {
@@ -112,7 +112,7 @@ export class Store {
       }
     }
     table.set(rec.Id, rec)
-    if (!this.muted) this.onPut?.(objectName, before, rec)
+    if (!this.muted) for (const l of this.listeners) l(objectName, before, rec)
   }
 
   /** A copy to restore when an all-or-none request fails. */
