@@ -40,6 +40,7 @@ import type {
 } from '../hub/services.js'
 import { NotFoundError } from '../hub/services.js'
 import { connectSalesforce, nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
+import { resolveSettings, writeOrgSettings } from './org-settings.js'
 import { createPackageDeployService } from './package-deploy.js'
 import type { RunService } from './runs.js'
 import type { Tally } from './tally.js'
@@ -108,6 +109,9 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
     }
     return sfClient
   }
+
+  /** The connected QuickBooks company, whose Tally_Settings__c the Hub shows. */
+  const currentRealm = async (): Promise<string | null> => (await getConnection(db, t.cipher, 'qbo'))?.externalId ?? t.config.qbo.realmId ?? null
 
   return {
     salesforcePackage: createPackageDeployService(t),
@@ -178,9 +182,13 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       },
     },
 
+    // The settings are the org's Tally_Settings__c of the company (contract §12): read with one
+    // query, written with one upsert; the store's copy when Salesforce cannot answer.
     settings: {
       async get() {
-        const s = await getSettings(db)
+        const realmId = await currentRealm()
+        const client = realmId ? await sf().catch(() => null) : null
+        const s = client && realmId ? (await resolveSettings(client, db, realmId, { logger: t.logger, mayWrite: false })).settings : await getSettings(db)
         return { createAccounts: s.createAccounts, enabledFields: s.enabledFields ?? [...SWITCHABLE_FIELDS] }
       },
       async save(s) {
@@ -192,6 +200,12 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
           ...(s.createAccounts !== undefined ? { createAccounts: s.createAccounts } : {}),
           ...(s.enabledFields !== undefined ? { enabledFields: s.enabledFields } : {}),
         })
+        const realmId = await currentRealm()
+        if (realmId) {
+          await writeOrgSettings(await sf(), realmId, saved).catch((e: unknown) =>
+            t.logger.warn('settings saved in Tally only: Salesforce did not take them', { error: e instanceof Error ? e.message : String(e) }),
+          )
+        }
         return { createAccounts: saved.createAccounts, enabledFields: saved.enabledFields ?? [...SWITCHABLE_FIELDS] }
       },
     },

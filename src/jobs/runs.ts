@@ -16,7 +16,6 @@ import {
   finishRun,
   getCheckpoint,
   getRunningRun,
-  getSettings,
   markStaleRunsInterrupted,
   recordFailure,
   recordSuccess,
@@ -32,6 +31,7 @@ import { runSync, type RunResult } from '../sync/run.js'
 import { NotConnectedError, qboClient, salesforceClient } from './connections.js'
 import { customerViews } from './customer-view.js'
 import { qboCustomerSource } from './qbo-source.js'
+import { failOrgRun, startOrgRun, type OrgRun } from './org-runs.js'
 import { salesforceTarget } from './salesforce-target.js'
 import type { Tally } from './tally.js'
 
@@ -40,6 +40,8 @@ export interface RunRequest {
   dryRun?: boolean
   /** Overrides the saved "Create Accounts" setting for this run. */
   createAccounts?: boolean
+  /** The `Tally_Run__c` that asked for this run in the org (Status Requested). */
+  orgRunId?: string
 }
 
 export interface ProgressEvent extends Progress {
@@ -115,15 +117,20 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
     heartbeat.unref()
     let provider: 'qbo' | 'salesforce' = 'salesforce'
     const blame = (e: unknown): 'qbo' | 'salesforce' => (e instanceof QboError ? 'qbo' : e instanceof SalesforceError ? 'salesforce' : provider)
+    let sf: Awaited<ReturnType<typeof salesforceClient>> | undefined
+    let org: OrgRun | undefined
     try {
-      const sf = await salesforceClient(t)
+      sf = await salesforceClient(t)
       await sf.connect()
       await sf.checkPackage()
       await recordSuccess(db, 'salesforce')
       provider = 'qbo'
       const qbo = await qboClient(t)
       provider = 'salesforce'
-      const settings = await getSettings(db)
+      // Settings from the org's Tally_Settings__c (the store's copy when it cannot answer), and
+      // the run's Tally_Run__c (contract §12).
+      org = await startOrgRun(sf, db, { realmId: qbo.realmId, mode: req.mode, dryRun: req.dryRun ?? false, now, logger: t.logger, ...(req.orgRunId ? { requestedId: req.orgRunId } : {}) })
+      const { settings } = org
       const enabled = new Set(settings.enabledFields ?? SWITCHABLE_FIELDS)
       let mode = req.mode
       let since: Date | undefined
@@ -150,6 +157,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       result.summary.apiCalls = { qbo: qbo.stats().apiCalls + qbo.stats().oauthCalls, salesforce: sf.apiCalls() + sf.oauthCalls() }
       const usage = sf.apiUsage()
       if (usage) result.summary.salesforceApiUsage = usage
+      await org.finish(result.summary)
       await recordSuccess(db, 'qbo')
       await recordSuccess(db, 'salesforce')
       if (!result.summary.dryRun) {
@@ -172,6 +180,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       const message = e instanceof AppError ? e.toText() : describeError(e)
       // A connection a person disconnected stays disconnected; anything else is its last error.
       if (!(e instanceof NotConnectedError)) await recordFailure(db, blame(e), message).catch(() => {})
+      if (org) await org.fail(message)
+      else if (req.orgRunId && sf) await failOrgRun(sf, req.orgRunId, message, now()).catch(() => {})
       await finishRun(db, runId, { status: 'failed', error: message }).catch(() => {})
       emit({ phase: 'done', done: 0, total: 0 }, 'failed')
       throw e
