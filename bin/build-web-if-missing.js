@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // `npm start` prestart: build the Hub's single-page app once, so a fresh clone opens a working Hub.
+// (`tally start` itself builds it too when it is missing, for `npx tally start`; this keeps the
+// build's output in the terminal before the Hub's own lines.)
 import { existsSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 

@@ -8,13 +8,16 @@ import type {
   ConnectionView,
   CustomerFilter,
   CustomerRow,
+  PlanFilter,
+  PlanItemView,
+  PlanPage,
   Provider,
   RunMessage,
   RunSummary,
   SyncSettingsView,
 } from './services.js'
 
-export type { ConnectionView, CustomerFilter, CustomerRow, Provider, RunMessage, RunSummary, SyncSettingsView }
+export type { ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunSummary, SyncSettingsView }
 export type { ProgressEvent } from './services.js'
 
 /** The closed set of error codes of the one error envelope. */
@@ -139,6 +142,16 @@ export interface GetSyncRunMessages {
   Params: { id: string }
   Success: { messages: RunMessage[] }
 }
+/** A preview's (dry run's) customers: what it would create, update, link and leave unmapped, and
+ * why. Counts of every filter, and one page of the chosen one (pageSize at most 200). 404 with
+ * `not_found` when the run is unknown or its plan is not held (not a dry run, or the Hub restarted). */
+export interface GetSyncRunPlan {
+  Method: 'GET'
+  Path: '/api/runs/:id/plan'
+  Params: { id: string }
+  Querystring: { filter?: PlanFilter; page?: number; pageSize?: number }
+  Success: PlanPage
+}
 /** Server-sent events: each `data:` is a `ProgressEvent` (event name `progress`), until done. */
 export interface GetSyncRunEvents {
   Method: 'GET'
@@ -188,6 +201,7 @@ export type HubEndpoint =
   | GetSyncRuns
   | GetSyncRun
   | GetSyncRunMessages
+  | GetSyncRunPlan
   | GetSyncRunEvents
   | GetCustomers
   | GetLinkQueue

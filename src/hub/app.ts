@@ -5,7 +5,6 @@
  * CSRF/origin check on state-changing requests → routes → SPA files. One `onError` produces the
  * `{ error: { code, message } }` envelope.
  */
-import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
 import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
@@ -23,17 +22,16 @@ import { registerSessionRoutes } from './routes/session.js'
 import { registerSettingsRoutes } from './routes/settings.js'
 import { NotFoundError } from './services.js'
 import { serveSpa } from './static.js'
+import { WEB_ROOT } from './web-build.js'
 
 export type { HubDeps } from './context.js'
-
-const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 function resolveDeps(deps: HubDeps): ResolvedDeps {
   const base = new URL(deps.publicUrl)
   return {
     services: deps.services,
     auth: deps.auth,
-    webRoot: resolve(deps.webRoot ?? DEFAULT_WEB_ROOT),
+    webRoot: resolve(deps.webRoot ?? WEB_ROOT),
     logger: deps.logger ?? noopLogger,
     secureCookies: deps.secureCookies ?? base.protocol === 'https:',
     publicUrl: deps.publicUrl,

@@ -73,6 +73,43 @@ export interface RunMessage {
   message: string
 }
 
+/** How a preview's customers are filtered: by action, or those it would link, or leave unmapped
+ * (Unmapped and Ambiguous). */
+export type PlanFilter = 'all' | 'create' | 'update' | 'unchanged' | 'link' | 'unmapped'
+export const PLAN_FILTERS: readonly PlanFilter[] = ['all', 'create', 'update', 'unchanged', 'link', 'unmapped']
+
+/** One customer of a preview (a dry run): what the run would do with its record, and why. */
+export interface PlanItemView {
+  key: string
+  qboId: string
+  displayName: string
+  action: 'create' | 'update' | 'unchanged'
+  /** The fields that would be written, as `{ name, label }` (none when unchanged). */
+  changedFields: { name: string; label: string | null }[]
+  linkStatus: string
+  accountId: string | null
+  /** For an Account the run would create, the name it would get. */
+  accountName: string | null
+  /** The run would set or change the record's Account. */
+  links: boolean
+  /** The engine's reason for the link. */
+  reason: string
+  /** No longer in QuickBooks: the record would only be marked inactive. */
+  gone: boolean
+  /** Values that would not fit their field (written cut or left out). */
+  issues: { field: string | null; code: string; message: string }[]
+}
+
+/** A page of a preview's customers, with the count of every filter. */
+export interface PlanPage {
+  counts: Record<PlanFilter, number>
+  filter: PlanFilter
+  total: number
+  page: number
+  pageSize: number
+  items: PlanItemView[]
+}
+
 export interface ProgressEvent {
   runId: string
   phase: 'reading' | 'planning' | 'writing' | 'done'
@@ -88,6 +125,9 @@ export interface CustomerRow {
   salesforceId: string
   qboId: string
   displayName: string
+  /** The name Accounts are matched by: the display name without the " (deleted)" QBO appends to
+   * an inactive customer's (the engine's rule, src/sync/match.ts; pages show it, never re-derive it). */
+  matchName: string
   accountId: string | null
   accountName: string | null
   linkStatus: string | null
@@ -122,6 +162,9 @@ export interface HubServices {
     list(limit: number): Promise<RunSummary[]>
     get(runId: string): Promise<RunSummary | null>
     messages(runId: string): Promise<RunMessage[]>
+    /** A dry run's plan, filtered and paged; null when this Hub does not hold it (not a dry run,
+     * or the Hub restarted since: previews are kept in memory, the last few only). */
+    plan(runId: string, q: { filter: PlanFilter; page: number; pageSize: number }): Promise<PlanPage | null>
   }
   customers: {
     list(q: {

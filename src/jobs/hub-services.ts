@@ -31,17 +31,20 @@ import {
   type Run,
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS, SYNCED_FIELDS } from '../sync/fields.js'
+import { matchableName } from '../sync/match.js'
 import type {
   ConnectionView,
   CustomerRow,
   HubServices,
+  PlanFilter,
   Provider,
   RunSummary as HubRunSummary,
 } from '../hub/services.js'
-import { NotFoundError } from '../hub/services.js'
+import { NotFoundError, PLAN_FILTERS } from '../hub/services.js'
 import { connectSalesforce, nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
 import { resolveSettings, writeOrgSettings } from './org-settings.js'
 import { createPackageDeployService } from './package-deploy.js'
+import { inCategory } from './run-plan.js'
 import type { RunService } from './runs.js'
 import type { Tally } from './tally.js'
 
@@ -86,6 +89,7 @@ function toRow(v: CustomerView): CustomerRow {
     salesforceId: v.salesforceId ?? '',
     qboId: v.qboId,
     displayName: v.displayName,
+    matchName: matchableName(v.displayName, v.active),
     accountId: v.accountId,
     accountName: v.accountName,
     linkStatus: v.linkStatus,
@@ -220,6 +224,17 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       },
       messages: async (runId) =>
         (await listRunMessages(db, runId)).map((m) => ({ ...m, fieldLabel: m.field ? (FIELD_LABELS.get(m.field) ?? null) : null })),
+      async plan(runId, q) {
+        const all = runs.preview(runId)
+        if (!all) return null
+        const counts = Object.fromEntries(PLAN_FILTERS.map((f) => [f, all.filter((p) => inCategory(p, f)).length])) as Record<PlanFilter, number>
+        const chosen = all.filter((p) => inCategory(p, q.filter))
+        const items = chosen.slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((p) => ({
+          ...p,
+          changedFields: p.changedFields.map((name) => ({ name, label: FIELD_LABELS.get(name) ?? null })),
+        }))
+        return { counts, filter: q.filter, total: chosen.length, page: q.page, pageSize: q.pageSize, items }
+      },
     },
 
     customers: {

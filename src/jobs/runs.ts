@@ -30,6 +30,7 @@ import type { Progress } from '../sync/ports.js'
 import { runSync, type RunResult } from '../sync/run.js'
 import { NotConnectedError, qboClient, salesforceClient } from './connections.js'
 import { customerViews } from './customer-view.js'
+import { plannedCustomers, PreviewMemory, type PlannedCustomer } from './run-plan.js'
 import { qboCustomerSource } from './qbo-source.js'
 import { failOrgRun, startOrgRun, type OrgRun } from './org-runs.js'
 import { salesforceTarget } from './salesforce-target.js'
@@ -78,11 +79,14 @@ export interface RunService {
   /** Starts a run in the background and returns its id (Hub). */
   start(req: RunRequest): Promise<{ runId: string }>
   subscribe(runId: string, onEvent: (e: ProgressEvent) => void): () => void
+  /** What a dry run of this process would have done, per customer (the last few dry runs only). */
+  preview(runId: string): PlannedCustomer[] | null
 }
 
 export function createRunService(t: Tally, now: () => Date = () => new Date()): RunService {
   const events = new EventEmitter()
   events.setMaxListeners(100)
+  const previews = new PreviewMemory()
   const { db } = t.store
 
   async function claim(req: RunRequest): Promise<string> {
@@ -173,6 +177,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         runId,
         result.summary.errors.map((e) => ({ level: e.level, qboId: e.qboId, displayName: e.displayName, field: e.field, code: e.code, message: e.message })),
       )
+      // Kept before the run is marked finished: whoever sees it finished can read its plan.
+      if (result.summary.dryRun) previews.keep(runId, plannedCustomers(result))
       await finishRun(db, runId, { status: result.summary.status, summary: result.summary })
       emit({ phase: 'done', done: result.plan.items.length, total: result.plan.items.length }, result.summary.status)
       return { ...result, runId }
@@ -204,5 +210,6 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       events.on(runId, onEvent)
       return () => events.off(runId, onEvent)
     },
+    preview: (runId) => previews.get(runId),
   }
 }

@@ -64,6 +64,14 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage, animations: 'disabled' })
 }
 
+/** A screenshot to look at while working on a test, never one of the README's: always in the
+ * temp dir, whatever TALLY_E2E_SCREENSHOTS says. */
+export async function scratchScreenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  const dir = join(tmpdir(), 'tally-e2e-screenshots')
+  mkdirSync(dir, { recursive: true })
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage, animations: 'disabled' })
+}
+
 export const runHistoryRows = (page: Page) => page.getByRole('table', { name: 'Run history' }).locator('tbody > tr:not(.hub-expanded)')
 
 /** Clicks "Start Import" on Sync Customers and waits until the Hub shows the run finished. */

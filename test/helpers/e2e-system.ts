@@ -158,6 +158,10 @@ export type SfRecord = Record<string, unknown> & { Id: string }
 export interface SalesforceApi {
   query<T = SfRecord>(soql: string): Promise<T[]>
   patch(sobject: string, id: string, body: Record<string, unknown>): Promise<void>
+  /** Creates one record; returns its Id. */
+  create(sobject: string, body: Record<string, unknown>): Promise<string>
+  /** Write requests the sandbox has received (its own `/__sandbox/stats`). */
+  writes(): Promise<number>
   setValidationRules(rules: { object: string; field: string; pattern: string; message: string }[]): Promise<void>
 }
 
@@ -188,6 +192,17 @@ export function salesforceApi(sfUrl: string): SalesforceApi {
     async patch(sobject, id, body) {
       await ok(await fetch(`${sfUrl}${SF_API}/sobjects/${sobject}/${id}`, { method: 'PATCH', headers: await headers(), body: JSON.stringify(body) }), `PATCH ${sobject}/${id}`)
     },
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_create.htm
+    async create(sobject, body) {
+      const r = (await ok(await fetch(`${sfUrl}${SF_API}/sobjects/${sobject}`, { method: 'POST', headers: await headers(), body: JSON.stringify(body) }), `POST ${sobject}`)) as { id: string }
+      return r.id
+    },
+    async writes() {
+      const stats = (await ok(await fetch(`${sfUrl}/__sandbox/stats`), 'Salesforce sandbox stats')) as { byOperation: Record<string, number> }
+      return Object.entries(stats.byOperation)
+        .filter(([op]) => /patch|update|upsert|create|insert|delete|composite/i.test(op))
+        .reduce((n, [, v]) => n + v, 0)
+    },
     async setValidationRules(rules) {
       await ok(await fetch(`${sfUrl}/__sandbox/validation-rules`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(rules) }), 'validation rules')
     },
@@ -202,6 +217,8 @@ export interface QboApi {
   customers(): Promise<QboCustomer[]>
   /** A sparse update: only the given fields change (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer#sparse-update-a-customer). */
   update(id: string, fields: Record<string, unknown>): Promise<QboCustomer>
+  /** Creates a customer (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer#create-a-customer). */
+  create(fields: Record<string, unknown>): Promise<QboCustomer>
   /** Extra latency on every API request, to watch a run's progress. */
   setLatency(ms: number): Promise<void>
 }
@@ -224,6 +241,9 @@ export async function qboApi(qboUrl: string): Promise<QboApi> {
       const current = await read(id)
       const body = JSON.stringify({ Id: id, SyncToken: current.SyncToken, sparse: true, ...fields })
       return ((await ok(await fetch(`${base}/customer?minorversion=75`, { method: 'POST', headers, body }), `QBO update ${id}`)) as { Customer: QboCustomer }).Customer
+    },
+    async create(fields) {
+      return ((await ok(await fetch(`${base}/customer?minorversion=75`, { method: 'POST', headers, body: JSON.stringify(fields) }), 'QBO create')) as { Customer: QboCustomer }).Customer
     },
     async setLatency(ms) {
       await ok(await fetch(`${qboUrl}/__sandbox/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ latencyMs: ms }) }), 'QBO latency')

@@ -28,7 +28,7 @@ export function previewServices(): HubServices {
     const status = i === 7 || i === 8 ? 'Inherited' : acc.length > 1 ? 'Ambiguous' : acc.length === 1 ? 'Matched' : 'Unmapped'
     const linked = status === 'Inherited' ? accounts[6]! : status === 'Matched' ? acc[0]! : null
     return {
-      key: `9341452631925553-${i + 1}`, salesforceId: sfId('a00', i + 1), qboId: String(i + 1), displayName: name,
+      key: `9341452631925553-${i + 1}`, salesforceId: sfId('a00', i + 1), qboId: String(i + 1), displayName: name, matchName: name,
       accountId: linked?.id ?? null, accountName: linked?.name ?? null, linkStatus: status, active: i !== 19,
       isSubCustomer: status === 'Inherited', parentName: status === 'Inherited' ? 'Freeman Sporting Goods' : null,
       email: i % 3 === 0 ? `${name.toLowerCase().replace(/[^a-z]+/g, '')}@example.com` : null,
@@ -93,6 +93,8 @@ export function previewServices(): HubServices {
       list: async (limit) => runs.slice(0, limit),
       get: async (id) => runs.find((r) => r.runId === id) ?? null,
       messages: async (id) => messages[id] ?? [],
+      // The in-memory preview has no engine to plan with: its Preview says the plan is not held.
+      plan: async () => null,
     },
     customers: {
       list: async (q) => {

@@ -30,13 +30,14 @@ function memoryServices(): HubServices {
       list: async () => [],
       get: async () => null,
       messages: async () => [],
+      plan: async () => null,
     },
     customers: {
       list: async () => ({ total: 0, items: [] }),
       linkQueue: async () => [],
       searchAccounts: async () => [],
       link: async (key, accountId) => ({
-        key, salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', accountId, accountName: null,
+        key, salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', matchName: 'X', accountId, accountName: null,
         linkStatus: 'Manual', active: true, isSubCustomer: false, parentName: null, email: null,
       }),
     },

@@ -11,6 +11,7 @@ import { startSandbox, type Sandbox } from '../../../emulators/sandbox.js'
 import { listen } from '../../lib/http-server.js'
 import { isDemo, parseConfig } from '../../config/env.js'
 import { createHubApp } from '../../hub/app.js'
+import { buildWebApp, webAppBuilt } from '../../hub/web-build.js'
 import { connectSalesforce, nameQboConnection } from '../../jobs/connections.js'
 import { createHubAuth, adminPasswordHash } from '../../jobs/hub-auth.js'
 import { createHubServices } from '../../jobs/hub-services.js'
@@ -36,6 +37,17 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
       if (!env['TALLY_DB']) await rm(demoDir, { recursive: true, force: true })
       env = { ...env, ...sandbox.env(), TALLY_DB: env['TALLY_DB'] ?? join(demoDir, 'tally.db') }
       config = parseConfig(env, io.cwd)
+    }
+    // `npx tally start` on a fresh clone has no web/dist yet (only `npm start` had a prestart that
+    // built it): build it now, once, rather than serve a page saying it is missing.
+    if (!webAppBuilt()) {
+      io.stdout('Building the Hub web app (first start only)…\n')
+      try {
+        await buildWebApp()
+      } catch (e) {
+        io.stderr(`The Hub web app could not be built: ${describeError(e)}. Run \`npm run build:web\` to see why.\n`)
+        return EXIT.failed
+      }
     }
     const logger = pinoLogger(io.env['TALLY_LOG_LEVEL'] === 'debug' ? 'debug' : 'warn')
     tally = await openTally(config, logger)

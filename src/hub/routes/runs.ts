@@ -1,20 +1,26 @@
 /**
  * @module hub/routes/runs
  * Starting an import, the run history, a run's per-record messages, and live progress as
- * server-sent events (https://html.spec.whatwg.org/multipage/server-sent-events.html).
+ * server-sent events (https://html.spec.whatwg.org/multipage/server-sent-events.html), and what a
+ * preview (dry run) would do, per customer.
  */
 import type { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { z } from 'zod'
-import type { GetSyncRun, GetSyncRunMessages, GetSyncRuns, PostSyncRun, ProgressEvent } from '../api-types.js'
+import type { GetSyncRun, GetSyncRunMessages, GetSyncRunPlan, GetSyncRuns, PostSyncRun, ProgressEvent } from '../api-types.js'
 import type { HubEnv, ResolvedDeps } from '../context.js'
 import { HubError, parseOr400 } from '../errors.js'
 import { RunAlreadyRunningError } from '../../lib/errors.js'
-import type { RunSummary } from '../services.js'
+import { PLAN_FILTERS, type RunSummary } from '../services.js'
 
 const StartBody = z.strictObject({ createAccounts: z.boolean().optional(), dryRun: z.boolean().optional() })
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) })
 const IdParams = z.strictObject({ id: z.string().min(1).max(100) })
+const PlanQuery = z.object({
+  filter: z.enum(PLAN_FILTERS as [string, ...string[]]).default('all'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+})
 
 const toEvent = (r: RunSummary): ProgressEvent => ({
   runId: r.runId,
@@ -58,6 +64,19 @@ export function registerRunRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): void {
     const { id } = parseOr400(IdParams, c.req.param(), 'invalid_uri_params')
     await mustGet(id)
     return c.json<GetSyncRunMessages['Success']>({ messages: await runs.messages(id) })
+  })
+
+  app.get('/api/runs/:id/plan', async (c) => {
+    const { id } = parseOr400(IdParams, c.req.param(), 'invalid_uri_params')
+    const q = parseOr400(PlanQuery, c.req.query(), 'invalid_query_params')
+    const run = await mustGet(id)
+    const plan = await runs.plan(id, { filter: q.filter as GetSyncRunPlan['Success']['filter'], page: q.page, pageSize: q.pageSize })
+    if (!plan) {
+      throw new HubError(404, 'not_found', run.dryRun
+        ? 'This preview is no longer held (the Hub keeps the last few, in memory). Click Preview again.'
+        : `Run ${id} is not a preview; its errors and warnings are under the run history.`)
+    }
+    return c.json<GetSyncRunPlan['Success']>(plan)
   })
 
   app.get('/api/runs/:id/events', async (c) => {

@@ -142,7 +142,7 @@ export function AccountLookup(props: {
                         </span>
                       </span>
                       <span className="slds-media__body">
-                        <span className="slds-listbox__option-text slds-listbox__option-text_entity">{o.name}</span>
+                        <span className="slds-listbox__option-text slds-listbox__option-text_entity" title={o.name}>{o.name}</span>
                         <span className="slds-listbox__option-meta slds-listbox__option-meta_entity">
                           {/* Candidates share one name: only the Id tells them apart. */}
                           {o.candidate ? `Candidate: same name as the customer · ${o.id}` : `Account · ${o.id}`}

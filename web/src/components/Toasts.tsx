@@ -1,9 +1,10 @@
 /**
  * @module web/components/Toasts
  * SLDS toasts for the outcome of an action ("Linked …", "Settings saved"), announced to screen
- * readers through a live region.
+ * readers through a live region. A toast belongs to the page it was shown on: a change of page
+ * (a new hash route) dismisses every toast, so no message is read as being about the new page.
  */
-import { createContext, useCallback, useContext, useState, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react'
 import { Icon } from './Icon.js'
 
 type Kind = 'success' | 'error' | 'info' | 'warning'
@@ -26,6 +27,11 @@ export function ToastProvider(props: { children: ReactNode }) {
     },
     [dismiss],
   )
+  useEffect(() => {
+    const clear = () => setToasts([])
+    window.addEventListener('hashchange', clear)
+    return () => window.removeEventListener('hashchange', clear)
+  }, [])
   return (
     <ToastContext.Provider value={notify}>
       {props.children}

@@ -8,6 +8,14 @@ import type { CustomerRow, GetLinkQueue } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { LinkEditor } from '../components/LinkEditor.js'
 import { EmptyState, ErrorAlert, Spinner } from '../components/States.js'
+import { Truncate } from '../components/Truncate.js'
+
+/** Why a customer waits. The name is the one Accounts are matched by (the API gives it: QBO's
+ * " (deleted)" suffix of an inactive customer is the engine's rule, not the page's). */
+function why(r: CustomerRow): string {
+  if (r.linkStatus === 'Ambiguous') return `${r.candidates?.length ?? 'Several'} Accounts are named “${r.matchName}”. Pick the right one.`
+  return r.active ? `No Account is named “${r.matchName}”.` : `Inactive in QuickBooks; no Account is named “${r.matchName}”.`
+}
 
 export function LinkQueue(props: { version: number }) {
   const [items, setItems] = useState<CustomerRow[] | null>(null)
@@ -38,31 +46,29 @@ export function LinkQueue(props: { version: number }) {
           </EmptyState>
         ) : null}
         {items && items.length > 0 ? (
-          <table className="slds-table slds-table_cell-buffer slds-table_bordered" aria-labelledby="queue-title">
+          <table className="slds-table slds-table_cell-buffer slds-table_bordered slds-table_fixed-layout" aria-labelledby="queue-title">
             <thead>
               <tr className="slds-line-height_reset">
-                <th scope="col">QBO Customer</th>
-                <th scope="col">Status</th>
-                <th scope="col">Why</th>
+                <th scope="col" className="hub-col-name"><Truncate text="QBO Customer" /></th>
+                <th scope="col" className="hub-col-status"><Truncate text="Status" /></th>
+                <th scope="col"><Truncate text="Why" /></th>
                 <th scope="col" className="hub-col-action"><span className="slds-assistive-text">Action</span></th>
               </tr>
             </thead>
             <tbody>
               {items.map((r) => (
                 <tr key={r.key}>
-                  <th scope="row" className="hub-cell-name">
-                    <div className="slds-truncate" title={r.displayName}>{r.displayName}</div>
-                    {r.email ? <div className="slds-text-body_small slds-text-color_weak">{r.email}</div> : null}
+                  <th scope="row">
+                    <Truncate text={r.displayName} />
+                    {r.email ? <Truncate text={r.email} className="slds-text-body_small slds-text-color_weak" /> : null}
                   </th>
                   <td>
-                    <span className={`slds-badge ${r.linkStatus === 'Ambiguous' ? 'slds-theme_warning' : ''}`}>{r.linkStatus ?? 'Unmapped'}</span>
+                    <Truncate text={r.linkStatus ?? 'Unmapped'}>
+                      <span className={`slds-badge ${r.linkStatus === 'Ambiguous' ? 'slds-theme_warning' : ''}`}>{r.linkStatus ?? 'Unmapped'}</span>
+                    </Truncate>
                   </td>
-                  <td className="slds-cell-wrap">
-                    {r.linkStatus === 'Ambiguous'
-                      ? `${r.candidates?.length ?? 'Several'} Accounts are named “${r.displayName}”. Pick the right one.`
-                      : r.active
-                        ? `No Account is named “${r.displayName}”.`
-                        : `Inactive in QuickBooks; no Account is named “${r.displayName.replace(/\s*\(deleted\)\s*$/i, '')}”.`}
+                  <td>
+                    <Truncate text={why(r)} />
                   </td>
                   <td className="hub-col-action">
                     {editing === r.key ? (

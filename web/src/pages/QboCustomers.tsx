@@ -9,6 +9,7 @@ import { api, errorText } from '../api.js'
 import { Icon } from '../components/Icon.js'
 import { LinkEditor } from '../components/LinkEditor.js'
 import { EmptyState, ErrorAlert, Spinner } from '../components/States.js'
+import { Truncate } from '../components/Truncate.js'
 import { PageHeader } from './Connections.js'
 
 const FILTERS: { id: CustomerFilter; label: string }[] = [
@@ -93,23 +94,23 @@ export function QboCustomersPage() {
             )
           ) : null}
           {data && data.total > 0 ? (
-            <table className="slds-table slds-table_cell-buffer slds-table_bordered slds-table_striped" aria-label="QBO Customer records" aria-busy={loading}>
+            <table className="slds-table slds-table_cell-buffer slds-table_bordered slds-table_striped slds-table_fixed-layout" aria-label="QBO Customer records" aria-busy={loading}>
               <thead>
                 <tr className="slds-line-height_reset">
-                  <th scope="col">QBO Customer</th>
-                  <th scope="col" className="hub-col-account">Account</th>
-                  <th scope="col">Link Status</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Parent Customer</th>
-                  <th scope="col">Active</th>
+                  <th scope="col"><Truncate text="QBO Customer" /></th>
+                  <th scope="col" className="hub-col-account"><Truncate text="Account" /></th>
+                  <th scope="col" className="hub-col-status"><Truncate text="Link Status" /></th>
+                  <th scope="col"><Truncate text="Email" /></th>
+                  <th scope="col"><Truncate text="Parent Customer" /></th>
+                  <th scope="col" className="hub-col-narrow"><Truncate text="Active" /></th>
                 </tr>
               </thead>
               <tbody>
                 {data.items.map((r) => (
                   <tr key={r.key}>
                     <th scope="row">
-                      <div className="slds-truncate" title={r.displayName}>{r.displayName}</div>
-                      <div className="slds-text-body_small slds-text-color_weak">QBO {r.qboId}</div>
+                      <Truncate text={r.displayName} />
+                      <Truncate text={`QBO ${r.qboId}`} className="slds-text-body_small slds-text-color_weak" />
                     </th>
                     <td className="hub-col-account">
                       {editing === r.key ? (
@@ -123,17 +124,17 @@ export function QboCustomersPage() {
                         />
                       ) : (
                         <div className="slds-grid slds-grid_vertical-align-center hub-account-cell">
-                          <span className="slds-truncate slds-col">{r.accountName ?? <span className="slds-text-color_weak">No Account</span>}</span>
+                          <span className="slds-truncate slds-col" title={r.accountName ?? 'No Account'}>{r.accountName ?? <span className="slds-text-color_weak">No Account</span>}</span>
                           <button className="slds-button slds-button_icon slds-button_icon-small slds-m-left_x-small" aria-label="Edit Account" title={`Edit Account of ${r.displayName}`} onClick={() => setEditing(r.key)}>
                             <Icon name="edit" className="slds-button__icon slds-button__icon_hint" />
                           </button>
                         </div>
                       )}
                     </td>
-                    <td>{r.linkStatus ?? '—'}</td>
-                    <td className="slds-truncate">{r.email ?? ''}</td>
-                    <td>{r.parentName ?? ''}</td>
-                    <td>{r.active ? 'Yes' : 'No'}</td>
+                    <td><Truncate text={r.linkStatus ?? '—'} /></td>
+                    <td><Truncate text={r.email ?? ''} /></td>
+                    <td><Truncate text={r.parentName ?? ''} /></td>
+                    <td><Truncate text={r.active ? 'Yes' : 'No'} /></td>
                   </tr>
                 ))}
               </tbody>

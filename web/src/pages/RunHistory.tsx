@@ -8,6 +8,7 @@ import type { GetSyncRunMessages, RunMessage, RunSummary } from '../../../src/hu
 import { api, errorText } from '../api.js'
 import { Icon } from '../components/Icon.js'
 import { ErrorAlert, Spinner } from '../components/States.js'
+import { Truncate } from '../components/Truncate.js'
 import { formatDateTime, formatDuration } from '../format.js'
 
 const STATUS: Record<RunSummary['status'], { label: string; theme: string }> = {
@@ -23,7 +24,8 @@ export function StatusBadge(props: { status: RunSummary['status'] }) {
   return <span className={`slds-badge ${s.theme}`}>{s.label}</span>
 }
 
-const runName = (r: RunSummary) => `${r.dryRun ? 'Dry run' : r.mode === 'import' ? 'Import' : 'Sync'} of ${formatDateTime(r.startedAt)}`
+const kindName = (r: RunSummary) => (r.dryRun ? 'Preview' : r.mode === 'import' ? 'Import' : 'Sync')
+const runName = (r: RunSummary) => `${kindName(r)} of ${formatDateTime(r.startedAt)}`
 
 export function LastRunSummary(props: { run: RunSummary }) {
   const r = props.run
@@ -83,16 +85,16 @@ export function RunHistory(props: { runs: RunSummary[] }) {
       <div className="slds-card__header">
         <h2 className="slds-card__header-title" id="history-title">Run history</h2>
       </div>
-      <table className="slds-table slds-table_cell-buffer slds-table_bordered slds-no-row-hover" aria-labelledby="history-title">
+      <table className="slds-table slds-table_cell-buffer slds-table_bordered slds-no-row-hover slds-table_fixed-layout" aria-labelledby="history-title">
         <thead>
           <tr className="slds-line-height_reset">
-            <th scope="col"><span className="slds-assistive-text">Details</span></th>
-            <th scope="col">Started</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Status</th>
-            <th scope="col">Customers</th>
-            <th scope="col">Created / updated / unchanged / failed</th>
-            <th scope="col">Duration</th>
+            <th scope="col" className="hub-col-toggle"><span className="slds-assistive-text">Details</span></th>
+            <th scope="col"><Truncate text="Started" /></th>
+            <th scope="col"><Truncate text="Kind" /></th>
+            <th scope="col"><Truncate text="Status" /></th>
+            <th scope="col"><Truncate text="Customers" /></th>
+            <th scope="col" className="hub-col-counts"><Truncate text="Created / updated / unchanged / failed" /></th>
+            <th scope="col"><Truncate text="Duration" /></th>
           </tr>
         </thead>
         <tbody>
@@ -113,12 +115,12 @@ export function RunHistory(props: { runs: RunSummary[] }) {
                       <Icon name={expanded ? 'chevrondown' : 'chevronright'} />
                     </button>
                   </td>
-                  <td>{formatDateTime(r.startedAt)}</td>
-                  <td>{r.dryRun ? 'Dry run' : r.mode === 'import' ? 'Import' : 'Sync'}</td>
-                  <td><StatusBadge status={r.status} /></td>
-                  <td>{s ? s.customers.seen : r.status === 'running' && r.total > 0 ? `${r.done} of ${r.total}` : r.status === 'running' ? 'Reading…' : '—'}</td>
-                  <td>{s ? `${s.customers.created} / ${s.customers.updated} / ${s.customers.unchanged} / ${s.customers.failed}` : '—'}</td>
-                  <td>{s ? formatDuration(s.durationMs) : r.finishedAt ? formatDuration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)) : '—'}</td>
+                  <td><Truncate text={formatDateTime(r.startedAt)} /></td>
+                  <td><Truncate text={kindName(r)} /></td>
+                  <td><Truncate text={STATUS[r.status].label}><StatusBadge status={r.status} /></Truncate></td>
+                  <td><Truncate text={s ? String(s.customers.seen) : r.status === 'running' && r.total > 0 ? `${r.done} of ${r.total}` : r.status === 'running' ? 'Reading…' : '—'} /></td>
+                  <td><Truncate text={s ? `${s.customers.created} / ${s.customers.updated} / ${s.customers.unchanged} / ${s.customers.failed}` : '—'} /></td>
+                  <td><Truncate text={s ? formatDuration(s.durationMs) : r.finishedAt ? formatDuration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)) : '—'} /></td>
                 </tr>
                 {expanded ? (
                   <tr className="hub-expanded">
@@ -154,24 +156,32 @@ function RunMessages(props: { runId: string; error: string | null }) {
     return <p className="slds-p-around_small slds-text-color_weak">{props.error ?? 'No errors or warnings: every record synced cleanly.'}</p>
   }
   return (
-    <table className="slds-table slds-table_cell-buffer slds-table_striped hub-messages" aria-label="Errors and warnings">
+    <table className="slds-table slds-table_cell-buffer slds-table_striped slds-table_fixed-layout hub-messages" aria-label="Errors and warnings">
       <thead>
         <tr>
-          <th scope="col">Level</th>
-          <th scope="col">Customer</th>
-          <th scope="col">Field</th>
-          <th scope="col">Code</th>
-          <th scope="col">Message</th>
+          <th scope="col" className="hub-col-level"><Truncate text="Level" /></th>
+          <th scope="col"><Truncate text="Customer" /></th>
+          <th scope="col"><Truncate text="Field" /></th>
+          <th scope="col"><Truncate text="Code" /></th>
+          <th scope="col" className="hub-col-message"><Truncate text="Message" /></th>
         </tr>
       </thead>
       <tbody>
         {messages.map((m, i) => (
           <tr key={i}>
-            <td><span className={`slds-badge ${m.level === 'error' ? 'slds-theme_error' : 'slds-theme_warning'}`}>{m.level === 'error' ? 'Error' : 'Warning'}</span></td>
-            <td>{m.displayName ?? '—'}{m.qboId ? <span className="slds-text-color_weak"> (QBO {m.qboId})</span> : null}</td>
-            <td>{m.field ? (m.fieldLabel ? `${m.fieldLabel} (${m.field})` : m.field) : '—'}</td>
-            <td><code>{m.code}</code></td>
-            <td className="slds-cell-wrap">{m.message}</td>
+            <td>
+              <Truncate text={m.level === 'error' ? 'Error' : 'Warning'}>
+                <span className={`slds-badge ${m.level === 'error' ? 'slds-theme_error' : 'slds-theme_warning'}`}>{m.level === 'error' ? 'Error' : 'Warning'}</span>
+              </Truncate>
+            </td>
+            <td>
+              <Truncate text={`${m.displayName ?? '—'}${m.qboId ? ` (QBO ${m.qboId})` : ''}`}>
+                {m.displayName ?? '—'}{m.qboId ? <span className="slds-text-color_weak"> (QBO {m.qboId})</span> : null}
+              </Truncate>
+            </td>
+            <td><Truncate text={m.field ? (m.fieldLabel ? `${m.fieldLabel} (${m.field})` : m.field) : '—'} /></td>
+            <td><Truncate text={m.code}><code>{m.code}</code></Truncate></td>
+            <td><Truncate text={m.message} /></td>
           </tr>
         ))}
       </tbody>

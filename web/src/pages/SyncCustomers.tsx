@@ -1,8 +1,8 @@
 /**
  * @module web/pages/SyncCustomers
  * "Sync Customers": the Create Accounts switch, Start Import with live progress (server-sent
- * events), the last run's summary, the run history, Sync Settings, and the customers waiting to
- * be linked by hand.
+ * events), Preview beside it (a dry run shown in the page), the last run's summary, the run
+ * history, Sync Settings, and the customers waiting to be linked by hand.
  */
 import { useCallback, useEffect, useState } from 'react'
 import type { GetConnections, GetSettings, GetSyncRuns, PostSyncRun, ProgressEvent, PutSettings, RunSummary, SyncSettingsView } from '../../../src/hub/api-types.js'
@@ -11,6 +11,7 @@ import { ErrorAlert, Spinner, WarningAlert } from '../components/States.js'
 import { useToast } from '../components/Toasts.js'
 import { PageHeader } from './Connections.js'
 import { LinkQueue } from './LinkQueue.js'
+import { PreviewPanel } from './Preview.js'
 import { LastRunSummary, RunHistory } from './RunHistory.js'
 import { SyncSettingsSection } from './SyncSettings.js'
 
@@ -48,6 +49,8 @@ export function SyncCustomersPage() {
   const [error, setError] = useState<string | null>(null)
   const [activeRun, setActiveRun] = useState<string | null>(null)
   const [starting, setStarting] = useState(false)
+  const [activeDry, setActiveDry] = useState(false)
+  const [closedPreview, setClosedPreview] = useState<string | null>(null)
   const [queueVersion, setQueueVersion] = useState(0)
   const notify = useToast()
 
@@ -56,6 +59,7 @@ export function SyncCustomersPage() {
     setRuns(r.runs)
     const running = r.runs.find((x) => x.status === 'running')
     setActiveRun(running ? running.runId : null)
+    if (running) setActiveDry(running.dryRun)
   }, [])
 
   const load = useCallback(() => {
@@ -86,10 +90,11 @@ export function SyncCustomersPage() {
     }
   }
 
-  const start = async () => {
+  const start = async (dryRun: boolean) => {
     setStarting(true)
+    setActiveDry(dryRun)
     try {
-      const { runId } = await api<PostSyncRun>('POST', '/api/runs', { body: { createAccounts: settings?.createAccounts ?? false } })
+      const { runId } = await api<PostSyncRun>('POST', '/api/runs', { body: { createAccounts: settings?.createAccounts ?? false, dryRun } })
       setActiveRun(runId)
       await loadRuns().catch(() => null)
       setActiveRun(runId)
@@ -101,7 +106,10 @@ export function SyncCustomersPage() {
   }
 
   const running = activeRun !== null
-  const last = runs?.find((r) => r.status !== 'running') ?? null
+  // The last run's summary is of a real run; a preview newer than it shows in its own card.
+  const last = runs?.find((r) => r.status !== 'running' && !r.dryRun) ?? null
+  const newest = runs?.find((r) => r.status !== 'running') ?? null
+  const preview = newest?.dryRun && newest.runId !== closedPreview ? newest : null
   return (
     <div className="hub-page">
       <PageHeader title="Sync Customers" subtitle="Import QuickBooks Online customers into Salesforce as QBO Customer records, linked to Accounts." />
@@ -136,18 +144,23 @@ export function SyncCustomersPage() {
                   </span>
                 </label>
               </div>
-              <button className="slds-button slds-button_brand" onClick={start} disabled={running || starting || ready === false}>
+              <button className="slds-button slds-button_brand" onClick={() => start(false)} disabled={running || starting || ready === false}>
                 Start Import
+              </button>
+              <button className="slds-button slds-button_neutral" onClick={() => start(true)} disabled={running || starting || ready === false} aria-describedby="preview-help">
+                Preview
               </button>
               <p id="create-accounts-help" className="slds-text-body_small slds-text-color_weak slds-size_1-of-1 slds-m-top_small">
                 Customers link to the Salesforce Account whose name matches their QuickBooks display name. With Create
                 Accounts on, a customer with no matching Account gets a new one; with it off, it waits below for you to link it.
+                <span id="preview-help"> Preview shows what an import would do, and why, without writing anything.</span>
               </p>
             </div>
           )}
-          {running ? <LiveProgress e={live} /> : null}
+          {running ? <LiveProgress e={live} preview={activeDry} /> : null}
         </div>
       </section>
+      {preview && !running ? <PreviewPanel key={preview.runId} run={preview} onDismiss={() => setClosedPreview(preview.runId)} /> : null}
       {runs === null ? null : last ? <LastRunSummary run={last} /> : running ? null : (
         <section className="slds-card hub-card" aria-label="Last run">
           <div className="slds-card__body slds-card__body_inner slds-text-color_weak">
@@ -162,13 +175,13 @@ export function SyncCustomersPage() {
   )
 }
 
-function LiveProgress(props: { e: ProgressEvent | null }) {
+function LiveProgress(props: { e: ProgressEvent | null; preview: boolean }) {
   const e = props.e
   // While reading, QBO's total is not known until its last page (counting would cost a call):
   // show how many customers were read, and a bar that moves without a value.
   const known = e !== null && e.total > 0
   const pct = known ? Math.min(100, Math.round((e.done / e.total) * 100)) : 0
-  const label = e ? PHASES[e.phase] : 'Starting…'
+  const label = `${props.preview ? 'Preview: ' : ''}${e ? PHASES[e.phase] : 'Starting…'}`
   const count = !e ? '' : known ? `${e.done} of ${e.total} records` : e.phase === 'reading' && e.done > 0 ? `${e.done} customers read` : ''
   return (
     <div className="slds-m-top_medium hub-progress" aria-live="polite">
@@ -179,7 +192,7 @@ function LiveProgress(props: { e: ProgressEvent | null }) {
       <div
         className={`slds-progress-bar slds-progress-bar_large${known ? '' : ' hub-progress_indeterminate'}`}
         role="progressbar"
-        aria-label="Import progress"
+        aria-label={props.preview ? 'Preview progress' : 'Import progress'}
         aria-valuemin={0}
         aria-valuemax={100}
         {...(known ? { 'aria-valuenow': pct } : {})}
