@@ -13,6 +13,7 @@ import { RequestStats } from '../../emulators/shared/stats.js'
 import { IdFactory, normalizeId, to18 } from './ids.js'
 import { DEFAULT_METADATA_DIR, packagePermissionSets, readPackage } from './metadata.js'
 import { newMetadataApiState, registerMetadataApi } from './metadata-api/routes.js'
+import { registerStreaming, type StreamingOptions } from './streaming/bayeux.js'
 import { permissionSetAssignmentObject, permissionSetObject, pushTopicObject } from './setup-objects.js'
 import { issueTokens } from './routes/oauth.js'
 import { registerOAuth } from './routes/oauth.js'
@@ -51,6 +52,8 @@ export interface SalesforceEmulatorOptions {
   /** false: the org starts without Tally's package (`tally sandbox --no-package`), so that
    * `tally salesforce deploy` can install it through the Metadata API. Default true. */
   package?: boolean
+  /** Streaming API timeouts (defaults: Salesforce's 110 s connect hold, 40 s client expiry). */
+  streaming?: StreamingOptions
   /** Id length quoted in DUPLICATE_VALUE messages (Addendum §3: 15). */
   idLength?: number
   /** Trim leading/trailing white space of single-line text values on save (README "Whitespace"). */
@@ -62,6 +65,12 @@ export interface SalesforceEmulatorOptions {
 export interface SalesforceEmulator {
   app: Hono
   reset(): void
+  /** Answers every held Streaming API connect (before the server closes). */
+  releaseStreams(): void
+  /** The Streaming API channels each connected client is subscribed to. */
+  streamSubscriptions(): string[][]
+  /** The events retained on a channel (what a replay from -2 would get). */
+  streamEvents(channel: string): { type: string; replayId: number; sobject: Record<string, unknown> }[]
   stats: RequestStats
   orgId: string
   userId: string
@@ -213,6 +222,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   const app = new Hono()
   registerOAuth(app, state)
   registerSandbox(app, state, () => {
+    streaming.reset()
     load()
     state.stats.reset()
     state.accessTokens.clear()
@@ -223,6 +233,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   registerComposite(app, state)
   registerQuery(app, state)
   registerMetadataApi(app, state, metadataApi)
+  const streaming = registerStreaming(app, state, options.streaming)
   app.notFound((c) =>
     c.newResponse(JSON.stringify([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]), 404, {
       'Content-Type': 'application/json;charset=UTF-8',
@@ -238,6 +249,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     },
     schema,
     reset: () => {
+      streaming.reset()
       load()
       state.stats.reset()
     },
@@ -261,6 +273,9 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       if (next) state.faultQueue.push(...next)
     },
     apiUsage: () => ({ used: state.apiUsed, max: resolved.dailyApiLimit }),
+    releaseStreams: () => streaming.closeAll(),
+    streamSubscriptions: () => [...streaming.clients.values()].map((c) => [...c.channels]),
+    streamEvents: (channel) => (streaming.retained.get(channel) ?? []).map((e) => ({ type: e.data.event.type, replayId: e.data.event.replayId, sobject: { ...e.data.sobject } })),
     writeRequests: () => state.stats.writes.map((w) => ({ ...w, objects: [...w.objects] })),
   }
 }
@@ -270,7 +285,14 @@ export async function startSalesforceEmulator(
 ): Promise<{ url: string; close(): Promise<void>; emulator: SalesforceEmulator }> {
   const emulator = createSalesforceEmulator(options)
   const server = await listen(emulator.app, options.port ?? 0)
-  return { url: server.url, close: () => server.close(), emulator }
+  return {
+    url: server.url,
+    close: () => {
+      emulator.releaseStreams()
+      return server.close()
+    },
+    emulator,
+  }
 }
 
 /** A random secret-looking string, for callers that want unique client credentials. */

@@ -68,7 +68,7 @@ export function pushTopicObject(): ObjectDef {
     fields: [
       ...idAndDeleted('Push Topic'),
       // Name: at most 25 characters (object reference).
-      field('Name', 'Topic Name', 'string', { length: 25, nillable: false, idLookup: true, nameField: true }),
+      field('Name', 'Topic Name', 'string', { length: 25, nillable: false, idLookup: true, unique: true, nameField: true }),
       field('Query', 'SOQL Query', 'string', { length: 1300, nillable: false }),
       field('ApiVersion', 'API Version', 'double', { precision: 18, scale: 1, nillable: false }),
       flag('IsActive', 'Is Active'),
