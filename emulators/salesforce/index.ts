@@ -19,6 +19,7 @@ import { issueTokens } from './routes/oauth.js'
 import { registerOAuth } from './routes/oauth.js'
 import { registerComposite } from './routes/composite.js'
 import { registerGuard } from './routes/guard.js'
+import { registerMerge } from './routes/merge.js'
 import { registerQuery } from './routes/query.js'
 import { registerSandbox } from './routes/sandbox.js'
 import { registerSObjects } from './routes/sobjects.js'
@@ -232,6 +233,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   registerSObjects(app, state)
   registerComposite(app, state)
   registerQuery(app, state)
+  registerMerge(app, state)
   registerMetadataApi(app, state, metadataApi)
   const streaming = registerStreaming(app, state, options.streaming)
   app.notFound((c) =>

@@ -121,7 +121,8 @@ export interface GetSettingsFields {
 export interface PostSyncRun {
   Method: 'POST'
   Path: '/api/runs'
-  Body: { createAccounts?: boolean; dryRun?: boolean }
+  /** Create Accounts is the saved setting (PUT /api/settings), never a per-run copy. */
+  Body: { dryRun?: boolean }
   Success: { runId: string }
 }
 export interface GetSyncRuns {

@@ -156,7 +156,7 @@ export interface HubServices {
   }
   runs: {
     /** Throws `RunAlreadyRunningError` (src/lib/errors) if a run is going on. */
-    start(o: { createAccounts?: boolean; dryRun?: boolean }): Promise<{ runId: string }>
+    start(o: { dryRun?: boolean }): Promise<{ runId: string }>
     /** Calls `onEvent` for each progress event of the run; returns the unsubscribe function. */
     subscribe(runId: string, onEvent: (e: ProgressEvent) => void): () => void
     list(limit: number): Promise<RunSummary[]>

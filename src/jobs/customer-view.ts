@@ -15,6 +15,9 @@ export function customerViews(result: RunResult, realmId: string): CustomerView[
     const c = byId.get(item.qboId)
     if (!c) continue // a link-only follow-up of a record not read this run: its row stays
     const o = outcomes.get(item.key)
+    // A write Salesforce refused changed nothing there: a new record does not exist (it must not
+    // wait in the link queue, where linking it would fail), an existing one keeps its last row.
+    if (o?.status === 'failed') continue
     const accountId = o ? o.accountId : item.link.accountId
     rows.push({
       key: item.key,

@@ -215,7 +215,9 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
     },
 
     runs: {
-      start: (o) => runs.start({ mode: 'import', ...o }),
+      // The Hub's "Create Accounts" switch travels one route: it is saved when flipped
+      // (settings.save) and every run reads the saved setting.
+      start: (o) => runs.start({ mode: 'import', ...(o.dryRun !== undefined ? { dryRun: o.dryRun } : {}) }),
       subscribe: (runId, onEvent) => runs.subscribe(runId, (e) => onEvent({ runId: e.runId, phase: e.phase, done: e.done, total: e.total, status: e.status })),
       list: async (limit) => (await listRuns(db, limit)).map(toRunSummary),
       async get(runId) {

@@ -3,7 +3,7 @@
  * The CustomerSource port over the QBO client: QBO's wire shape (PascalCase) becomes the
  * engine's SourceCustomer here, so vendor casing never reaches src/sync.
  */
-import type { QboClient, QboCustomer } from '../qbo/index.js'
+import { QboCdcTruncatedError, type QboClient, type QboCustomer } from '../qbo/index.js'
 import type { SourceAddress, SourceCustomer } from '../sync/model.js'
 import type { CustomerSource } from '../sync/ports.js'
 
@@ -77,7 +77,15 @@ export function qboCustomerSource(client: QboClient, realmId: string): CustomerS
       }
     },
     async listChangedCustomers(since) {
-      const r = await client.changedCustomers(since)
+      let r: Awaited<ReturnType<QboClient['changedCustomers']>>
+      try {
+        r = await client.changedCustomers(since)
+      } catch (e) {
+        // CDC's answer held its maximum of 1,000 objects: changes past the cap are dropped
+        // without a word (api-facts A.3), so only a full read is complete.
+        if (e instanceof QboCdcTruncatedError) return null
+        throw e
+      }
       return { customers: r.customers.map((w) => toSourceCustomer(w, realmId)), deletedIds: r.deletedIds }
     },
     apiCalls: () => client.stats().apiCalls + client.stats().oauthCalls,

@@ -39,7 +39,8 @@ import type { Tally } from './tally.js'
 export interface RunRequest {
   mode: 'import' | 'sync'
   dryRun?: boolean
-  /** Overrides the saved "Create Accounts" setting for this run. */
+  /** The command line's `--create-accounts` / `--no-create-accounts` (contract §2): this run
+   * only. Absent, the run uses the saved setting — the one the Hub's switch writes. */
   createAccounts?: boolean
   /** The `Tally_Run__c` that asked for this run in the org (Status Requested). */
   orgRunId?: string
@@ -136,19 +137,17 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       org = await startOrgRun(sf, db, { realmId: qbo.realmId, mode: req.mode, dryRun: req.dryRun ?? false, now, logger: t.logger, ...(req.orgRunId ? { requestedId: req.orgRunId } : {}) })
       const { settings } = org
       const enabled = new Set(settings.enabledFields ?? SWITCHABLE_FIELDS)
-      let mode = req.mode
       let since: Date | undefined
-      if (mode === 'sync') {
+      if (req.mode === 'sync') {
         const cp = await getCheckpoint(db, qbo.realmId)
-        // No checkpoint, or one older than CDC can reach: only a full read is complete.
+        // No checkpoint, or one older than CDC can reach: no `since`, so the run reads everything.
         if (cp && now().getTime() - cp.getTime() < CDC_WINDOW_MS) since = cp
-        else mode = 'import'
       }
       const result = await runSync(
         { source: qboCustomerSource(qbo, qbo.realmId), target: salesforceTarget(sf), state: syncStateStore(t.store) },
         {
           runId,
-          mode,
+          mode: req.mode,
           dryRun: req.dryRun ?? false,
           settings: { createAccounts: req.createAccounts ?? settings.createAccounts, enabledFields: enabled },
           ...(since ? { since } : {}),
@@ -156,11 +155,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           onProgress: (p) => emit(p),
         },
       )
-      result.summary.mode = req.mode
-      // The whole run's calls, connecting and the package check included (fresh clients per run).
-      result.summary.apiCalls = { qbo: qbo.stats().apiCalls + qbo.stats().oauthCalls, salesforce: sf.apiCalls() + sf.oauthCalls() }
-      const usage = sf.apiUsage()
-      if (usage) result.summary.salesforceApiUsage = usage
+      // The org's record of the run: its status, counts and calls (its own writes included).
       await org.finish(result.summary)
       await recordSuccess(db, 'qbo')
       await recordSuccess(db, 'salesforce')

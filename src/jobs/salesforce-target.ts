@@ -4,6 +4,8 @@
  * AccountRefs; the engine's writes become sObject Collections upserts.
  */
 import {
+  accountFates,
+  COLLECTION_CHUNK,
   findAccountsByNames,
   listAllAccounts,
   listQboCustomerRecords,
@@ -39,6 +41,7 @@ const asValue = (v: unknown): FieldValue =>
 
 export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
   return {
+    collectionSize: COLLECTION_CHUNK,
     async listExistingRecords(realmId, fieldNames) {
       const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, 'Account__r.Name'])
       return rows.map((r): ExistingRecord => {
@@ -57,6 +60,7 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
     },
     listAllAccounts: (maxCalls) => listAllAccounts(client, maxCalls),
     findAccountsByNames: (names) => findAccountsByNames(client, names),
+    accountFates: (ids) => accountFates(client, ids),
     nameLookupCalls: (names) => planAccountNameQueries(names, { prefixBytes: client.queryPath('').length }).length,
     async upsertAccounts(accounts) {
       const results = await retryWrites(() => upsertAccountsBySourceKey(client, accounts))
@@ -75,5 +79,6 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
       return results.map((r, i) => toWriteResult(writes[i]?.key ?? '', r))
     },
     apiCalls: () => client.apiCalls() + client.oauthCalls(),
+    apiUsage: () => client.apiUsage(),
   }
 }

@@ -10,14 +10,17 @@
 export interface QboTokens {
   accessToken: string
   accessTokenExpiresAt: Date
+  /** When the access token was issued, if known: its lifetime sets the refresh margin. */
+  accessTokenIssuedAt?: Date
   refreshToken: string
   refreshTokenExpiresAt?: Date
 }
 
 /**
- * `withLock` serialises refreshes across processes: the client re-reads tokens inside the lock
- * before refreshing (another process may have refreshed already), and `write`s a rotated refresh
- * token BEFORE using the new access token. `write` persists immediately, inside the lock too.
+ * `withLock` serialises refreshes across processes: the client re-reads tokens inside it before
+ * refreshing (another process may have refreshed already), and `write`s a rotated refresh token
+ * BEFORE using the new access token. `write` persists immediately. Implementations must not hold
+ * a database lock or transaction across `fn`, which calls the token endpoint (store: a lease).
  */
 export interface QboTokenStore {
   read(): Promise<QboTokens | null>

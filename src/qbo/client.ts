@@ -30,6 +30,8 @@ export interface QboClientOptions {
   minorVersion?: number
   maxInFlight?: number
   retry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number }
+  /** The token endpoint's retry policy; default TOKEN_RETRY. */
+  tokenRetry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number }
   logger?: Logger
   fetch?: typeof fetch
   /** Called after new tokens were persisted with `tokens.write`. */
@@ -49,8 +51,26 @@ export interface QboStats {
   retries: number
 }
 
-/** Refresh when the access token has less than this left (Intuit tokens live 1 h). */
-const REFRESH_MARGIN_MS = 60_000
+/**
+ * Refresh when the access token has less than this left: a minute for Intuit's 1-hour tokens
+ * (api-facts A.5), a tenth of the lifetime for short-lived ones (a 30 s sandbox token would
+ * otherwise always look expired and be refreshed before every call). A token that expires anyway
+ * is refreshed once on its 401.
+ */
+export function refreshMarginMs(t: QboTokens): number {
+  const MAX = 60_000
+  if (!t.accessTokenIssuedAt) return MAX
+  const lifetime = t.accessTokenExpiresAt.getTime() - t.accessTokenIssuedAt.getTime()
+  return Math.max(0, Math.min(MAX, lifetime / 10))
+}
+
+/**
+ * The token endpoint's own bounded policy: at most 3 attempts, 1 s then 2 s apart (intuit-oauth
+ * retries its token calls 3 times at 1/2/4 s; each attempt is cut off by QboOAuth's timeout). A
+ * refresh that fails after these is final for the logical request too: the request loop below
+ * never retries it again, so attempts never multiply (before: 7 × 7 = 49 over ~2 minutes).
+ */
+export const TOKEN_RETRY = { retries: 2, baseDelayMs: 1_000, maxDelayMs: 2_000 } as const
 
 /** `encodeURIComponent` plus `'`, as the recorded clients send it (`%27`, api-facts A.2). */
 const enc = (s: string): string => encodeURIComponent(s).replace(/'/g, '%27')
@@ -63,6 +83,7 @@ export class QboClient {
   private readonly limiter: Limiter
   private readonly doFetch: typeof fetch
   private readonly retryCfg: { retries: number; baseDelayMs: number; maxDelayMs: number }
+  private readonly tokenRetryCfg: { retries: number; baseDelayMs: number; maxDelayMs: number }
   private readonly counters: QboStats = { apiCalls: 0, oauthCalls: 0, retries: 0 }
   private cached: QboTokens | null = null
   private refreshing: Promise<QboTokens> | null = null
@@ -79,6 +100,7 @@ export class QboClient {
       baseDelayMs: o.retry?.baseDelayMs ?? 500,
       maxDelayMs: o.retry?.maxDelayMs ?? 30_000,
     }
+    this.tokenRetryCfg = { ...TOKEN_RETRY, ...o.tokenRetry }
   }
 
   now(): Date {
@@ -156,7 +178,8 @@ export class QboClient {
       },
       {
         ...this.retryCfg,
-        shouldRetry: (err) => err instanceof QboError && err.retryable,
+        // Token-endpoint failures were already retried by their own policy (refresh below).
+        shouldRetry: (err) => err instanceof QboError && err.retryable && err.endpoint !== 'token',
         minDelayMs: (err) => (err instanceof QboError ? err.retryAfterMs : undefined),
         onRetry: (err, attempt, delayMs) => {
           this.counters.retries++
@@ -184,7 +207,7 @@ export class QboClient {
         })
         text = await res.text()
       } catch (err) {
-        if (isConnectionDrop(err)) throw connectionError(err, `${method} ${new URL(url).pathname}`)
+        if (isConnectionDrop(err)) throw connectionError(err, `${method} ${new URL(url).pathname}`, { endpoint: 'api', url })
         throw err
       }
       let json: unknown = text
@@ -194,7 +217,7 @@ export class QboClient {
         // Not JSON (a proxy's HTML error page): keep the text for the error.
       }
       const hasFault = typeof json === 'object' && json !== null && ('Fault' in json || 'fault' in json)
-      if (!res.ok || hasFault) throw qboErrorFromResponse({ status: res.status, headers: res.headers, body: json })
+      if (!res.ok || hasFault) throw qboErrorFromResponse({ status: res.status, headers: res.headers, body: json }, { endpoint: 'api', url })
       if (typeof json !== 'object' || json === null) {
         throw new QboError({ status: res.status, code: 'not_json', message: `QBO answered ${method} with a non-JSON body` })
       }
@@ -206,32 +229,39 @@ export class QboClient {
   private async accessToken(): Promise<string> {
     const t = this.cached ?? (this.cached = await this.o.tokens.read())
     if (!t) throw notConnected()
-    if (t.accessTokenExpiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS) return t.accessToken
+    if (this.isFresh(t)) return t.accessToken
     return (await this.refresh(t.accessToken)).accessToken
   }
 
+  private isFresh(t: QboTokens): boolean {
+    return t.accessToken !== '' && t.accessTokenExpiresAt.getTime() - this.now().getTime() > refreshMarginMs(t)
+  }
+
   /**
-   * Refreshes under the store's lock. Inside the lock the tokens are read again: if another client
-   * or process already replaced `staleAccessToken`, its tokens are used and Intuit is not called
-   * (refreshing with a refresh token that was just rotated away would fail with invalid_grant).
-   * The new tokens are written BEFORE anyone uses them (design-notes "Tokens").
+   * Refreshes under the store's lock (a lease: no database lock is held during the call). Inside
+   * it the tokens are read again: if another client or process already replaced
+   * `staleAccessToken`, its tokens are used and Intuit is not called (refreshing with a refresh
+   * token that was just rotated away would fail with invalid_grant). The new tokens are written
+   * BEFORE anyone uses them (design-notes "Tokens"). Retries follow TOKEN_RETRY only.
    */
   private refresh(staleAccessToken: string): Promise<QboTokens> {
     this.refreshing ??= this.o.tokens
       .withLock(async () => {
         const current = await this.o.tokens.read()
         if (!current) throw notConnected()
-        const fresh = current.accessTokenExpiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS
-        if (current.accessToken !== staleAccessToken && fresh) return current
+        if (current.accessToken !== staleAccessToken && this.isFresh(current)) return current
         const next = await retry(
           () => {
             this.counters.oauthCalls++
             return this.o.oauth.refresh(current.refreshToken)
           },
           {
-            ...this.retryCfg,
+            ...this.tokenRetryCfg,
             shouldRetry: (err) => err instanceof QboError && err.retryable,
-            onRetry: () => this.counters.retries++,
+            onRetry: (err, attempt, delayMs) => {
+              this.counters.retries++
+              this.log.debug('qbo: retrying the token endpoint', { attempt, delayMs, code: (err as QboError).code })
+            },
           },
         )
         await this.o.tokens.write(next)

@@ -23,8 +23,14 @@ export interface QboErrorInit {
   retryable?: boolean
   /** Minimum wait before retrying, when the server said so. */
   retryAfterMs?: number
+  /** Which Intuit endpoint failed: the OAuth token endpoint or the Accounting API. */
+  endpoint?: QboEndpoint
+  /** The URL that was called (for a failure to reach it, the one thing to check). */
+  url?: string
   cause?: unknown
 }
+
+export type QboEndpoint = 'token' | 'api'
 
 export class QboError extends AppError {
   readonly status: number
@@ -34,6 +40,8 @@ export class QboError extends AppError {
   readonly type?: string
   readonly retryable: boolean
   readonly retryAfterMs?: number
+  readonly endpoint?: QboEndpoint
+  readonly url?: string
   constructor(init: QboErrorInit) {
     super(init.code, init.message, { cause: init.cause })
     this.status = init.status
@@ -43,6 +51,8 @@ export class QboError extends AppError {
     this.type = init.type
     this.retryable = init.retryable ?? false
     this.retryAfterMs = init.retryAfterMs
+    this.endpoint = init.endpoint
+    this.url = init.url
   }
   override toText(): string {
     const tid = this.intuitTid ? ` (intuit_tid ${this.intuitTid})` : ''
@@ -138,7 +148,10 @@ function parseRetryAfter(headers: Headers): number | undefined {
  * Fault — QBO does that, esp. for batch). `body` is the parsed JSON, or the raw text when the body
  * was not JSON (a proxy's HTML 502).
  */
-export function qboErrorFromResponse(r: { status: number; headers: Headers; body: unknown }): QboError {
+export function qboErrorFromResponse(
+  r: { status: number; headers: Headers; body: unknown },
+  where?: { endpoint: QboEndpoint; url: string },
+): QboError {
   const fault = extractFault(r.body)
   const first = fault?.errors[0] ?? {}
   const rawCode = first.code ?? ''
@@ -158,6 +171,7 @@ export function qboErrorFromResponse(r: { status: number; headers: Headers; body
     intuitTid: headerLoose(r.headers, 'intuit_tid'),
     type: fault?.type,
     retryAfterMs: parseRetryAfter(r.headers),
+    ...(where ? { endpoint: where.endpoint, url: where.url } : {}),
   }
 
   if (code === 'invalid_grant') return new QboAuthError({ ...init, message: reconnectMessage(first.message) })

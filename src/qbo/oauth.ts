@@ -6,7 +6,7 @@
  * Plain http:// is allowed only for 127.0.0.1/localhost (the sandbox emulator).
  */
 import * as oauth from 'oauth4webapi'
-import { QboConnectionError, QboError, qboErrorFromResponse } from './errors.js'
+import { QboConnectionError, QboError, qboErrorFromResponse, type QboEndpoint } from './errors.js'
 import { parseWire, tokenResponseSchema } from './schemas.js'
 import type { QboTokens } from './tokens.js'
 
@@ -17,11 +17,15 @@ export interface QboOAuthOptions {
   authorizeUrl: string
   revokeUrl?: string
   fetch?: typeof fetch
+  /** Give up on one token-endpoint request after this long (ms); default 15 s. */
+  timeoutMs?: number
   /** Clock, for tests. */
   now?: () => Date
 }
 
 export interface QboOAuth {
+  /** The token endpoint this client calls. */
+  readonly tokenUrl: string
   authorizeUrl(p: { redirectUri: string; state: string; scope?: string }): string
   exchangeCode(p: { code: string; redirectUri: string }): Promise<QboTokens>
   refresh(refreshToken: string): Promise<QboTokens>
@@ -39,25 +43,37 @@ export function isLoopback(url: string): boolean {
   return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)
 }
 
-/** fetch() rejects with a TypeError ("fetch failed", cause ECONNRESET / socket hang up …). */
+/** fetch() rejects with a TypeError ("fetch failed", cause ECONNRESET / socket hang up …), or
+ * with a TimeoutError when our own per-request deadline fires. */
 export function isConnectionDrop(err: unknown): boolean {
   if (err instanceof QboConnectionError) return true
   if (!(err instanceof Error)) return false
+  if (err.name === 'TimeoutError') return true
   const cause = (err as { cause?: { code?: string; message?: string } }).cause
   const text = `${err.message} ${cause?.code ?? ''} ${cause?.message ?? ''}`
   return (
     (err instanceof TypeError && /fetch failed|terminated|other side closed/i.test(text)) ||
-    /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET|socket hang up/i.test(text)
+    /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT|socket hang up/i.test(text)
   )
 }
 
-export function connectionError(err: unknown, what: string): QboConnectionError {
-  const cause = (err as { cause?: { code?: string } }).cause
+/** The system's reason (`ECONNREFUSED`, `ENOTFOUND`, `timeout` …) of a failed fetch. */
+function dropCode(err: unknown): string {
+  if (err instanceof Error && err.name === 'TimeoutError') return 'timeout'
+  const cause = (err as { cause?: { code?: string; cause?: { code?: string } } }).cause
+  return cause?.code ?? cause?.cause?.code ?? 'connection'
+}
+
+export function connectionError(err: unknown, what: string, where: { endpoint: QboEndpoint; url: string }): QboConnectionError {
+  const code = dropCode(err)
+  const origin = new URL(where.url).origin
   return new QboConnectionError({
     status: 0,
-    code: cause?.code ?? 'connection',
-    message: `${what}: the connection to QuickBooks failed before a response arrived`,
+    code,
+    message: `${what}: no response from ${origin} (${code})`,
     retryable: true,
+    endpoint: where.endpoint,
+    url: where.url,
     cause: err,
   })
 }
@@ -95,8 +111,12 @@ export function createQboOAuth(o: QboOAuthOptions): QboOAuth {
   const client: oauth.Client = { client_id: o.clientId }
   const auth = intuitBasic(o.clientId, o.clientSecret)
   const doFetch = o.fetch ?? fetch
+  const timeoutMs = o.timeoutMs ?? 15_000
+  // A fresh deadline per request: an unreachable host that never answers SYN must not hang a
+  // run on the OS's connect timeout (minutes). oauth4webapi calls `signal` once per request.
   const opts = {
     [oauth.customFetch]: doFetch,
+    signal: () => AbortSignal.timeout(timeoutMs),
     ...(isLoopback(o.tokenUrl) ? { [oauth.allowInsecureRequests]: true } : {}),
   }
   const now = o.now ?? (() => new Date())
@@ -107,13 +127,17 @@ export function createQboOAuth(o: QboOAuthOptions): QboOAuth {
     return {
       accessToken: t.access_token,
       accessTokenExpiresAt: new Date(at + t.expires_in * 1000),
+      accessTokenIssuedAt: new Date(at),
       refreshToken: t.refresh_token,
       refreshTokenExpiresAt:
         t.x_refresh_token_expires_in !== undefined ? new Date(at + t.x_refresh_token_expires_in * 1000) : undefined,
     }
   }
 
-  /** Runs one token-endpoint request; non-200 answers become typed errors (invalid_grant → auth). */
+  const token = { endpoint: 'token' as const, url: o.tokenUrl }
+
+  /** Runs one token-endpoint request; non-200 answers become typed errors (invalid_grant → auth).
+   * No retries here: the caller owns the one retry policy (qbo/client). */
   async function tokenCall(
     what: string,
     send: () => Promise<Response>,
@@ -123,21 +147,23 @@ export function createQboOAuth(o: QboOAuthOptions): QboOAuth {
     try {
       res = await send()
     } catch (err) {
-      if (isConnectionDrop(err)) throw connectionError(err, what)
+      if (isConnectionDrop(err)) throw connectionError(err, what, token)
       throw err
     }
     if (res.status !== 200) {
-      throw qboErrorFromResponse({ status: res.status, headers: res.headers, body: await readBody(res) })
+      throw qboErrorFromResponse({ status: res.status, headers: res.headers, body: await readBody(res) }, token)
     }
     try {
       return toTokens(await process(res))
     } catch (err) {
       if (err instanceof QboError) throw err
-      throw new QboError({ status: 200, code: 'invalid_token_response', message: `${what}: ${String(err)}`, cause: err })
+      throw new QboError({ status: 200, code: 'invalid_token_response', message: `${what}: ${String(err)}`, ...token, cause: err })
     }
   }
 
   return {
+    tokenUrl: o.tokenUrl,
+
     // https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0#step-3-send-the-authorization-request
     authorizeUrl(p) {
       const url = new URL(o.authorizeUrl)
@@ -183,10 +209,10 @@ export function createQboOAuth(o: QboOAuthOptions): QboOAuth {
           body: JSON.stringify({ token }),
         })
       } catch (err) {
-        if (isConnectionDrop(err)) throw connectionError(err, 'revoking the QuickBooks token')
+        if (isConnectionDrop(err)) throw connectionError(err, 'revoking the QuickBooks token', { endpoint: 'token', url: as.revocation_endpoint! })
         throw err
       }
-      if (!res.ok) throw qboErrorFromResponse({ status: res.status, headers: res.headers, body: await readBody(res) })
+      if (!res.ok) throw qboErrorFromResponse({ status: res.status, headers: res.headers, body: await readBody(res) }, { endpoint: 'token', url: as.revocation_endpoint! })
     },
   }
 }

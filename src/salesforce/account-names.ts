@@ -20,19 +20,16 @@
  * query string (encoded as sent, `encodeSoqlParam`) ≤ 14,336 bytes, leaving 2,048 bytes for the request line and headers (the bearer
  * token is ~112 bytes). The 100,000-character SOQL limit is never the binding one under a GET.
  */
+import { normalizeName, sameName } from '../lib/names.js'
 import { encodeSoqlParam, escapeSoqlLike, quoteSoql } from './soql.js'
 
 /** 16,384 bytes for URI + headers, minus 2,048 reserved for headers. */
 export const MAX_QUERY_PATH_BYTES = 16_384 - 2_048
 
-/** Tally's comparison form of an Account or customer name. */
-export function normalizeAccountName(name: string): string {
-  return name.trim().replace(/\s+/gu, ' ').toLowerCase()
-}
+/** Tally's comparison form of an Account or customer name: the one the engine matches by. */
+export const normalizeAccountName = normalizeName
 
-export function sameAccountName(a: string, b: string): boolean {
-  return normalizeAccountName(a) === normalizeAccountName(b)
-}
+export const sameAccountName = sameName
 
 const enc = (s: string): number => encodeSoqlParam(s).length
 

@@ -50,6 +50,34 @@ export async function findAccountsByNames(client: SalesforceClient, names: reado
   return [...byId.values()]
 }
 
+/** What became of an Account: live, deleted, or merged into `masterRecordId`. */
+export interface AccountFate {
+  id: string
+  deleted: boolean
+  /** Set on an Account merged away: the surviving Account. */
+  masterRecordId: string | null
+}
+
+/** Ids per statement: an 18-character Id is 24 bytes quoted, encoded and separated, so 500 of
+ * them stay well under the 14,336-byte query path of account-names.ts. */
+const FATE_BATCH = 500
+
+/** The Accounts with these Ids, deleted ones included (`queryAll`: a deleted or merged Account
+ * is in the Recycle Bin with `IsDeleted` and, when merged, `MasterRecordId`). An Id that is not
+ * returned at all was purged from the Recycle Bin. One call per 500 Ids. */
+export async function accountFates(client: SalesforceClient, ids: readonly string[]): Promise<AccountFate[]> {
+  const out: AccountFate[] = []
+  const unique = [...new Set(ids)]
+  for (let i = 0; i < unique.length; i += FATE_BATCH) {
+    const batch = unique.slice(i, i + FATE_BATCH)
+    const rows = await client.queryAll<{ Id: string; IsDeleted: boolean; MasterRecordId?: string | null }>(
+      soql`SELECT Id, IsDeleted, MasterRecordId FROM Account WHERE Id IN ${batch}`,
+    )
+    for (const r of rows) out.push({ id: r.Id, deleted: r.IsDeleted === true, masterRecordId: r.MasterRecordId ?? null })
+  }
+  return out
+}
+
 /** The Hub's Account lookup: Name contains every word of `term`, in order, case-insensitively
  * (LIKE is case-insensitive; words are LIKE-escaped). An empty term lists the first Accounts. */
 export async function searchAccounts(client: SalesforceClient, term: string, limit = 20): Promise<AccountRow[]> {

@@ -55,6 +55,9 @@ export interface SalesforceClient {
    * `Account.QBO_Source_Key__c` are visible. `extraFields` are more `QBO_Customer__c` fields. */
   checkPackage(extraFields?: readonly string[]): Promise<void>
   query<T = Record<string, unknown>>(soql: string | Soql): Promise<T[]>
+  /** Like `query`, deleted and merged records included (the Recycle Bin: `IsDeleted`,
+   * `MasterRecordId`). */
+  queryAll<T = Record<string, unknown>>(soql: string | Soql): Promise<T[]>
   /** Every row, unless reading them all would take more than `maxCalls` calls: then null,
    * after one call (the first page). */
   queryWithin<T = Record<string, unknown>>(soql: string | Soql, maxCalls: number): Promise<T[] | null>
@@ -228,8 +231,8 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
 
   /** `GET /query?q=` — the SOQL goes in the URL.
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm */
-  function queryPath(soql: string): string {
-    return `${base}/query?q=${encodeSoqlParam(soql)}`
+  function queryPath(soql: string, resource: 'query' | 'queryAll' = 'query'): string {
+    return `${base}/${resource}?q=${encodeSoqlParam(soql)}`
   }
 
   function checkLength(soql: string): void {
@@ -238,12 +241,12 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     }
   }
 
-  async function query<T>(soql: string | Soql, o: { maxCalls?: number } = {}): Promise<T[] | null> {
+  async function query<T>(soql: string | Soql, o: { maxCalls?: number; all?: boolean } = {}): Promise<T[] | null> {
     const text = String(soql)
     checkLength(text)
-    logger.debug('salesforce: query', { soql: text })
+    logger.debug('salesforce: query', { soql: text, ...(o.all ? { queryAll: true } : {}) })
     const records: T[] = []
-    let page = await send<QueryPage<T>>('GET', queryPath(text))
+    let page = await send<QueryPage<T>>('GET', queryPath(text, o.all ? 'queryAll' : 'query'))
     // The first page says how many rows (totalSize) and pages there are: a caller with a budget
     // learns whether reading on is worth it without a separate COUNT() call.
     if (o.maxCalls !== undefined && !page.done && page.records.length > 0) {
@@ -305,6 +308,9 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
       await checkPackageDeployed(describe, extraFields)
     },
     query: async <T>(soql: string | Soql) => (await query<T>(soql)) as T[],
+    /** `GET /queryAll?q=`: also records in the Recycle Bin (deleted, or merged away).
+     * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm */
+    queryAll: async <T>(soql: string | Soql) => (await query<T>(soql, { all: true })) as T[],
     queryWithin: (soql, maxCalls) => query(soql, { maxCalls }),
     count,
     /** `PATCH /composite/sobjects/{SObject}/{ExtIdField}`, allOrNone false; results in input order.

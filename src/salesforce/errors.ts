@@ -28,6 +28,18 @@ export class SalesforceError extends AppError {
  * `INVALID_SESSION_ID` still answered after a refresh. A person must reconnect. */
 export class SalesforceAuthError extends SalesforceError {}
 
+/** No HTTP response at all (refused, reset, unknown host, timeout): `url` is what was called,
+ * `reason` the system's code (`ECONNREFUSED`, `ENOTFOUND` …). `errorCode` is `CONNECTION_ERROR`. */
+export class SalesforceConnectionError extends SalesforceError {
+  readonly url: string | undefined
+  readonly reason: string
+  constructor(o: { message: string; url: string | undefined; reason: string }, options?: { cause?: unknown }) {
+    super({ status: 0, errorCode: 'CONNECTION_ERROR', message: o.message }, options)
+    this.url = o.url
+    this.reason = o.reason
+  }
+}
+
 /** `REQUEST_LIMIT_EXCEEDED` (HTTP 403): the org's rolling 24-hour API allowance is used up, or
  * too many long-running requests run at once. Salesforce sends no Retry-After header.
  * https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm */
@@ -48,6 +60,25 @@ interface JsforceLikeError {
   errorCode?: unknown
   message?: unknown
   data?: unknown
+  /** node-fetch's FetchError (jsforce's transport): `type: 'system'` with the errno `code`. */
+  type?: unknown
+  code?: unknown
+}
+
+/**
+ * What the token endpoint's OAuth error codes mean for the person who set the credentials
+ * (bodies as recorded: `invalid_client_id` "client identifier invalid" from a live org, api-facts
+ * Addendum §3; `invalid_client` "invalid client credentials", restforce #338). The vendor's own
+ * description stays in the sentence.
+ */
+function authSentence(code: string, description: string): string {
+  if (code === 'invalid_client_id') {
+    return `Salesforce does not know this client id (invalid_client_id: ${description}); use the Consumer Key of your external client app.`
+  }
+  if (code === 'invalid_client') {
+    return `Salesforce rejected the client secret (invalid_client: ${description}); use the Consumer Secret of the external client app whose Consumer Key is the client id.`
+  }
+  return description
 }
 
 const AUTH_CODES = new Set(['invalid_grant', 'invalid_client', 'invalid_client_id', 'unsupported_grant_type', 'INVALID_SESSION_ID', 'INVALID_AUTH_HEADER'])
@@ -63,12 +94,19 @@ export function toSalesforceError(err: unknown, status = 0): AppError {
   if (message.startsWith('Unable to refresh session due to:')) {
     return new SalesforceAuthError({ status: status || 401, errorCode: 'invalid_grant', message }, { cause: err })
   }
+  if (e.name === 'FetchError' && e.type === 'system') {
+    // "request to <url> failed, reason: connect ECONNREFUSED 127.0.0.1:9" (node-fetch)
+    const url = /request to (\S+) failed/.exec(message)?.[1]
+    const reason = typeof e.code === 'string' ? e.code : 'connection'
+    const where = url ? new URL(url).origin : 'Salesforce'
+    return new SalesforceConnectionError({ message: `No response from ${where} (${reason}).`, url, reason }, { cause: err })
+  }
   let code = typeof e.errorCode === 'string' ? e.errorCode : typeof e.name === 'string' ? e.name : 'UNKNOWN'
   if (code === 'Error' || code === 'FetchError') code = 'CONNECTION_ERROR'
   const data = e.data as { fields?: unknown } | undefined
   const fields = Array.isArray(data?.fields) ? data.fields.filter((f): f is string => typeof f === 'string') : []
   const o = { status: status || statusFromCode(code), errorCode: code, message, fields }
-  if (AUTH_CODES.has(code)) return new SalesforceAuthError(o, { cause: err })
+  if (AUTH_CODES.has(code)) return new SalesforceAuthError({ ...o, message: authSentence(code, message) }, { cause: err })
   if (code === 'REQUEST_LIMIT_EXCEEDED') return new SalesforceLimitError(o, { cause: err })
   return new SalesforceError(o, { cause: err })
 }

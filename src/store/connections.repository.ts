@@ -23,6 +23,8 @@ export interface Connection {
   loginUrl: string | null
   accessToken: string | null
   accessTokenExpiresAt: Date | null
+  /** When the access token was issued; null when unknown (written before migration 0005). */
+  accessTokenIssuedAt: Date | null
   refreshToken: string | null
   refreshTokenExpiresAt: Date | null
   status: ConnectionStatus
@@ -46,6 +48,7 @@ export interface ConnectionInput {
 export interface TokenSet {
   accessToken: string | null
   accessTokenExpiresAt: Date | null
+  accessTokenIssuedAt?: Date | null
   /** Omitted: keep the stored refresh token (e.g. Salesforce does not rotate it). */
   refreshToken?: string | null
   refreshTokenExpiresAt?: Date | null
@@ -61,6 +64,7 @@ function rowToConnection(row: ConnectionRow, cipher: Cipher): Connection {
     loginUrl: row.login_url,
     accessToken: row.access_token_enc === null ? null : cipher.decrypt(row.access_token_enc),
     accessTokenExpiresAt: fromIsoOrNull(row.access_token_expires_at),
+    accessTokenIssuedAt: fromIsoOrNull(row.access_token_issued_at),
     refreshToken: row.refresh_token_enc === null ? null : cipher.decrypt(row.refresh_token_enc),
     refreshTokenExpiresAt: fromIsoOrNull(row.refresh_token_expires_at),
     status: row.status as ConnectionStatus,
@@ -97,6 +101,8 @@ function tokenColumns(cipher: Cipher, t: TokenSet): ConnectionRowUpdate {
   const set: ConnectionRowUpdate = {
     access_token_enc: t.accessToken === null ? null : cipher.encrypt(t.accessToken),
     access_token_expires_at: toIsoOrNull(t.accessTokenExpiresAt),
+    // Always with the access token it belongs to, so an old issue time never outlives its token.
+    access_token_issued_at: toIsoOrNull(t.accessTokenIssuedAt ?? null),
   }
   if (t.refreshToken !== undefined) {
     set.refresh_token_enc = t.refreshToken === null ? null : cipher.encrypt(t.refreshToken)
@@ -182,6 +188,7 @@ export async function disconnectConnection(db: Db, provider: Provider, now: Date
       access_token_enc: null,
       refresh_token_enc: null,
       access_token_expires_at: null,
+      access_token_issued_at: null,
       refresh_token_expires_at: null,
       status: 'disconnected',
       last_error: null,

@@ -1,15 +1,18 @@
 /**
  * @module store/lock
- * A per-connection lock that holds across processes, so two processes never refresh the same
- * OAuth connection at once (the classic way to lose a rotating QBO refresh token — design notes
- * "Tokens"). Postgres: `pg_advisory_xact_lock` inside a transaction. SQLite: `BEGIN IMMEDIATE`,
- * i.e. the database file's write lock — one lock for all providers, which is fine for a
- * single-node install.
+ * Two ways to keep processes apart on one connection (design notes "Tokens"):
+ * - `withConnectionLock`: a short critical section in a transaction — Postgres
+ *   `pg_advisory_xact_lock`, SQLite `BEGIN IMMEDIATE` (the database file's write lock, so every
+ *   other writer waits). Only for quick store work: never hold it across a network call.
+ * - `withLease`: the refresh lease, held across the call to the token endpoint without holding
+ *   any database lock (see below).
  *
- * The callback gets the handle (`trx`) of the locked connection and must do its store work
- * through it: on SQLite, Kysely has a single connection, so a query on `store.db` inside the
- * callback would wait for the lock holder itself, forever.
+ * The callback of `withConnectionLock` gets the handle (`trx`) of the locked connection and must
+ * do its store work through it: on SQLite, Kysely has a single connection, so a query on
+ * `store.db` inside the callback would wait for the lock holder itself, forever.
  */
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import { AppError } from '../lib/errors.js'
@@ -120,5 +123,95 @@ async function acquireSqlite(conn: Db, _key: string, provider: Provider, timeout
     if (Date.now() >= deadline) throw new LockTimeoutError(provider)
     await sleep(delay)
     delay = Math.min(delay * 2, 100)
+  }
+}
+
+// ── Refresh lease ───────────────────────────────────────────────────────────────────────────────
+// A refresh calls the token endpoint, which can take seconds or fail slowly; holding the lock
+// above across it would hold SQLite's write lock (every other Tally process on the file fails
+// after its 5 s busy timeout) or a Postgres transaction. So a refresh holds a lease instead: a
+// (owner, expiry) pair on the connection's row, claimed and released by single UPDATE statements,
+// each its own short transaction. Nothing is locked while the refresh is in flight.
+
+/** Another process held the refresh lease for longer than we were willing to wait. */
+export class LeaseTimeoutError extends AppError {
+  constructor(provider: Provider) {
+    super(
+      'store_lease_timeout',
+      `Timed out waiting for another Tally process to finish refreshing the ${provider} connection's tokens; try again.`,
+    )
+  }
+}
+
+export interface LeaseOptions {
+  /** How long a claimed lease lasts unless released: past it a crashed holder's lease is taken over. */
+  ttlMs: number
+  /** Give up waiting for another holder after this long. */
+  waitMs: number
+  now?: () => Date
+}
+
+/**
+ * Claims the lease when it is free or expired: one atomic UPDATE (the row must exist; it does
+ * whenever there are tokens to refresh). True when `owner` now holds it.
+ */
+export async function claimLease(db: Db, provider: Provider, owner: string, o: Pick<LeaseOptions, 'ttlMs' | 'now'>): Promise<boolean> {
+  const now = (o.now ?? (() => new Date()))()
+  const r = await db
+    .updateTable('connections')
+    .set({ refresh_lease_owner: owner, refresh_lease_expires_at: new Date(now.getTime() + o.ttlMs).toISOString() })
+    .where('provider', '=', provider)
+    .where((eb) =>
+      eb.or([
+        eb('refresh_lease_owner', 'is', null),
+        eb('refresh_lease_owner', '=', owner),
+        // ISO 8601 UTC text of one width: text order is time order (store/codec).
+        eb('refresh_lease_expires_at', '<', now.toISOString()),
+      ]),
+    )
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) > 0
+}
+
+/** Releases the lease if `owner` still holds it. */
+export async function releaseLease(db: Db, provider: Provider, owner: string): Promise<void> {
+  await db
+    .updateTable('connections')
+    .set({ refresh_lease_owner: null, refresh_lease_expires_at: null })
+    .where('provider', '=', provider)
+    .where('refresh_lease_owner', '=', owner)
+    .execute()
+}
+
+/** True while `owner` holds an unexpired lease. */
+export async function holdsLease(db: Db, provider: Provider, owner: string, now: Date = new Date()): Promise<boolean> {
+  const row = await db
+    .selectFrom('connections')
+    .select(['refresh_lease_owner', 'refresh_lease_expires_at'])
+    .where('provider', '=', provider)
+    .executeTakeFirst()
+  return row?.refresh_lease_owner === owner && (row.refresh_lease_expires_at ?? '') >= now.toISOString()
+}
+
+/**
+ * Runs `fn` while holding `provider`'s refresh lease, claiming it by polling (waiters sleep, they
+ * hold nothing). `fn` runs outside any transaction. The lease is released when `fn` settles.
+ */
+export async function withLease<T>(store: Store, provider: Provider, fn: (owner: string) => Promise<T>, o: LeaseOptions): Promise<T> {
+  const owner = `${hostname()}:${process.pid}:${randomUUID()}`
+  const deadline = Date.now() + o.waitMs
+  let delay = 10
+  while (!(await claimLease(store.db, provider, owner, o))) {
+    // No row, no tokens: nothing to refresh and nobody to wait for (fn finds that out itself).
+    const row = await store.db.selectFrom('connections').select('provider').where('provider', '=', provider).executeTakeFirst()
+    if (!row) return fn(owner)
+    if (Date.now() >= deadline) throw new LeaseTimeoutError(provider)
+    await sleep(delay)
+    delay = Math.min(delay * 2, 200)
+  }
+  try {
+    return await fn(owner)
+  } finally {
+    await releaseLease(store.db, provider, owner)
   }
 }

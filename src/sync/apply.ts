@@ -1,7 +1,7 @@
 /**
  * @module sync/apply
  * Executes a Plan through the SalesforceTarget port: Accounts first (upserted on
- * `QBO_Source_Key__c`, so a retry never duplicates one), then the records in Collections of 200,
+ * `QBO_Source_Key__c`, so a retry never duplicates one), then the records in Collections (the target's size),
  * parents before their children. Returns one outcome per item and never throws for one record.
  */
 import { LINK_FIELDS } from './fields.js'
@@ -10,7 +10,6 @@ import type { LinkStatus, RecordState } from './model.js'
 import type { Plan, PlanItem } from './plan.js'
 import type { RecordWrite, SalesforceTarget, SyncStateStore, WriteResult } from './ports.js'
 
-export const COLLECTION_SIZE = 200
 
 export interface ItemError {
   field: string | null
@@ -46,6 +45,8 @@ const FIELD_VALUE_ERRORS = new Set([
 /** Transient per-record errors worth another try (Salesforce asks callers to retry these). */
 const TRANSIENT_ERRORS = new Set(['UNABLE_TO_LOCK_ROW'])
 const MAX_ATTEMPTS = 3
+/** Before another try of a transient refusal: 0.5 s, then 1 s (a row lock is held for moments). */
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, 250 * 2 ** attempt))
 
 export interface ApplyOptions {
   /** Called after every Collection with the number of records done. */
@@ -58,6 +59,9 @@ export interface ApplyOptions {
 }
 
 export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: ApplyOptions): Promise<ApplyResult> {
+  // One request's worth: records of one request do not see each other, so the batching below
+  // must cut where the target's requests are cut.
+  const COLLECTION_SIZE = target.collectionSize
   const toWrite = plan.items.filter((i) => i.write)
   const total = toWrite.length
   const outcomes = new Map<string, ItemOutcome>()
@@ -78,18 +82,26 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
   const accountErrors = new Map<string, ItemError>()
   let accountsCreated = 0
   for (let i = 0; i < plan.accountsToCreate.length; i += COLLECTION_SIZE) {
-    const batch = plan.accountsToCreate.slice(i, i + COLLECTION_SIZE)
-    const results = await target.upsertAccounts(batch)
-    results.forEach((r, j) => {
-      const sourceKey = batch[j]?.sourceKey as string
-      if (r.ok) {
-        accountIds.set(sourceKey, r.id)
-        if (r.created) accountsCreated += 1
-      } else {
+    let batch = plan.accountsToCreate.slice(i, i + COLLECTION_SIZE)
+    for (let attempt = 1; batch.length > 0; attempt++) {
+      const results = await target.upsertAccounts(batch)
+      const again: typeof batch = []
+      results.forEach((r, j) => {
+        const account = batch[j] as (typeof batch)[number]
+        if (r.ok) {
+          accountIds.set(account.sourceKey, r.id)
+          accountErrors.delete(account.sourceKey)
+          if (r.created) accountsCreated += 1
+          return
+        }
+        // A lock held elsewhere is let go in moments: upserting on QBO_Source_Key__c again is safe.
+        if (attempt < MAX_ATTEMPTS && r.errors.length > 0 && r.errors.every((e) => TRANSIENT_ERRORS.has(e.code))) again.push(account)
         const e = r.errors[0]
-        accountErrors.set(sourceKey, { field: 'Account__c', code: e?.code ?? 'UNKNOWN', message: `The Account could not be created: ${e?.message ?? 'unknown error'}` })
-      }
-    })
+        accountErrors.set(account.sourceKey, { field: LINK_FIELDS.account, code: e?.code ?? 'UNKNOWN', message: `The Account "${account.name}" could not be created: ${e?.message ?? 'unknown error'}` })
+      })
+      if (again.length > 0) await pause(attempt)
+      batch = again
+    }
   }
 
   // 2. Records, by level so that a parent is written before its children.
@@ -98,7 +110,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
   let done = 0
   let pending: { item: PlanItem; write: RecordWrite; attempt: number }[] = []
 
-  const resolve = (item: PlanItem): RecordWrite => {
+  const resolve = (item: PlanItem): RecordWrite | null => {
     const w = item.write as RecordWrite
     const fields = { ...w.fields }
     const out = outcomes.get(item.key) as ItemOutcome
@@ -115,6 +127,16 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
         out.accountId = null
         const err = accountErrors.get(w.accountSourceKey)
         if (err) out.errors.push(err)
+        // Only the link was to change, and the record already says what it would say now: an
+        // error that repeats never rewrites it (the Account is tried again next run).
+        const now = item.linkNow
+        const linkOnly = item.changedFields.every((f) => f === LINK_FIELDS.account || f === LINK_FIELDS.linkStatus)
+        if (now && linkOnly && now.accountId === null && now.status === 'Unmapped') {
+          out.status = 'unchanged'
+          out.salesforceId = item.existingId
+          out.warnings = []
+          return null
+        }
       }
     }
     if (w.parentKey !== undefined) {
@@ -124,6 +146,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
     return { key: w.key, fields, isNew: w.isNew }
   }
 
+  const transientRetry = new Set<string>()
   const flush = async () => {
     while (pending.length > 0) {
       const batch = pending
@@ -143,7 +166,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
           return
         }
         const fieldErrs = r.errors.filter((e) => FIELD_VALUE_ERRORS.has(e.code) && e.fields.length > 0)
-        const transient = r.errors.every((e) => TRANSIENT_ERRORS.has(e.code))
+        const transient = r.errors.length > 0 && r.errors.every((e) => TRANSIENT_ERRORS.has(e.code))
         if (b.attempt < MAX_ATTEMPTS && fieldErrs.length > 0 && fieldErrs.length === r.errors.length) {
           // Salesforce refused a value: write the record without it and report the field.
           const fields = { ...b.write.fields }
@@ -155,6 +178,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
           }
           retry.push({ item: b.item, write: { ...b.write, fields }, attempt: b.attempt + 1 })
         } else if (b.attempt < MAX_ATTEMPTS && transient) {
+          transientRetry.add(b.item.key)
           retry.push({ ...b, attempt: b.attempt + 1 })
         } else {
           out.status = 'failed'
@@ -164,6 +188,8 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
       if (states.length > 0) await opts.state?.saveRecordStates(states)
       done += batch.length - retry.length
       opts.onProgress?.(done, total)
+      if (retry.some((b) => transientRetry.has(b.item.key))) await pause((retry[0]?.attempt ?? 2) - 1)
+      transientRetry.clear()
       pending = retry
     }
   }
@@ -185,13 +211,19 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
     for (const item of pool) {
       const parentKey = item.write?.parentKey
       if (pending.length < COLLECTION_SIZE && (parentKey === undefined || !waitingFor.has(parentKey))) {
-        pending.push({ item, write: resolve(item), attempt: 1 })
+        const write = resolve(item)
+        if (write) pending.push({ item, write, attempt: 1 })
       } else {
         rest.push(item)
       }
     }
     // Nothing could go (a parent that never comes): send the rest without waiting.
-    if (pending.length === 0) for (const item of rest.splice(0, COLLECTION_SIZE)) pending.push({ item, write: resolve(item), attempt: 1 })
+    if (pending.length === 0) {
+      for (const item of rest.splice(0, COLLECTION_SIZE)) {
+        const write = resolve(item)
+        if (write) pending.push({ item, write, attempt: 1 })
+      }
+    }
     const sent = pending.map((p) => p.item.key)
     await flush()
     for (const k of sent) waitingFor.delete(k)
@@ -201,8 +233,9 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
   // Unchanged records: make sure Tally remembers them (a lost store is rebuilt, never rewritten).
   const unchangedStates: RecordState[] = []
   for (const item of plan.items) {
-    if (item.write) continue
-    const s: RecordState = { key: item.key, salesforceId: item.existingId, accountWritten: item.link.accountId, linkStatus: item.link.status }
+    const out = outcomes.get(item.key) as ItemOutcome
+    if (out.status !== 'unchanged') continue
+    const s: RecordState = { key: item.key, salesforceId: item.existingId, accountWritten: out.accountId, linkStatus: out.linkStatus }
     const k = opts.known?.get(item.key)
     if (k && k.salesforceId === s.salesforceId && k.accountWritten === s.accountWritten && k.linkStatus === s.linkStatus) continue
     unchangedStates.push(s)

@@ -108,6 +108,10 @@ export const SYNCED_FIELDS: readonly SyncedField[] = [
   { name: 'Currency__c', label: 'Currency', group: 'balance', type: 'text', length: 3, qboField: 'CurrencyRef', value: (c) => opt(c.currency) },
 ]
 
+/** Account Name is Text(255) (Salesforce Object Reference, Account: Name). An Account Tally
+ * creates for a longer DisplayName (QBO allows 500) is named with the first 255 characters. */
+export const ACCOUNT_NAME_LENGTH = 255
+
 /** Fields the plan computes rather than copies. `Parent_Customer__c` belongs to the
  * "additional" group (the description lists "Parent Customer" there). */
 export const LINK_FIELDS = {

@@ -4,16 +4,15 @@
  * DisplayName compared as Salesforce compares text (case-insensitively), after trimming and
  * collapsing white space. Pure.
  */
+import { normalizeName } from '../lib/names.js'
 import type { AccountRef } from './model.js'
 
 /** QBO appends " (deleted)" to the DisplayName of an inactive customer (api-facts A.0); the
  * Account it belongs to is named without it. */
 const DELETED_SUFFIX = /\s*\(deleted\)\s*$/i
 
-/** The form two names are compared in. */
-export function normalizeName(name: string): string {
-  return name.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('en-US')
-}
+/** The form two names are compared in (shared with the Salesforce client's lookups). */
+export { normalizeName }
 
 /** The name an inactive customer is matched by. */
 export function matchableName(displayName: string, active: boolean): string {

@@ -97,3 +97,12 @@ export interface RecordState {
   accountWritten: string | null
   linkStatus: LinkStatus | null
 }
+
+/** What became of an Account Tally wrote to a record, read from Salesforce's Recycle Bin when the
+ * record's `Account__c` is no longer that Account (contract §5.8). */
+export interface AccountFate {
+  id: string
+  deleted: boolean
+  /** Merged away: the surviving Account, which Salesforce moved the record's lookup to. */
+  masterRecordId: string | null
+}

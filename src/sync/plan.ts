@@ -6,11 +6,12 @@
  * and the Accounts to create. A dry run is this plan without `applyPlan`; it is also the oracle
  * the tests hold the written state to.
  */
-import { LINK_FIELDS } from './fields.js'
+import { ACCOUNT_NAME_LENGTH, LINK_FIELDS } from './fields.js'
 import { mapCustomer, sameValue, type FieldIssue } from './map.js'
 import { findMatch, matchableName, normalizeName, type AccountIndex } from './match.js'
 import {
   customerKey,
+  type AccountFate,
   type AccountRef,
   type ExistingRecord,
   type FieldValue,
@@ -43,6 +44,10 @@ export interface PlanInput {
    * ids change data capture reports as Deleted). QBO never deletes customers, but a merge makes
    * one disappear. */
   goneKeys?: ReadonlySet<string>
+  /** What became of the Accounts Tally last wrote to records that no longer point at them
+   * (`accountsToCheck`), by Id; an Id missing here was purged. Without it, every such change is a
+   * person's. */
+  accountFates?: ReadonlyMap<string, AccountFate>
 }
 
 export interface PlannedLink {
@@ -52,6 +57,8 @@ export interface PlannedLink {
   accountSourceKey?: string
   candidates?: AccountRef[]
   reason: string
+  /** A problem with the link's Account that did not stop it (a name shortened to fit). */
+  issues?: FieldIssue[]
 }
 
 export interface PlanItem {
@@ -69,6 +76,8 @@ export interface PlanItem {
   issues: FieldIssue[]
   /** The customer is no longer in QuickBooks (merged away): its record is only marked inactive. */
   gone?: boolean
+  /** The link the record has in Salesforce now (absent for a new record). */
+  linkNow?: { accountId: string | null; status: LinkStatus | null }
 }
 
 export interface Plan {
@@ -78,16 +87,44 @@ export interface Plan {
 
 type LinkBasis = 'manual' | 'keep' | 'match'
 
-/** A person changed the link (in the Hub it is written as Manual; in Salesforce we see that
- * `Account__c` is not what Tally last wrote). Clearing it counts too (contract §5.1). */
-function isManual(e: ExistingRecord, s: RecordState | undefined): boolean {
-  if (e.linkStatus === 'Manual') return true
-  return s !== undefined && s.salesforceId !== null && (e.accountId ?? null) !== (s.accountWritten ?? null)
+/** Why a record's link is not what Tally last wrote (contract §5.1, §5.8): nothing changed; a
+ * person changed it (in the Hub it is written as Manual; in Salesforce we see that `Account__c` is
+ * not what Tally wrote — clearing it counts too); Salesforce merged the Account into another and
+ * moved the lookup to the survivor; or the Account was deleted and Salesforce cleared the lookup. */
+type LinkChange = 'none' | 'manual' | 'merged' | 'deleted'
+
+function linkChange(e: ExistingRecord, s: RecordState | undefined, fates: ReadonlyMap<string, AccountFate> | undefined): LinkChange {
+  if (e.linkStatus === 'Manual') return 'manual'
+  if (s === undefined || s.salesforceId === null) return 'none'
+  const now = e.accountId ?? null
+  const wrote = s.accountWritten ?? null
+  if (now === wrote) return 'none'
+  if (wrote !== null && fates !== undefined) {
+    const fate = fates.get(wrote)
+    if (fate?.deleted && fate.masterRecordId !== null && fate.masterRecordId === now) return 'merged'
+    // Deleted (in the Recycle Bin, or purged from it) and the lookup cleared by SetNull.
+    if ((fate === undefined || fate.deleted) && now === null) return 'deleted'
+  }
+  return 'manual'
 }
 
-function linkBasis(e: ExistingRecord | undefined, s: RecordState | undefined): LinkBasis {
+/** The Accounts whose fate decides a record's link: the one Tally last wrote, for every record
+ * whose `Account__c` is something else and that no person marked Manual. The run reads these
+ * (one `queryAll`) only when there are any. */
+export function accountsToCheck(existing: ReadonlyMap<string, ExistingRecord>, states: ReadonlyMap<string, RecordState>): string[] {
+  const ids = new Set<string>()
+  for (const e of existing.values()) {
+    const s = states.get(e.key)
+    if (e.linkStatus === 'Manual' || !s || s.salesforceId === null || !s.accountWritten) continue
+    if ((e.accountId ?? null) !== s.accountWritten) ids.add(s.accountWritten)
+  }
+  return [...ids]
+}
+
+function linkBasis(e: ExistingRecord | undefined, change: LinkChange): LinkBasis {
   if (!e) return 'match'
-  if (isManual(e, s)) return 'manual'
+  if (change === 'manual') return 'manual'
+  if (change === 'deleted') return 'match'
   if ((e.linkStatus === 'Matched' || e.linkStatus === 'Created') && e.accountId) return 'keep'
   return 'match'
 }
@@ -114,18 +151,46 @@ function buildTree(input: PlanInput, byId: Map<string, SourceCustomer>): Tree {
   }
 }
 
+/** A top-level customer whose link the plan decides: one QBO returned, or (a sync reads only what
+ * changed) a record whose Account was deleted, to be linked again from what Salesforce holds. */
+interface TopSubject {
+  qboId: string
+  key: string
+  displayName: string
+  active: boolean
+  e: ExistingRecord | undefined
+  change: LinkChange
+  /** Not a customer QBO returned in this run: only its link is written. */
+  fromRecord: boolean
+}
+
+function topSubjects(input: Omit<PlanInput, 'accounts' | 'now'>, byId: Map<string, SourceCustomer>, tree: Tree): TopSubject[] {
+  const out: TopSubject[] = []
+  for (const c of input.customers) {
+    if (tree.parentOf(c.qboId) !== undefined) continue
+    const key = customerKey(input.realmId, c.qboId)
+    const e = input.existing.get(key)
+    const change = e ? linkChange(e, input.states.get(key), input.accountFates) : 'none'
+    out.push({ qboId: c.qboId, key, displayName: c.displayName, active: c.active, e, change, fromRecord: false })
+  }
+  for (const e of input.existing.values()) {
+    const qboId = String(e.fields['QBO_Id__c'] ?? '')
+    if (byId.has(qboId) || input.goneKeys?.has(e.key) || tree.parentOf(qboId) !== undefined) continue
+    if (linkChange(e, input.states.get(e.key), input.accountFates) !== 'deleted') continue
+    const displayName = String(e.fields['Display_Name__c'] ?? '')
+    out.push({ qboId, key: e.key, displayName, active: e.fields['Active__c'] !== false, e, change: 'deleted', fromRecord: true })
+  }
+  return out
+}
+
 /** The names whose Accounts the plan needs: top-level customers not linked already. The run
  * looks these up (or reads every Account, whichever costs fewer calls). */
 export function namesToMatch(input: Omit<PlanInput, 'accounts' | 'now'>): string[] {
   const byId = new Map(input.customers.map((c) => [c.qboId, c]))
   const tree = buildTree({ ...input, accounts: new Map(), now: '' }, byId)
   const names = new Set<string>()
-  for (const c of input.customers) {
-    if (tree.parentOf(c.qboId) !== undefined) continue
-    const key = customerKey(input.realmId, c.qboId)
-    if (linkBasis(input.existing.get(key), input.states.get(key)) === 'match') {
-      names.add(matchableName(c.displayName, c.active))
-    }
+  for (const t of topSubjects(input, byId, tree)) {
+    if (linkBasis(t.e, t.change) === 'match') names.add(matchableName(t.displayName, t.active))
   }
   return [...names]
 }
@@ -135,22 +200,27 @@ export function planSync(input: PlanInput): Plan {
   const byId = new Map(input.customers.map((c) => [c.qboId, c]))
   const tree = buildTree(input, byId)
   const topLinks = new Map<string, PlannedLink>()
+  const subjects = topSubjects(input, byId, tree)
+  const change = (e: ExistingRecord | undefined): LinkChange => (e ? linkChange(e, states.get(e.key), input.accountFates) : 'none')
 
   // 1. Top-level customers' links, and the Accounts to create (one per name: the customer with
   //    the lowest Id gives its key, so a retry or a crash creates the same Account, never two).
   const toCreate = new Map<string, { sourceKey: string; name: string; minId: number }>()
-  const waiting: { qboId: string; norm: string }[] = []
-  for (const c of input.customers) {
-    if (tree.parentOf(c.qboId) !== undefined) continue
-    const key = customerKey(realmId, c.qboId)
-    const e = existing.get(key)
-    const basis = linkBasis(e, states.get(key))
+  const waiting: { qboId: string; norm: string; displayName: string }[] = []
+  for (const t of subjects) {
+    const { key, e } = t
+    const c = { qboId: t.qboId, displayName: t.displayName, active: t.active }
+    const basis = linkBasis(e, t.change)
     if (basis === 'manual') {
       topLinks.set(c.qboId, { status: 'Manual', accountId: e?.accountId ?? null, reason: 'linked by a person; Tally leaves it as it is' })
       continue
     }
     if (basis === 'keep' && e) {
-      topLinks.set(c.qboId, { status: e.linkStatus as LinkStatus, accountId: e.accountId, reason: 'keeps the Account it was linked to' })
+      topLinks.set(c.qboId, {
+        status: e.linkStatus as LinkStatus,
+        accountId: e.accountId,
+        reason: t.change === 'merged' ? 'its Account was merged into this one in Salesforce; the link follows it' : 'keeps the Account it was linked to',
+      })
       continue
     }
     const name = matchableName(c.displayName, c.active)
@@ -175,8 +245,8 @@ export function planSync(input: PlanInput): Plan {
       const norm = normalizeName(name)
       const id = Number(c.qboId)
       const cur = toCreate.get(norm)
-      if (!cur || id < cur.minId) toCreate.set(norm, { sourceKey: key, name: name.replace(/\s+/g, ' ').trim(), minId: id })
-      waiting.push({ qboId: c.qboId, norm })
+      if (!cur || id < cur.minId) toCreate.set(norm, { sourceKey: key, name: accountName(name), minId: id })
+      waiting.push({ qboId: c.qboId, norm, displayName: c.displayName })
     } else {
       topLinks.set(c.qboId, {
         status: 'Unmapped',
@@ -192,7 +262,16 @@ export function planSync(input: PlanInput): Plan {
   for (const w of waiting) {
     const create = toCreate.get(w.norm)
     if (!create) continue
-    topLinks.set(w.qboId, { status: 'Created', accountId: null, accountSourceKey: create.sourceKey, reason: `a new Account "${create.name}" is created` })
+    const full = [...accountNameSpaces(w.displayName)].length
+    topLinks.set(w.qboId, {
+      status: 'Created',
+      accountId: null,
+      accountSourceKey: create.sourceKey,
+      reason: `a new Account "${create.name}" is created`,
+      ...(full > ACCOUNT_NAME_LENGTH
+        ? { issues: [{ field: LINK_FIELDS.account, code: 'STRING_TOO_LONG' as const, message: `Account Name: the Display Name is ${full} characters; Salesforce holds ${ACCOUNT_NAME_LENGTH}; the new Account is named with the first ${ACCOUNT_NAME_LENGTH}.` }] }
+        : {}),
+    })
   }
 
   // 2. Every customer's link: sub-customers inherit their top-level parent's (contract §5.2).
@@ -220,7 +299,7 @@ export function planSync(input: PlanInput): Plan {
     const e = existing.get(key)
     let link = topLinks.get(c.qboId)
     if (!link) {
-      if (e && isManual(e, states.get(key))) {
+      if (e && change(e) === 'manual') {
         link = { status: 'Manual', accountId: e.accountId, reason: 'linked by a person; Tally leaves it as it is' }
       } else {
         const rootId = rootOf(c.qboId)
@@ -239,6 +318,7 @@ export function planSync(input: PlanInput): Plan {
 
   // 3. Records not being planned whose top-level parent's link changed (a sync reads only what
   //    changed in QBO): they follow the parent (contract §5.2).
+  items.push(...subjects.filter((t) => t.fromRecord).flatMap((t) => relinkRecord(input, t, topLinks.get(t.qboId))))
   if (input.customers.length < existing.size) items.push(...followParents(input, byId, tree, rootOf, rootLink))
   items.push(...markGone(input, byId))
 
@@ -246,6 +326,14 @@ export function planSync(input: PlanInput): Plan {
     items,
     accountsToCreate: [...toCreate.values()].map(({ sourceKey, name }) => ({ sourceKey, name })),
   }
+}
+
+/** White space collapsed, as the name is compared (contract §5.3). */
+const accountNameSpaces = (name: string): string => name.replace(/\s+/g, ' ').trim()
+
+/** The Name of an Account Tally creates: fitted to Account Name's 255 characters (contract §4). */
+function accountName(name: string): string {
+  return [...accountNameSpaces(name)].slice(0, ACCOUNT_NAME_LENGTH).join('').trimEnd()
 }
 
 function planItem(
@@ -288,8 +376,17 @@ function planItem(
   if (link.accountSourceKey !== undefined) changed.push(LINK_FIELDS.account)
   if (parentKey !== undefined) changed.push(LINK_FIELDS.parent)
 
-  const base = { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e?.id ?? null, link }
+  const base = {
+    key,
+    qboId: c.qboId,
+    displayName: c.displayName,
+    level: c.level,
+    existingId: e?.id ?? null,
+    link,
+    ...(e ? { linkNow: { accountId: e.accountId, status: e.linkStatus } } : {}),
+  }
   if (e && changed.length === 0) return { ...base, action: 'unchanged', changedFields: [], issues: [] }
+  issues.push(...(link.issues ?? []))
   write[LINK_FIELDS.lastSynced] = input.now
   return {
     ...base,
@@ -317,7 +414,7 @@ function followParents(
   for (const e of input.existing.values()) {
     const qboId = String(e.fields['QBO_Id__c'] ?? '')
     if (byId.has(qboId) || tree.parentOf(qboId) === undefined) continue
-    if (isManual(e, input.states.get(e.key))) continue
+    if (linkChange(e, input.states.get(e.key), input.accountFates) === 'manual') continue
     const root = rootLink(rootOf(qboId))
     if (!root) continue
     const write: TargetFields = {}
@@ -339,6 +436,38 @@ function followParents(
     })
   }
   return out
+}
+
+/** A record QBO reported no change for whose Account was deleted: only its link is written,
+ * decided by the rules as for any customer (contract §5.8). */
+function relinkRecord(input: PlanInput, t: TopSubject, link: PlannedLink | undefined): PlanItem[] {
+  const e = t.e
+  if (!e || !link) return []
+  const write: TargetFields = { [LINK_FIELDS.linkStatus]: link.status }
+  if (link.accountSourceKey === undefined) write[LINK_FIELDS.account] = link.accountId
+  for (const k of Object.keys(write)) {
+    const now = k === LINK_FIELDS.account ? e.accountId : e.linkStatus
+    if (sameValue(write[k] as FieldValue, now)) delete write[k]
+  }
+  if (Object.keys(write).length === 0 && link.accountSourceKey === undefined) return []
+  const changed = Object.keys(write)
+  if (link.accountSourceKey !== undefined) changed.push(LINK_FIELDS.account)
+  write[LINK_FIELDS.lastSynced] = input.now
+  return [
+    {
+      key: e.key,
+      qboId: t.qboId,
+      displayName: t.displayName,
+      level: Number(e.fields['Level__c'] ?? 0),
+      existingId: e.id,
+      action: 'update',
+      changedFields: changed,
+      link,
+      issues: link.issues ?? [],
+      linkNow: { accountId: e.accountId, status: e.linkStatus },
+      write: { key: e.key, fields: write, isNew: false, ...(link.accountSourceKey !== undefined ? { accountSourceKey: link.accountSourceKey } : {}) },
+    },
+  ]
 }
 
 /** Records of customers QBO no longer has: Tally never deletes a record (people may have linked

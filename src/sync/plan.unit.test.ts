@@ -3,7 +3,7 @@ import { SWITCHABLE_FIELDS } from './fields.js'
 import { mapCustomer } from './map.js'
 import { indexAccounts } from './match.js'
 import type { AccountRef, ExistingRecord, RecordState, SourceCustomer } from './model.js'
-import { namesToMatch, planSync, type PlanInput } from './plan.js'
+import { accountsToCheck, namesToMatch, planSync, type PlanInput } from './plan.js'
 
 const REALM = '9341452631925553'
 const cust = (id: string, displayName: string, extra: Partial<SourceCustomer> = {}): SourceCustomer => ({
@@ -125,5 +125,34 @@ describe('planSync mapping rules (contract §5)', () => {
     e.fields['Balance__c'] = 739.0
     const plan = planSync(input({ customers: [a], existing: new Map([[e.key, e]]) }))
     expect(byKey(plan, '1').action).toBe('unchanged')
+  })
+})
+
+describe('links Salesforce changed (contract §5.8)', () => {
+  const c = cust('5', 'Fresh Farms')
+  const key = `${REALM}-5`
+  const state = (accountWritten: string): RecordState => ({ key, salesforceId: 'a0B5', accountWritten, linkStatus: 'Matched' })
+
+  it('asks about the Account Tally wrote only when Account__c differs and the record is not Manual', () => {
+    const same = new Map([[key, existingFor(c, 'a0B5', '001OLD', 'Matched')]])
+    expect(accountsToCheck(same, new Map([[key, state('001OLD')]]))).toEqual([])
+    const moved = new Map([[key, existingFor(c, 'a0B5', '001NEW', 'Matched')]])
+    expect(accountsToCheck(moved, new Map([[key, state('001OLD')]]))).toEqual(['001OLD'])
+    const manual = new Map([[key, existingFor(c, 'a0B5', '001NEW', 'Manual')]])
+    expect(accountsToCheck(manual, new Map([[key, state('001OLD')]]))).toEqual([])
+  })
+
+  it('merged: the link follows the survivor and keeps its status; deleted: linked again by name; otherwise Manual', () => {
+    const existing = (accountId: string | null) => new Map([[key, existingFor(c, 'a0B5', accountId, 'Matched')]])
+    const states = new Map([[key, state('001OLD')]])
+    const merged = planSync(input({ customers: [c], existing: existing('001NEW'), states, accountFates: new Map([['001OLD', { id: '001OLD', deleted: true, masterRecordId: '001NEW' }]]) }))
+    expect(byKey(merged, '5')).toMatchObject({ action: 'unchanged', link: { status: 'Matched', accountId: '001NEW' } })
+
+    const fates = new Map([['001OLD', { id: '001OLD', deleted: true, masterRecordId: null }]])
+    const deleted = planSync(input({ customers: [c], existing: existing(null), states, accountFates: fates }, [{ id: '001AGAIN', name: 'Fresh Farms' }]))
+    expect(byKey(deleted, '5').link).toMatchObject({ status: 'Matched', accountId: '001AGAIN' })
+
+    const byPerson = planSync(input({ customers: [c], existing: existing('001ELSE'), states, accountFates: fates }))
+    expect(byKey(byPerson, '5').link).toMatchObject({ status: 'Manual', accountId: '001ELSE' })
   })
 })

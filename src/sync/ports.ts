@@ -3,15 +3,17 @@
  * What the engine needs from the world. `src/jobs` implements these with the QBO client, the
  * Salesforce client and the store; tests implement them the same way, against the sandbox.
  */
-import type { AccountRef, ExistingRecord, LinkStatus, RecordState, SourceCustomer, TargetFields } from './model.js'
+import type { AccountFate, AccountRef, ExistingRecord, LinkStatus, RecordState, SourceCustomer, TargetFields } from './model.js'
 
 /** QBO, read-only. */
 export interface CustomerSource {
   readonly realmId: string
   /** Every customer, active and inactive, page by page (QBO pages of 1,000). */
   listAllCustomers(): AsyncIterable<SourceCustomer[]>
-  /** Customers changed since an instant (CDC); `deletedIds` are ids QBO reports as deleted. */
-  listChangedCustomers(since: Date): Promise<{ customers: SourceCustomer[]; deletedIds: string[] }>
+  /** Customers changed since an instant (CDC); `deletedIds` are ids QBO reports as deleted.
+   * Null when the answer may be incomplete (CDC's cap of 1,000 objects was reached): the run
+   * then reads every customer instead. */
+  listChangedCustomers(since: Date): Promise<{ customers: SourceCustomer[]; deletedIds: string[] } | null>
   /** API calls made so far by this source. */
   apiCalls(): number
 }
@@ -42,6 +44,8 @@ export type WriteResult =
 
 /** Salesforce. */
 export interface SalesforceTarget {
+  /** Records per write request (sObject Collections take 200); the engine batches by it. */
+  readonly collectionSize: number
   /** Every `QBO_Customer__c` of this realm, with the fields the engine diffs. */
   listExistingRecords(realmId: string, fieldNames: readonly string[]): Promise<ExistingRecord[]>
   /** Every Account (Id, Name, QBO_Source_Key__c), read in pages of 2,000 — or null, after one
@@ -50,14 +54,19 @@ export interface SalesforceTarget {
   /** Accounts whose Name may equal one of these names by the matching rule (a superset is fine:
    * the engine compares locally), batched into as few queries as the SOQL limits allow. */
   findAccountsByNames(names: readonly string[]): Promise<AccountRef[]>
+  /** These Accounts as the Recycle Bin knows them too (`queryAll`): deleted, merged into
+   * another, or live. An Id not returned is gone for good (purged). */
+  accountFates(ids: readonly string[]): Promise<AccountFate[]>
   /** How many API calls `findAccountsByNames` would make for these names. */
   nameLookupCalls(names: readonly string[]): number
-  /** Upsert Accounts on `QBO_Source_Key__c` (idempotent), in Collections of 200. */
+  /** Upsert Accounts on `QBO_Source_Key__c` (idempotent), `collectionSize` per request. */
   upsertAccounts(accounts: readonly AccountCreate[]): Promise<WriteResult[]>
-  /** Upsert records on `QBO_Key__c`, in Collections of 200, in the order given. */
+  /** Upsert records on `QBO_Key__c`, `collectionSize` per request, in the order given. */
   upsertRecords(writes: readonly RecordWrite[]): Promise<WriteResult[]>
   /** API calls made so far by this target. */
   apiCalls(): number
+  /** The org's daily API usage as Salesforce last reported it, or null before any answer. */
+  apiUsage(): { used: number; max: number } | null
 }
 
 /** Tally's memory of what it wrote. */

@@ -8,7 +8,7 @@ import { applyPlan, type ItemOutcome } from './apply.js'
 import { LINK_FIELDS, SYNCED_FIELDS } from './fields.js'
 import { indexAccounts } from './match.js'
 import { customerKey, type AccountRef, type ExistingRecord, type LinkStatus, type SourceCustomer } from './model.js'
-import { namesToMatch, planSync, type Plan, type SyncSettings } from './plan.js'
+import { accountsToCheck, namesToMatch, planSync, type Plan, type SyncSettings } from './plan.js'
 import type { CustomerSource, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
 
 export interface RunDeps {
@@ -49,6 +49,9 @@ export interface RunSummary {
   accountsCreated: number
   /** Records whose customer QBO no longer has (merged away), marked inactive in this run. */
   goneFromQbo: number
+  /** What was read from QBO: CDC's `changes` since the checkpoint, or `all` customers (an import,
+   * a first sync, or a sync whose changes exceeded what CDC returns). */
+  read: 'changes' | 'all'
   apiCalls: { qbo: number; salesforce: number }
   /** The org's daily API usage after the run, from Salesforce's Sforce-Limit-Info header. */
   salesforceApiUsage?: { used: number; max: number }
@@ -85,8 +88,6 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const started = now().getTime()
   const { source, target, state } = deps
   const progress = opts.onProgress ?? (() => {})
-  const qboBefore = source.apiCalls()
-  const sfBefore = target.apiCalls()
 
   // Read. A sync's next window starts where this read started (not ended), so nothing changed
   // while reading is missed.
@@ -94,8 +95,12 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   progress({ phase: 'reading', done: 0, total: 0 })
   let customers: SourceCustomer[] = []
   let deletedIds: string[] | null = null
-  if (opts.mode === 'sync' && opts.since) {
-    ;({ customers, deletedIds } = await source.listChangedCustomers(opts.since))
+  // A sync reads CDC's changes; with no checkpoint, or when CDC's answer may be incomplete (its
+  // cap of 1,000 objects, which it reaches without saying what it dropped), it reads every
+  // customer: the plan then writes only what differs (README, "Incremental sync").
+  const changes = opts.mode === 'sync' && opts.since ? await source.listChangedCustomers(opts.since) : null
+  if (changes) {
+    ;({ customers, deletedIds } = changes)
   } else {
     for await (const page of source.listAllCustomers()) {
       customers = customers.concat(page)
@@ -111,11 +116,17 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     deletedIds === null ? existingList.map((e) => e.key).filter((k) => !read.has(k)) : deletedIds.map((id) => customerKey(source.realmId, id)),
   )
 
+  // Links Salesforce changed itself (contract §5.8): only when a record's Account__c is not what
+  // Tally wrote does the Recycle Bin tell a merge or a delete from a person's edit — one queryAll
+  // for all of them, and no call at all when there are none.
+  const toCheck = accountsToCheck(existing, states)
+  const accountFates = new Map((toCheck.length > 0 ? await target.accountFates(toCheck) : []).map((f) => [f.id, f]))
+
   // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
   // starts with its first page, whose totalSize says whether the rest is worth it; only when
   // looking the names up is cheaper does that one call go to waste (as a COUNT() would).
   progress({ phase: 'planning', done: 0, total: customers.length })
-  const names = namesToMatch({ realmId: source.realmId, customers, existing, states, settings: opts.settings })
+  const names = namesToMatch({ realmId: source.realmId, customers, existing, states, settings: opts.settings, goneKeys, accountFates })
   let accounts: AccountRef[] = []
   if (names.length > 0) {
     // Probing costs one call and saves at most lookupCalls − 1, so it is only worth it from 3 up.
@@ -133,6 +144,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     settings: opts.settings,
     now: now().toISOString(),
     goneKeys,
+    accountFates,
   })
 
   let outcomes: ItemOutcome[] | null = null
@@ -151,10 +163,13 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   }
 
   const summary = summarize(opts, plan, outcomes, accountsCreated, {
-    qbo: source.apiCalls() - qboBefore,
-    salesforce: target.apiCalls() - sfBefore,
+    read: changes ? 'changes' : 'all',
+    // The ports count from their clients' creation (made per run), so connecting and the package
+    // check are in these figures.
+    apiCalls: { qbo: source.apiCalls(), salesforce: target.apiCalls() },
+    durationMs: now().getTime() - started,
+    usage: target.apiUsage(),
   })
-  summary.durationMs = now().getTime() - started
   progress({ phase: 'done', done: plan.items.length, total: plan.items.length })
   const accountNames = new Map<string, string>()
   for (const e of existingList) if (e.accountId && e.accountName) accountNames.set(e.accountId, e.accountName)
@@ -172,7 +187,7 @@ function summarize(
   plan: Plan,
   outcomes: ItemOutcome[] | null,
   accountsCreated: number,
-  apiCalls: RunSummary['apiCalls'],
+  run: { read: RunSummary['read']; apiCalls: RunSummary['apiCalls']; durationMs: number; usage: RunSummary['salesforceApiUsage'] | null },
 ): RunSummary {
   const customers = { seen: 0, created: 0, updated: 0, unchanged: 0, failed: 0 }
   const links = { matched: 0, created: 0, inherited: 0, manual: 0, unmapped: 0, ambiguous: 0 }
@@ -206,13 +221,16 @@ function summarize(
     runId: opts.runId,
     mode: opts.mode,
     dryRun: opts.dryRun,
-    status: customers.failed + goneFailed > 0 ? 'partial' : 'succeeded',
+    // A record written without the Account it should have (its creation failed) is incomplete too.
+    status: customers.failed + goneFailed > 0 || errors.some((e) => e.level === 'error') ? 'partial' : 'succeeded',
     customers,
     links,
     accountsCreated,
     goneFromQbo,
-    apiCalls,
-    durationMs: 0,
+    read: run.read,
+    apiCalls: run.apiCalls,
+    ...(run.usage ? { salesforceApiUsage: run.usage } : {}),
+    durationMs: run.durationMs,
     errors,
   }
 }

@@ -5,6 +5,9 @@ import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { parseConfig } from '../../src/config/env.js'
+import { openTally } from '../../src/jobs/tally.js'
+import { listCustomerViews } from '../../src/store/index.js'
 import { startHarness, type Harness } from '../helpers/tally-harness.js'
 
 const harnesses: Harness[] = []
@@ -54,6 +57,12 @@ describe('bad data', () => {
       expect.objectContaining({ displayName: 'Cool Cars', field: 'Company_Name__c', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Company Name: this company is on hold' }),
     ])
     expect(h.records()).toHaveLength(total - 1)
+    // The Hub's copy lists only what Salesforce holds: the refused record is not in the link queue.
+    const t = await openTally(parseConfig(h.env, h.dir))
+    const views = await listCustomerViews(t.store.db, { page: 1, pageSize: 1000 })
+    await t.close()
+    expect(views.total).toBe(total - 1)
+    expect(views.items.map((v) => v.displayName)).not.toContain('Cool Cars')
     // The readable summary names it too.
     const human = await h.tally('import')
     expect(human.code).toBe(2)

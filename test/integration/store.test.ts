@@ -326,5 +326,41 @@ describe.each(STORE_DIALECTS)('store on %s', (dialect) => {
       const raw = await sql<{ n: number }>`select count(*) as n from connections`.execute(store.db)
       expect(Number(raw.rows[0]?.n)).toBe(1)
     })
+
+    it('holds no lock or transaction while refreshing: another process locks and writes meanwhile', async () => {
+      await qboTokenStore(store, cipher).write(tokens(1, T0))
+      const other = h.openAnother()
+      const ts = qboTokenStore(store, cipher)
+      const seen = await ts.withLock(async () => {
+        // Where the call to Intuit happens: another process's short critical section and plain
+        // write go through at once instead of waiting for the refresh to finish.
+        await withConnectionLock(other, 'qbo', (trx) => saveTokens(trx, cipher, 'salesforce', { accessToken: 'sf', accessTokenExpiresAt: T0 }), { timeoutMs: 100 })
+        await recordSuccess(other.db, 'salesforce', later(1))
+        return (await getConnection(other.db, cipher, 'salesforce'))?.accessToken
+      })
+      expect(seen).toBe('sf')
+    })
+
+    it('takes over the lease of a holder that died, once it expires', async () => {
+      await qboTokenStore(store, cipher).write(tokens(1, T0))
+      const dead = qboTokenStore(h.openAnother(), cipher, { leaseTtlMs: 200 })
+      // A holder that never releases (its process died mid-refresh).
+      await new Promise<void>((entered) => void dead.withLock(() => new Promise(() => entered())))
+      const ts = qboTokenStore(store, cipher, { waitMs: 5_000 })
+      expect(await ts.withLock(async () => (await ts.read())?.refreshToken)).toBe('rt-1')
+      const impatient = qboTokenStore(store, cipher, { waitMs: 50 })
+      const blocker = qboTokenStore(h.openAnother(), cipher)
+      let release!: () => void
+      let held!: Promise<void>
+      await new Promise<void>((entered) => {
+        held = blocker.withLock(() => new Promise<void>((r) => {
+          release = r
+          entered()
+        }))
+      })
+      await expect(impatient.withLock(async () => 'never')).rejects.toThrow(/Timed out waiting for another Tally process/)
+      release()
+      await held
+    })
   })
 })

@@ -4,13 +4,13 @@
  * the summary (contract §6 with --json) and the exit code of contract §2.
  */
 import { parseConfig } from '../../config/env.js'
-import { AppError, describeError } from '../../lib/errors.js'
 import { noopLogger } from '../../lib/logger.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
 import { enqueueRun } from '../../jobs/queue.js'
 import { createRunService } from '../../jobs/runs.js'
 import { openTally } from '../../jobs/tally.js'
 import { withEnvFile } from '../env-file.js'
+import { failureText } from '../failure.js'
 import { EXIT } from '../exit-codes.js'
 import type { CliIo } from '../io.js'
 import { progressBar } from '../progress.js'
@@ -26,11 +26,7 @@ export interface RunFlags {
   enqueue?: boolean
 }
 
-/** One sentence saying what went wrong and what to do. */
-export function failureText(e: unknown): string {
-  if (e instanceof AppError) return e.toText()
-  return `Tally could not complete the run: ${describeError(e)}`
-}
+export { failureText } from '../failure.js'
 
 export async function runOnce(mode: 'import' | 'sync', flags: RunFlags, io: CliIo): Promise<number> {
   let tally
@@ -84,7 +80,7 @@ export async function runOnce(mode: 'import' | 'sync', flags: RunFlags, io: CliI
     }
     return summary.status === 'partial' ? EXIT.partial : EXIT.ok
   } catch (e) {
-    io.stderr(`${failureText(e)}\n`)
+    io.stderr(`${failureText(e, tally.config)}\n`)
     return EXIT.failed
   } finally {
     await tally.close()

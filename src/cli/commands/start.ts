@@ -91,7 +91,7 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     await server.close()
     return EXIT.ok
   } catch (e) {
-    io.stderr(`${failureText(e)}\n`)
+    io.stderr(`${failureText(e, tally?.config)}\n`)
     return EXIT.failed
   } finally {
     await tally?.close()

@@ -68,7 +68,7 @@ export async function watchCommand(flags: WatchFlags, io: CliIo): Promise<number
           const s = r.summary
           io.stdout(flags.json ? `${JSON.stringify(s)}\n` : `${new Date().toISOString()} sync ${s.status}: ${s.customers.seen} changed, ${s.customers.created} created, ${s.customers.updated} updated, ${s.customers.failed} failed\n`)
         } catch (e) {
-          if (!(e instanceof RunAlreadyRunningError)) io.stderr(`${failureText(e)}\n`)
+          if (!(e instanceof RunAlreadyRunningError)) io.stderr(`${failureText(e, tally?.config)}\n`)
         }
         continue
       }
@@ -87,7 +87,7 @@ export async function watchCommand(flags: WatchFlags, io: CliIo): Promise<number
     }
     return EXIT.ok
   } catch (e) {
-    io.stderr(`${failureText(e)}\n`)
+    io.stderr(`${failureText(e, tally?.config)}\n`)
     return EXIT.failed
   } finally {
     await server?.close()

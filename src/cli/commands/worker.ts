@@ -35,7 +35,7 @@ export async function workerCommand(flags: { envFile?: string }, io: CliIo): Pro
     await boss.stop({ graceful: true })
     return EXIT.ok
   } catch (e) {
-    io.stderr(`${failureText(e)}\n`)
+    io.stderr(`${failureText(e, tally?.config)}\n`)
     return EXIT.failed
   } finally {
     await tally?.close()

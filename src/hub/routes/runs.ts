@@ -13,7 +13,7 @@ import { HubError, parseOr400 } from '../errors.js'
 import { RunAlreadyRunningError } from '../../lib/errors.js'
 import { PLAN_FILTERS, type RunSummary } from '../services.js'
 
-const StartBody = z.strictObject({ createAccounts: z.boolean().optional(), dryRun: z.boolean().optional() })
+const StartBody = z.strictObject({ dryRun: z.boolean().optional() })
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) })
 const IdParams = z.strictObject({ id: z.string().min(1).max(100) })
 const PlanQuery = z.object({

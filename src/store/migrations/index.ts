@@ -9,6 +9,7 @@ import { initial } from './0001_initial.js'
 import { runOwner } from './0002_run_owner.js'
 import { sessionUserOAuth } from './0003_session_user_oauth.js'
 import { customerViews } from './0004_customer_views.js'
+import { refreshLease } from './0005_refresh_lease.js'
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
@@ -18,6 +19,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         '0002_run_owner': runOwner,
         '0003_session_user_oauth': sessionUserOAuth,
         '0004_customer_views': customerViews,
+        '0005_refresh_lease': refreshLease,
       }
     },
   }

@@ -18,6 +18,8 @@ export interface ConnectionsTable {
   access_token_enc: string | null
   refresh_token_enc: string | null
   access_token_expires_at: string | null
+  /** When the access token was issued (its lifetime sets the refresh margin). */
+  access_token_issued_at: string | null
   refresh_token_expires_at: string | null
   /** SHA-256 of the environment's refresh token this row was last imported from (contract §3). */
   env_refresh_token_hash: string | null
@@ -26,6 +28,9 @@ export interface ConnectionsTable {
   last_success_at: string | null
   last_error: string | null
   last_error_at: string | null
+  /** Who holds the refresh lease (`host:pid:uuid`), and until when (store/lock). */
+  refresh_lease_owner: string | null
+  refresh_lease_expires_at: string | null
   connected_at: string
   updated_at: string
 }

@@ -94,7 +94,7 @@ export function SyncCustomersPage() {
     setStarting(true)
     setActiveDry(dryRun)
     try {
-      const { runId } = await api<PostSyncRun>('POST', '/api/runs', { body: { createAccounts: settings?.createAccounts ?? false, dryRun } })
+      const { runId } = await api<PostSyncRun>('POST', '/api/runs', { body: { dryRun } })
       setActiveRun(runId)
       await loadRuns().catch(() => null)
       setActiveRun(runId)
