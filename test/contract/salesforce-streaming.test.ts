@@ -19,6 +19,9 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
+/** Faye's client: jsforce's type leaves out disconnect(). */
+const disconnect = (client: unknown) => (client as { disconnect(): void }).disconnect()
+
 const next = <T>(arr: T[], n: number) =>
   new Promise<T[]>((resolve, reject) => {
     const deadline = Date.now() + 20_000
@@ -45,25 +48,25 @@ describe('Streaming API (PushTopic)', () => {
   it('replays retained events from -2 with the Replay extension', async () => {
     const client = conn.streaming.createClient([new StreamingExtension.Replay('/topic/BigAccounts', -2)])
     const got: { event: { replayId: number } }[] = []
-    const sub = client.subscribe('/topic/BigAccounts', (m) => void got.push(m as never))
+    const sub = client.subscribe('/topic/BigAccounts', (m: unknown) => void got.push(m as never))
     const events = await next(got, 2)
     expect(events.map((e) => e.event.replayId)).toEqual([1, 2])
     sub.cancel()
-    client.disconnect()
+    disconnect(client)
   })
 
   it('refuses a subscription to a topic that does not exist', async () => {
-    const client = conn.streaming.createClient()
+    const client = conn.streaming.createClient([])
     const sub = client.subscribe('/topic/Nope', () => {})
     const err = await new Promise<unknown>((ok) => (sub as unknown as { then(a: () => void, b: (e: unknown) => void): void }).then(() => ok(null), ok))
     expect(String((err as { message?: string })?.message ?? err)).toContain('The channel you requested to subscribe to does not exist {/topic/Nope}')
-    client.disconnect()
+    disconnect(client)
   })
 
   it('tells jsforce\'s AuthFailure extension when the session is invalid', async () => {
     const bad = new Connection({ instanceUrl: server.url, accessToken: 'expired', version: '62.0' })
     const failure = await new Promise<{ error?: string }>((ok) => {
-      const client = bad.streaming.createClient([new StreamingExtension.AuthFailure((m: unknown) => { ok(m as { error?: string }); client.disconnect() })])
+      const client = bad.streaming.createClient([new StreamingExtension.AuthFailure((m: unknown) => { ok(m as { error?: string }); disconnect(client) })])
       client.subscribe('/topic/BigAccounts', () => {})
     })
     expect(failure.error).toBe('401::Authentication invalid')
