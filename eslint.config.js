@@ -12,7 +12,8 @@ export default tseslint.config(
   // The package's Lightning web components are plain JS with LWC decorators (@wire), which this
   // parser cannot read; Salesforce lints them with @salesforce/eslint-config-lwc, not installed
   // here. LWC Jest (`npm run test:lwc`) compiles every one of them with the LWC compiler instead.
-  { ignores: ['salesforce/force-app/**/lwc/**'] },
+  // The same holds for the screenshot harness's stand-ins for the lightning base components.
+  { ignores: ['salesforce/force-app/**/lwc/**', 'salesforce/screenshots/modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

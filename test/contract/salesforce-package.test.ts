@@ -101,7 +101,8 @@ describe('Salesforce package: the objects of §12', () => {
     const fields = fieldsOf('Tally_Run_Error__c')
     const master = fields.find((f) => f.name === 'Tally_Run__c')
     expect([master?.type, childText(master!.xml, 'referenceTo')]).toEqual(['MasterDetail', 'Tally_Run__c'])
-    expect(childText(read('objects/Tally_Run_Error__c/Tally_Run_Error__c.object-meta.xml'), 'sharingModel')).toBe('ControlledByParent')
+    const detail = read('objects/Tally_Run_Error__c/Tally_Run_Error__c.object-meta.xml')
+    expect([childText(detail, 'sharingModel'), childText(detail, 'externalSharingModel')]).toEqual(['ControlledByParent', 'ControlledByParent'])
     expect(fields.find((f) => f.name === 'QBO_Customer__c')?.type).toBe('Lookup')
     for (const n of ['Field__c', 'Code__c', 'Message__c', 'Level__c']) expect(fields.some((f) => f.name === n), n).toBe(true)
     // The run summary's error levels (src/sync/run.ts) are the picklist's values.
@@ -135,17 +136,25 @@ describe('Salesforce package: app, pages, views and access', () => {
       'app-meta.xml': 'CustomApplication', 'flexipage-meta.xml': 'FlexiPage', 'tab-meta.xml': 'CustomTab',
       'layout-meta.xml': 'Layout', 'permissionset-meta.xml': 'PermissionSet', 'object-meta.xml': 'CustomObject',
       'field-meta.xml': 'CustomField', 'listView-meta.xml': 'ListView', 'compactLayout-meta.xml': 'CompactLayout',
-      'js-meta.xml': 'LightningComponentBundle',
+      'js-meta.xml': 'LightningComponentBundle', 'messageChannel-meta.xml': 'LightningMessageChannel',
     }
     const walk = (rel: string): string[] =>
       readdirSync(pkgPath(rel), { withFileTypes: true }).flatMap((d) =>
         d.isDirectory() ? (d.name === '__tests__' ? [] : walk(`${rel}${d.name}/`)) : d.name.endsWith('-meta.xml') ? [`${rel}${d.name}`] : [])
     const all = walk('')
     expect(all.length).toBeGreaterThan(80)
+    // A deploy refuses an element out of the WSDL's sequence ("Element … invalid at this location
+    // in type …"); for these types the sequence is the names' order (`fullName` first).
+    const inOrder = (el: XmlElement, where: string): void => {
+      const names = el.children.map((c) => c.name).filter((n) => n !== 'fullName')
+      for (let i = 1; i < names.length; i++) expect(names[i - 1]! <= names[i]!, `${where}: ${names[i - 1]} before ${names[i]}`).toBe(true)
+      for (const c of el.children) inOrder(c, `${where}/${c.name}`)
+    }
     for (const rel of all) {
       const suffix = Object.keys(ROOT).find((s) => rel.endsWith(`.${s}`))
       expect(suffix, rel).toBeDefined()
       expect(read(rel).name, rel).toBe(ROOT[suffix!])
+      inOrder(read(rel), rel)
     }
   })
 
@@ -298,6 +307,9 @@ describe('Salesforce package: app, pages, views and access', () => {
       for (const m of js.matchAll(/@salesforce\/schema\/([\w.]+)'/g)) {
         const ref = m[1] ?? ''
         expect(known.has(ref) || /\.(Id|Name)$/.test(ref), `${b}: ${ref}`).toBe(true)
+      }
+      for (const m of js.matchAll(/@salesforce\/messageChannel\/(\w+)__c'/g)) {
+        expect(existsSync(pkgPath(`messageChannels/${m[1]}.messageChannel-meta.xml`)), `${b}: channel ${m[1]}`).toBe(true)
       }
       for (const q of js.matchAll(/gql`([\s\S]*?)`/g)) {
         for (const t of (q[1] ?? '').matchAll(/\b\w+__[cr]\b/g)) expect(known.has(t[0]), `${b}: ${t[0]}`).toBe(true)

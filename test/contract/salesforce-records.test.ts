@@ -35,7 +35,7 @@ describe('describe', () => {
     expect(byName.get('Balance__c')).toMatchObject({ type: 'currency', precision: 16, scale: 2 })
     expect(byName.get('Active__c')).toMatchObject({ type: 'boolean', nillable: false, defaultValue: false })
     expect((byName.get('Link_Status__c')?.picklistValues as { value: string }[]).map((p) => p.value)).toEqual([
-      'Matched', 'Created', 'Manual', 'Inherited', 'Unmapped', 'Ambiguous',
+      'Matched', 'Created', 'Manual', 'Inherited', 'Unmapped', 'Ambiguous', 'Ignored',
     ])
   })
 

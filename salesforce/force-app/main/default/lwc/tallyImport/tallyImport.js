@@ -7,6 +7,8 @@
 import { LightningElement, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
 import { createRecord, updateRecord } from 'lightning/uiRecordApi';
+import { MessageContext, publish } from 'lightning/messageService';
+import RUN_REQUESTED from '@salesforce/messageChannel/Tally_Run_Requested__c';
 import TALLY_RUN from '@salesforce/schema/Tally_Run__c';
 import RUN_REALM from '@salesforce/schema/Tally_Run__c.QBO_Realm_Id__c';
 import RUN_MODE from '@salesforce/schema/Tally_Run__c.Mode__c';
@@ -22,6 +24,9 @@ export default class TallyImport extends LightningElement {
     loaded = false;
     busy = false;
     result;
+
+    // Lightning Message Service: tells Last Run, a sibling on the page, that a run was requested.
+    @wire(MessageContext) messageContext;
 
     // GraphQL wire adapter (lightning/graphql): the companies' settings records.
     @wire(graphql, {
@@ -121,9 +126,9 @@ export default class TallyImport extends LightningElement {
         // Empty realm = every company (contract §12); with one company we name it.
         if (this.realmId) fields[RUN_REALM.fieldApiName] = this.realmId;
         try {
-            await createRecord({ apiName: TALLY_RUN.objectApiName, fields });
+            const run = await createRecord({ apiName: TALLY_RUN.objectApiName, fields });
             toast(this, dryRun ? 'Preview requested' : 'Import requested', 'Tally starts the run within seconds; its progress shows under Last Run.', 'success');
-            this.dispatchEvent(new CustomEvent('runrequested', { bubbles: true, composed: true }));
+            publish(this.messageContext, RUN_REQUESTED, { runId: run.id });
         } catch (e) {
             toast(this, dryRun ? 'Could not request the preview' : 'Could not start the import', errorMessage(e), 'error');
         } finally {

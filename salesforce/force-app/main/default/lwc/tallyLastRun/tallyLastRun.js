@@ -7,6 +7,8 @@
  */
 import { LightningElement, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
+import { MessageContext, subscribe, unsubscribe } from 'lightning/messageService';
+import RUN_REQUESTED from '@salesforce/messageChannel/Tally_Run_Requested__c';
 import { errorMessage } from 'c/tallyData';
 
 export const REFRESH_MS = 5000;
@@ -28,6 +30,19 @@ export default class TallyLastRun extends LightningElement {
     loaded = false;
     result;
     timer;
+    subscription;
+
+    @wire(MessageContext) messageContext;
+
+    /** "Start Import" beside us published a new run: read it now (then the timer follows it). */
+    connectedCallback() {
+        this.connected = true;
+        this.subscription = subscribe(this.messageContext, RUN_REQUESTED, () => this.refresh());
+    }
+
+    refresh() {
+        return typeof this.result?.refresh === 'function' ? this.result.refresh() : Promise.resolve();
+    }
 
     @wire(graphql, {
         query: gql`
@@ -85,17 +100,32 @@ export default class TallyLastRun extends LightningElement {
         this.schedule(this.run !== undefined && GOING.has(this.run.status));
     }
 
-    /** Refreshes the wire in REFRESH_MS while the run is going; stops once it has finished. */
+    /**
+     * Refreshes the wire in REFRESH_MS while the run is going; stops once it has finished. The wire
+     * is called back only when the record changed, so each refresh schedules the next itself.
+     */
     schedule(going) {
         clearTimeout(this.timer);
         this.timer = undefined;
         if (!going || typeof this.result?.refresh !== 'function') return;
         // eslint-disable-next-line @lwc/lwc/no-async-operation -- a run's progress is only on the record
-        this.timer = setTimeout(() => this.result.refresh(), REFRESH_MS);
+        this.timer = setTimeout(() => {
+            this.timer = undefined;
+            Promise.resolve(this.refresh())
+                .catch(() => undefined)
+                .then(() => {
+                    if (this.timer === undefined && this.connected) this.schedule(this.going);
+                });
+        }, REFRESH_MS);
     }
 
+    connected = false;
+
     disconnectedCallback() {
+        this.connected = false;
         clearTimeout(this.timer);
+        unsubscribe(this.subscription);
+        this.subscription = undefined;
     }
 
     get noRun() {

@@ -2,6 +2,8 @@ import { createElement } from 'lwc';
 import TallyImport from 'c/tallyImport';
 import { graphql } from 'lightning/graphql';
 import { createRecord, updateRecord } from 'lightning/uiRecordApi';
+import { publish } from 'lightning/messageService';
+import RUN_REQUESTED from '@salesforce/messageChannel/Tally_Run_Requested__c';
 
 const settings = (...companies) => ({
     uiapi: {
@@ -55,9 +57,11 @@ describe('c-tally-import', () => {
         await flush();
         const toasts = [];
         el.addEventListener('lightning__showtoast', (e) => toasts.push(e.detail));
+        createRecord.mockResolvedValueOnce({ id: 'a0D000000000042' });
         button(el, 'Start Import').click();
         await flush();
         expect(createRecord).toHaveBeenCalledTimes(1);
+        expect(publish).toHaveBeenCalledWith(undefined, RUN_REQUESTED, { runId: 'a0D000000000042' });
         expect(createRecord.mock.calls[0][0]).toEqual({
             apiName: 'Tally_Run__c',
             fields: { Mode__c: 'import', Dry_Run__c: false, Status__c: 'Requested', QBO_Realm_Id__c: '9341' }
@@ -107,6 +111,7 @@ describe('c-tally-import', () => {
         button(el, 'Start Import').click();
         await flush();
         expect(toasts).toEqual([{ title: 'Could not start the import', message: 'You do not have access to Tally Runs.', variant: 'error' }]);
+        expect(publish).not.toHaveBeenCalled();
         expect(button(el, 'Start Import').disabled).toBe(false);
     });
 

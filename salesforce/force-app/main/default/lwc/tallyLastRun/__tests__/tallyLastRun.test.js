@@ -1,6 +1,8 @@
 import { createElement } from 'lwc';
 import TallyLastRun, { REFRESH_MS } from 'c/tallyLastRun';
 import { graphql } from 'lightning/graphql';
+import { subscribe, unsubscribe } from 'lightning/messageService';
+import RUN_REQUESTED from '@salesforce/messageChannel/Tally_Run_Requested__c';
 
 const run = (fields) => ({
     uiapi: {
@@ -46,6 +48,7 @@ describe('c-tally-last-run', () => {
     afterEach(() => {
         while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
         jest.useRealTimers();
+        jest.clearAllMocks();
     });
 
     it('says there is no run yet when Tally has never run', async () => {
@@ -117,6 +120,34 @@ describe('c-tally-last-run', () => {
         expect(el.shadowRoot.querySelector('.progress')).toBeNull();
         jest.advanceTimersByTime(REFRESH_MS * 3);
         expect(refresh).toHaveBeenCalledTimes(1);
+    });
+
+    it('a run requested beside it (Tally_Run_Requested message) is read at once', async () => {
+        subscribe.mockReturnValueOnce('subscription-1');
+        const refresh = jest.fn().mockResolvedValue(undefined);
+        const el = mount();
+        graphql.emit(run({ Status__c: { value: 'Succeeded', displayValue: 'Succeeded' } }), undefined, refresh);
+        await flush();
+        expect(subscribe).toHaveBeenCalledWith(undefined, RUN_REQUESTED, expect.any(Function));
+        subscribe.mock.calls[0][2]({ runId: 'a0D2' });
+        expect(refresh).toHaveBeenCalledTimes(1);
+        document.body.removeChild(el);
+        expect(unsubscribe).toHaveBeenCalledWith('subscription-1');
+    });
+
+    it('keeps refreshing while the run is going even when a refresh brings nothing new', async () => {
+        jest.useFakeTimers();
+        // LDS calls the wire back only when the data changed: this refresh changes nothing.
+        const refresh = jest.fn().mockResolvedValue(undefined);
+        mount();
+        graphql.emit(run({ Status__c: { value: 'Requested', displayValue: 'Requested' } }), undefined, refresh);
+        await flush();
+        for (let i = 1; i <= 3; i++) {
+            jest.advanceTimersByTime(REFRESH_MS);
+            await flush();
+            await flush();
+            expect(refresh).toHaveBeenCalledTimes(i);
+        }
     });
 
     it('a Requested dry run is shown as a preview in progress', async () => {
