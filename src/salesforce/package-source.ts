@@ -9,7 +9,8 @@
  *   `.object` that holds just those; children are listed in package.xml as CustomField `X.F`,
  *   ListView `X.V`, CompactLayout `X.L`;
  * - one-file types drop `-meta.xml`: `tabs/X.tab`, `applications/X.app`,
- *   `flexipages/X.flexipage`, `layouts/X.layout`, `permissionsets/X.permissionset`;
+ *   `flexipages/X.flexipage`, `layouts/X.layout`, `permissionsets/X.permissionset`,
+ *   `messageChannels/X.messageChannel`;
  * - a Lightning web component bundle `lwc/x/` is copied as is (its Jest tests left out);
  * - package.xml lists every member by type, with the project's `sourceApiVersion`.
  * Sources: Salesforce DX's metadata registry (forcedotcom/source-deploy-retrieve
@@ -54,6 +55,7 @@ const FILE_TYPES: Readonly<Record<string, { type: string; suffix: string }>> = {
   flexipages: { type: 'FlexiPage', suffix: 'flexipage' },
   layouts: { type: 'Layout', suffix: 'layout' },
   permissionsets: { type: 'PermissionSet', suffix: 'permissionset' },
+  messageChannels: { type: 'LightningMessageChannel', suffix: 'messageChannel' },
 }
 
 /** What `sf` leaves out of a deploy by default (.forceignore of a new project). */

@@ -21,6 +21,7 @@ export const FILE_TYPES: Readonly<Record<string, { dir: string; suffix: string }
   FlexiPage: { dir: 'flexipages', suffix: 'flexipage' },
   Layout: { dir: 'layouts', suffix: 'layout' },
   PermissionSet: { dir: 'permissionsets', suffix: 'permissionset' },
+  LightningMessageChannel: { dir: 'messageChannels', suffix: 'messageChannel' },
 }
 
 /** Types that live inside the parent object's `.object` file, and their element there. */
