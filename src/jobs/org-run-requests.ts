@@ -62,9 +62,9 @@ export function startOrgRunRequests(t: Tally, runs: RunService, o: { pollMs?: nu
       } catch (e) {
         if (e instanceof RunAlreadyRunningError) {
           // Another run (the Hub's, a schedule's) is going on: ask again when it has had time to end.
+          // (It stays in `seen`, so an event for it meanwhile does not queue it twice.)
           const again = r
           await new Promise((res) => setTimeout(res, busyRetryMs))
-          seen.delete(again.Id)
           queue.unshift(again)
           continue
         }
