@@ -21,6 +21,7 @@ import {
 } from './errors.js'
 import { checkCustomerBody, NAME_PARTS, requireName } from './customer-rules.js'
 import { normalizeName, parentId, type QboStore, type StoredRecord, type Wire } from './store.js'
+import { v4IdPseudonym } from './pseudonym.js'
 import { formatMetaTime } from './time.js'
 
 export const DELETED_SUFFIX = ' (deleted)'
@@ -78,7 +79,8 @@ function buildCustomer(store: QboStore, body: Wire, ctx: BuildContext): Wire {
     c.PrintOnCheckName = String(c.CompanyName ?? (person || c.DisplayName)).slice(0, 110)
   }
   if (c.Taxable === undefined) c.Taxable = ctx.seed ? (body.Taxable ?? false) : true
-  if (c.Taxable === true && c.DefaultTaxCodeRef === undefined && !ctx.seed) c.DefaultTaxCodeRef = { value: '2' }
+  // Seeds too: a sandbox company's taxable customers are read with it, listed without it (customerAs).
+  if (c.Taxable === true && c.DefaultTaxCodeRef === undefined) c.DefaultTaxCodeRef = { value: '2' }
   c.Job = c.ParentRef !== undefined
   if (c.Job === false && body.Job === true) {
     throw requiredMissing('ParentRef', 'Required parameter ParentRef is missing in the request (Job is true)')
@@ -103,7 +105,8 @@ function buildCustomer(store: QboStore, body: Wire, ctx: BuildContext): Wire {
   c.CurrencyRef = clone(src.CurrencyRef ?? { value: 'USD', name: 'United States Dollar' })
   c.IsProject = src.IsProject === true
   if (src.V4IDPseudonym !== undefined) c.V4IDPseudonym = src.V4IDPseudonym
-  if (src.ClientEntityId !== undefined) c.ClientEntityId = src.ClientEntityId
+  // A sandbox company's customers carry ClientEntityId "0" in query results (shape learned from recorded traffic).
+  c.ClientEntityId = src.ClientEntityId ?? '0'
   c.domain = 'QBO'
   c.sparse = false
   return c
@@ -159,6 +162,23 @@ function ordered(c: Wire): Wire {
   return out
 }
 
+/**
+ * What an endpoint shows of a stored customer. Learned from recorded traffic of a 2026 sandbox
+ * company (shapes only): a query (`SELECT * FROM Customer`) returns `V4IDPseudonym` and
+ * `ClientEntityId` but no `DefaultTaxCodeRef` (not even for taxable customers, whose create and
+ * read responses have it); a read (`GET /customer/1`) has `V4IDPseudonym` and
+ * `DefaultTaxCodeRef`; a create or update response `DefaultTaxCodeRef` only. CDC is served like a
+ * query (no recording settles it).
+ */
+export function customerAs(view: 'query' | 'read' | 'write', wire: Wire): Wire {
+  if (view === 'query') {
+    const { DefaultTaxCodeRef: _tax, ...listed } = wire
+    return listed
+  }
+  const { ClientEntityId: _client, V4IDPseudonym: pseudonym, ...rest } = wire
+  return view === 'read' && pseudonym !== undefined ? ordered({ ...rest, V4IDPseudonym: pseudonym }) : rest
+}
+
 /** Loads one customer from seed data (Ids, SyncToken and MetaData may be given). */
 export function seedCustomer(store: QboStore, body: Wire, nowMs: number): void {
   const c = buildCustomer(store, body, { nowMs, seed: true })
@@ -168,6 +188,7 @@ export function seedCustomer(store: QboStore, body: Wire, nowMs: number): void {
   checkUniqueName(store, c, id)
   const meta = (body.MetaData ?? {}) as Wire
   c.Id = id
+  c.V4IDPseudonym ??= v4IdPseudonym(store.realmId, id)
   c.SyncToken = String(body.SyncToken ?? '0')
   const created = typeof meta.CreateTime === 'string' ? meta.CreateTime : formatMetaTime(nowMs)
   const updated = typeof meta.LastUpdatedTime === 'string' ? meta.LastUpdatedTime : created
@@ -184,6 +205,7 @@ export function createCustomer(store: QboStore, body: Wire, nowMs: number): Chan
   placeInHierarchy(store, c, undefined, true)
   checkUniqueName(store, c, undefined)
   c.Id = store.allocateId()
+  c.V4IDPseudonym = v4IdPseudonym(store.realmId, c.Id as string)
   c.SyncToken = '0'
   const t = formatMetaTime(nowMs)
   c.MetaData = { CreateTime: t, LastUpdatedTime: t }

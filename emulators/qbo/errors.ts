@@ -19,12 +19,15 @@ export class QboFault extends Error {
     readonly status: number,
     readonly errors: FaultError[],
     readonly type = 'ValidationFault',
+    /** Whether the body carries `time` (every recorded fault does, except 2030 Invalid ID). */
+    readonly timed = true,
   ) {
     super(errors[0]?.Message ?? 'fault')
   }
 
   body(nowMs: number): Record<string, unknown> {
-    return { Fault: { Error: this.errors, type: this.type }, time: formatEnvelopeTime(nowMs) }
+    const fault = { Fault: { Error: this.errors, type: this.type } }
+    return this.timed ? { ...fault, time: formatEnvelopeTime(nowMs) } : fault
   }
 }
 
@@ -52,9 +55,9 @@ export const objectNotFound = (entity: string, id: string) =>
     'Id',
   )
 
-/** 2030 — qbo_api error/500.yml: "Id should be a valid number. Supplied value:1.5". */
+/** 2030 — qbo_api error/500.yml: "Id should be a valid number. Supplied value:1.5", recorded without `time`. */
 export const invalidId = (value: string) =>
-  fault('2030', 'Invalid ID', `Id should be a valid number. Supplied value:${value}`, 'Id')
+  new QboFault(400, [{ Message: 'Invalid ID', Detail: `Id should be a valid number. Supplied value:${value}`, code: '2030', element: 'Id' }], 'ValidationFault', false)
 
 /** 2010 — qbo_api error/400_json.yml (Jackson "Unrecognized field" wording, shortened). */
 export const unknownProperty = (name: string, entity: string) =>

@@ -25,8 +25,13 @@ export function qboHeaders(c: Context): void {
   c.header('Cache-Control', 'max-age=0, no-cache, no-store, must-revalidate, private')
 }
 
+/**
+ * A JSON response. Successes are `application/json;charset=utf-8`, errors (faults, the
+ * gateway's 401/403) plain `application/json` — as every qbo_api cassette recorded them.
+ */
 export function json(c: Context, body: unknown, status = 200): Response {
-  return c.body(JSON.stringify(body), status as 200, { 'Content-Type': 'application/json;charset=utf-8' })
+  const type = status < 400 ? 'application/json;charset=utf-8' : 'application/json'
+  return c.body(JSON.stringify(body), status as 200, { 'Content-Type': type })
 }
 
 /** `{...payload, "time": "<Pacific, ms>"}` — every API success body carries `time`. */

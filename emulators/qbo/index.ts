@@ -91,7 +91,7 @@ export function createQboEmulator(options: QboEmulatorOptions = {}): QboEmulator
     clientSecret: options.clientSecret ?? DEFAULT_QBO_CLIENT_SECRET,
     redirectUris: options.redirectUris,
     settings,
-    store: new QboStore(),
+    store: new QboStore(realmId),
     auth: new AuthState({
       tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
       refreshTokenGraceSeconds: options.refreshTokenGraceSeconds ?? 0,
@@ -108,7 +108,7 @@ export function createQboEmulator(options: QboEmulatorOptions = {}): QboEmulator
   }
 
   const load = () => {
-    ctx.store = new QboStore()
+    ctx.store = new QboStore(realmId)
     const now = nowMs()
     // Ids given in the data come first, so records without one get fresh Ids from the shared counter.
     for (const list of [data.customers, data.vendors, data.employees]) {

@@ -22,6 +22,9 @@ export interface DeletedStub {
 }
 
 export class QboStore {
+  /** The company's realm, which V4IDPseudonym values are derived from. */
+  constructor(readonly realmId = '') {}
+
   readonly records = new Map<string, StoredRecord>()
   readonly deleted: DeletedStub[] = []
   /** Lower-cased name key → Id, active records only (see `nameKey`). */

@@ -1,9 +1,10 @@
 /**
  * @module emulators/salesforce/describe
- * `describe` and `describeGlobal` bodies with the key set of the recorded Account describe
- * (recordings: describe-sobject.json, v58.0): every field carries the same ~57 properties, with
- * the values that matter to clients (type, length, nillable, createable, updateable, externalId,
- * unique, idLookup, referenceTo, relationshipName, picklistValues) taken from the schema.
+ * `describe` and `describeGlobal` bodies: every field carries the same ~57 properties (the
+ * DescribeSObjectResult / Field properties of the SOAP API Developer Guide; key set learned from
+ * recorded traffic, not copied), built from the schema with the values that matter to clients
+ * (type, length, nillable, createable, updateable, externalId, unique, idLookup, referenceTo,
+ * relationshipName, compoundFieldName, picklistValues).
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
  */
 import type { FieldDef, ObjectDef, Schema } from './schema.js'
@@ -31,7 +32,7 @@ export function describeField(f: FieldDef): Record<string, unknown> {
     calculatedFormula: null,
     cascadeDelete: false,
     caseSensitive: f.caseSensitive,
-    compoundFieldName: null,
+    compoundFieldName: f.compoundFieldName,
     controllerName: null,
     createable: f.createable,
     custom: f.custom,
@@ -83,14 +84,22 @@ export function describeField(f: FieldDef): Record<string, unknown> {
   }
 }
 
-function urls(version: string, o: ObjectDef): Record<string, string> {
+/**
+ * The object's URLs; with the instance URL, the UI templates too (`uiDetailTemplate`
+ * `https://<my domain>/{ID}`, `uiEditTemplate` `…/{ID}/e`, `uiNewRecord` `…/<key prefix>/e`),
+ * keys learned from recorded traffic.
+ */
+function urls(version: string, o: ObjectDef, instanceUrl?: string): Record<string, string> {
   const base = `/services/data/v${version}/sobjects/${o.name}`
+  const ui = (u: Record<string, string>) => (instanceUrl ? u : {})
   return {
     compactLayouts: `${base}/describe/compactLayouts`,
     rowTemplate: `${base}/{ID}`,
     approvalLayouts: `${base}/describe/approvalLayouts`,
+    ...ui({ uiDetailTemplate: `${instanceUrl}/{ID}`, uiEditTemplate: `${instanceUrl}/{ID}/e` }),
     listviews: `${base}/listviews`,
     describe: `${base}/describe`,
+    ...ui({ uiNewRecord: `${instanceUrl}/${o.keyPrefix}/e` }),
     quickActions: `${base}/quickActions`,
     layouts: `${base}/describe/layouts`,
     sobject: base,
@@ -98,7 +107,7 @@ function urls(version: string, o: ObjectDef): Record<string, string> {
 }
 
 /** The object-level properties shared by describe and describeGlobal. */
-function objectSummary(version: string, o: ObjectDef): Record<string, unknown> {
+function objectSummary(version: string, o: ObjectDef, instanceUrl?: string): Record<string, unknown> {
   return {
     activateable: false,
     associateEntityType: null,
@@ -127,11 +136,11 @@ function objectSummary(version: string, o: ObjectDef): Record<string, unknown> {
     triggerable: true,
     undeletable: true,
     updateable: true,
-    urls: urls(version, o),
+    urls: urls(version, o, instanceUrl),
   }
 }
 
-export function describeObject(schema: Schema, version: string, o: ObjectDef): Record<string, unknown> {
+export function describeObject(schema: Schema, version: string, o: ObjectDef, instanceUrl?: string): Record<string, unknown> {
   const childRelationships = [...schema.objects.values()].flatMap((child) =>
     child.fields
       .filter((f) => f.type === 'reference' && f.referenceTo.includes(o.name) && f.childRelationship)
@@ -146,7 +155,7 @@ export function describeObject(schema: Schema, version: string, o: ObjectDef): R
         restrictedDelete: false,
       })),
   )
-  const summary = objectSummary(version, o)
+  const summary = objectSummary(version, o, instanceUrl)
   return {
     actionOverrides: [],
     ...summary,

@@ -73,6 +73,9 @@ export const errors = {
       'Record rolled back because not all records were valid and the request was using AllOrNone header',
       [],
     ),
+  /** A collection record without `attributes` (Salesforce's message, as observed in recorded traffic). */
+  attributesMissing: (): SfError =>
+    sfError('JSON_PARSER_ERROR', 'Nested object for polymorphic foreign key must have an attributes field before any other fields.', []),
   unableToLock: (id: string): SfError =>
     sfError('UNABLE_TO_LOCK_ROW', `unable to obtain exclusive access to this record or 1 records: ${id}`, []),
 }

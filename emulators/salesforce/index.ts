@@ -11,6 +11,7 @@ import { seededRandom } from '../../emulators/shared/random.js'
 import { listen } from '../../src/lib/http-server.js'
 import { RequestStats } from '../../emulators/shared/stats.js'
 import { IdFactory, normalizeId, to18 } from './ids.js'
+import { defaultLimits } from './limits.js'
 import { DEFAULT_METADATA_DIR, packagePermissionSets, readPackage } from './metadata.js'
 import { newMetadataApiState, registerMetadataApi } from './metadata-api/routes.js'
 import { registerStreaming, type StreamingOptions } from './streaming/bayeux.js'
@@ -23,7 +24,8 @@ import { registerMerge } from './routes/merge.js'
 import { registerQuery } from './routes/query.js'
 import { registerSandbox } from './routes/sandbox.js'
 import { registerSObjects } from './routes/sobjects.js'
-import { accountObject, contactObject, findField, userObject } from './schema.js'
+import { accountObject } from './account-fields.js'
+import { contactObject, findField, userObject } from './schema.js'
 import type { FieldDef, ObjectDef, Schema } from './schema.js'
 import { SAMPLE_ACCOUNTS } from './seed.js'
 import type { FaultKind, ResolvedOptions, SfState } from './state.js'
@@ -139,7 +141,8 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     refreshTokens: new Map(),
     authCodes: new Map(),
     cursors: new Map(),
-    apiUsed: 0,
+    api: { max: resolved.dailyApiLimit, used: 0 },
+    limits: defaultLimits(),
     faultQueue: [],
     writeContext: () => ({
       store,
@@ -187,7 +190,8 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     state.ids = new IdFactory(seed)
     state.random = seededRandom(seed)
     state.cursors.clear()
-    state.apiUsed = 0
+    state.api = { max: resolved.dailyApiLimit, used: 0 }
+    state.limits = defaultLimits()
     state.faultQueue = []
     state.userId = state.ids.next('005')
     store.put('User', {
@@ -220,7 +224,11 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   }
   load()
 
-  const app = new Hono()
+  // Salesforce answers `/sobjects/Account/` as `/sobjects/Account` (the REST API Developer Guide
+  // writes its resources with a trailing slash, e.g. `/services/data/vXX.X/limits/`, and recorded
+  // clients' POSTs with one succeed), on every REST path: one router setting, so no route can
+  // forget it.
+  const app = new Hono({ strict: false })
   registerOAuth(app, state)
   registerSandbox(app, state, () => {
     streaming.reset()
@@ -274,7 +282,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       if (faultRate !== undefined) resolved.faultRate = faultRate
       if (next) state.faultQueue.push(...next)
     },
-    apiUsage: () => ({ used: state.apiUsed, max: resolved.dailyApiLimit }),
+    apiUsage: () => ({ used: state.api.used, max: state.api.max }),
     releaseStreams: () => streaming.closeAll(),
     streamSubscriptions: () => [...streaming.clients.values()].map((c) => [...c.channels]),
     streamEvents: (channel) => (streaming.retained.get(channel) ?? []).map((e) => ({ type: e.data.event.type, replayId: e.data.event.replayId, sobject: { ...e.data.sobject } })),

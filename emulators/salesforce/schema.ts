@@ -1,8 +1,9 @@
 /**
  * @module emulators/salesforce/schema
  * The sObject schema the sandbox enforces and describes: field types, lengths and properties as
- * the describe call reports them (recorded Account describe, api-facts B.9 / SF-FIELDREF), plus
- * the built-in standard objects Account, Contact and User. `QBO_Customer__c` and
+ * the describe call reports them (Object Reference, api-facts B.9 / SF-FIELDREF), plus
+ * the built-in standard objects Contact and User (Account's standard fields are in
+ * ./account-fields.ts). `QBO_Customer__c` and
  * `Account.QBO_Source_Key__c` are added from the package metadata (./metadata.ts).
  */
 
@@ -21,6 +22,8 @@ export type FieldType =
   | 'date'
   | 'reference'
   | 'picklist'
+  /** A compound address (BillingAddress): read-only, assembled from its components. */
+  | 'address'
 
 export interface FieldDef {
   name: string
@@ -48,6 +51,8 @@ export interface FieldDef {
   defaultValue: unknown
   /** LongTextArea fields describe as `textarea` with this extra info. */
   extraTypeInfo: string | null
+  /** The compound field this one is a component of (BillingCity → BillingAddress). */
+  compoundFieldName: string | null
 }
 
 export interface ObjectDef {
@@ -90,6 +95,7 @@ export function field(name: string, label: string, type: FieldType, extra: Parti
     restrictedPicklist: false,
     defaultValue: null,
     extraTypeInfo: null,
+    compoundFieldName: null,
     ...extra,
   }
 }
@@ -99,7 +105,7 @@ const text = (name: string, label: string, length: number, extra: Partial<FieldD
 const readOnly = { createable: false, updateable: false }
 const system = { nillable: false, createable: false, updateable: false, defaultedOnCreate: true }
 
-/** Id, owner and audit fields every object has (recorded describe: all non-nillable, read-only). */
+/** Id, owner and audit fields every object has (Object Reference "System Fields": all non-nillable, read-only but the owner). */
 export function systemFields(objectLabel: string): FieldDef[] {
   return [
     field('Id', `${objectLabel} ID`, 'id', { ...system, idLookup: true }),
@@ -122,63 +128,8 @@ export function systemFields(objectLabel: string): FieldDef[] {
   ]
 }
 
-/** The address block of Account (recorded describe: street is a 255 textarea, city 40, state 80…). */
-function address(prefix: 'Billing' | 'Shipping'): FieldDef[] {
-  return [
-    field(`${prefix}Street`, `${prefix} Street`, 'textarea', { length: 255 }),
-    text(`${prefix}City`, `${prefix} City`, 40),
-    text(`${prefix}State`, `${prefix} State/Province`, 80),
-    text(`${prefix}PostalCode`, `${prefix} Zip/Postal Code`, 20),
-    text(`${prefix}Country`, `${prefix} Country`, 80),
-    field(`${prefix}Latitude`, `${prefix} Latitude`, 'double', { precision: 18, scale: 15 }),
-    field(`${prefix}Longitude`, `${prefix} Longitude`, 'double', { precision: 18, scale: 15 }),
-  ]
-}
-
 const picklist = (name: string, label: string, values: string[]): FieldDef =>
   field(name, label, 'picklist', { length: 255, picklistValues: values })
-
-/** Account as the recorded describe shows it (Name 255 and not an idLookup there). */
-export function accountObject(): ObjectDef {
-  const [id, isDeleted, ...audit] = systemFields('Account')
-  return {
-    name: 'Account',
-    label: 'Account',
-    labelPlural: 'Accounts',
-    keyPrefix: '001',
-    custom: false,
-    fields: [
-      id as FieldDef,
-      isDeleted as FieldDef,
-      field('MasterRecordId', 'Master Record ID', 'reference', {
-        ...readOnly,
-        referenceTo: ['Account'],
-        relationshipName: 'MasterRecord',
-      }),
-      text('Name', 'Account Name', 255, { nillable: false, nameField: true }),
-      picklist('Type', 'Account Type', ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other']),
-      field('ParentId', 'Parent Account ID', 'reference', { referenceTo: ['Account'], relationshipName: 'Parent' }),
-      ...address('Billing'),
-      ...address('Shipping'),
-      field('Phone', 'Account Phone', 'phone'),
-      field('Fax', 'Account Fax', 'phone'),
-      text('AccountNumber', 'Account Number', 40),
-      field('Website', 'Website', 'url'),
-      text('Sic', 'SIC Code', 20),
-      picklist('Industry', 'Industry', ['Agriculture', 'Apparel', 'Banking', 'Biotechnology', 'Chemicals', 'Communications', 'Construction', 'Consulting', 'Education', 'Electronics', 'Energy', 'Engineering', 'Entertainment', 'Environmental', 'Finance', 'Food & Beverage', 'Government', 'Healthcare', 'Hospitality', 'Insurance', 'Machinery', 'Manufacturing', 'Media', 'Not For Profit', 'Recreation', 'Retail', 'Shipping', 'Technology', 'Telecommunications', 'Transportation', 'Utilities', 'Other']),
-      field('AnnualRevenue', 'Annual Revenue', 'currency', { precision: 18 }),
-      field('NumberOfEmployees', 'Employees', 'int', { precision: 8 }),
-      picklist('Ownership', 'Ownership', ['Public', 'Private', 'Subsidiary', 'Other']),
-      text('TickerSymbol', 'Ticker Symbol', 20),
-      field('Description', 'Account Description', 'textarea', { length: 32000 }),
-      picklist('Rating', 'Account Rating', ['Hot', 'Warm', 'Cold']),
-      text('Site', 'Account Site', 80),
-      ...audit,
-      field('LastActivityDate', 'Last Activity', 'date', readOnly),
-      picklist('AccountSource', 'Account Source', ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other']),
-    ],
-  }
-}
 
 /** Contact: LastName required; Email is an idLookup field, so upsert by Email works (recording). */
 export function contactObject(): ObjectDef {

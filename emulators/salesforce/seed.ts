@@ -29,7 +29,8 @@ const caseOrSpacing = ['rago travel agency', 'Sonnenschein  Family Store', 'PYE\
 
 const ambiguous = ['Travis Waldron', 'Travis Waldron']
 
-/** Accounts every new Developer Edition org has (as in the recorded query, accounts.json). */
+/** The sample Accounts Salesforce puts in every new Developer Edition org (Edge Communications,
+ * Burlington Textiles…), as any such org lists them. */
 const developerOrg: WireObject[] = [
   { Name: 'Edge Communications', AccountNumber: 'CD451796', Industry: 'Electronics', Type: 'Customer - Direct', BillingCity: 'Austin', BillingState: 'TX', Phone: '(512) 757-6000', Website: 'http://edgecomm.com' },
   { Name: 'Burlington Textiles Corp of America', AccountNumber: 'CD656092', Industry: 'Apparel', Type: 'Customer - Direct', BillingCity: 'Burlington', BillingState: 'NC', BillingCountry: 'USA', Phone: '(336) 222-7000', Website: 'www.burlington.com' },

@@ -5,6 +5,7 @@
 import type { RequestStats } from '../../emulators/shared/stats.js'
 import type { Random } from '../../emulators/shared/random.js'
 import type { IdFactory } from './ids.js'
+import type { ApiAccount, LimitTable } from './limits.js'
 import type { Schema } from './schema.js'
 import type { Store } from './store.js'
 import type { WriteContext } from './writes.js'
@@ -49,7 +50,10 @@ export interface SfState {
   refreshTokens: Map<string, { userId: string; clientId: string }>
   authCodes: Map<string, { clientId: string; redirectUri: string; userId: string }>
   cursors: Map<string, Cursor>
-  apiUsed: number
+  /** The daily API allocation and its use (set by the option, or by POST /__sandbox/limits). */
+  api: ApiAccount
+  /** The other limits `/limits` reports. */
+  limits: LimitTable
   faultQueue: FaultKind[]
   writeContext(): WriteContext
 }

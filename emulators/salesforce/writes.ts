@@ -60,11 +60,41 @@ function checkRequiredAndUnique(
   return []
 }
 
+/** Address component → the key it has inside the compound value (BillingPostalCode → postalCode). */
+const ADDRESS_KEYS: Record<string, string> = {
+  City: 'city',
+  Country: 'country',
+  CountryCode: 'countryCode',
+  GeocodeAccuracy: 'geocodeAccuracy',
+  Latitude: 'latitude',
+  Longitude: 'longitude',
+  PostalCode: 'postalCode',
+  State: 'state',
+  StateCode: 'stateCode',
+  Street: 'street',
+}
+
+/**
+ * A compound address as the REST API returns it: one key per component, in alphabetical order,
+ * stateCode/countryCode included (the org has state and country/territory picklists), or null
+ * when every component is empty ("Address Compound Fields", Object Reference).
+ */
+function compoundAddress(obj: ObjectDef, compound: FieldDef, rec: Rec): Record<string, unknown> | null {
+  const prefix = compound.name.replace(/Address$/, '')
+  const value: Record<string, unknown> = {}
+  for (const [suffix, key] of Object.entries(ADDRESS_KEYS)) {
+    const part = obj.fields.find((f) => f.name === `${prefix}${suffix}` && f.compoundFieldName === compound.name)
+    value[key] = part ? (rec[part.name] ?? null) : null
+  }
+  return Object.values(value).some((v) => v !== null) ? value : null
+}
+
 function derived(obj: ObjectDef, rec: Rec): void {
   // Contact/User Name is a compound of first and last name.
   if ((obj.name === 'Contact' || obj.name === 'User') && ('LastName' in rec || 'FirstName' in rec)) {
     rec.Name = [rec.FirstName, rec.LastName].filter((x) => x).join(' ')
   }
+  for (const f of obj.fields) if (f.type === 'address') rec[f.name] = compoundAddress(obj, f, rec)
 }
 
 export function createRecord(ctx: WriteContext, obj: ObjectDef, input: Record<string, unknown>): SaveResult {

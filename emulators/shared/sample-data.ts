@@ -53,7 +53,9 @@ const sampleCustomers = (): WireObject[] => [
   customer('18', 'Paulsen Medical Supplies', 'Kathy', 'Paulsen', 'Paulsen Medical Supplies', 'Medical@intuit.com', '(650) 555-4563', ['900 Main St.', 'Middlefield', 'CA', '94303'], { Balance: 954.75 }),
   customer('19', 'Rago Travel Agency', 'Evelyn', 'Cook', 'Rago Travel Agency', 'Rago_Travel@intuit.com', '(650) 555-1596', ['753 Cedar Ave.', 'Bayshore', 'CA', '94326'], { Balance: 103.55 }),
   customer('20', 'Red Rock Diner', 'Stacy', 'Monsoor', 'Red Rock Diner', 'qbwebsamplecompany@yahoo.com', '(650) 555-4973', ['500 Red Rock Rd.', 'Bayshore', 'CA', '94326'], { Balance: 160 }),
-  customer('21', 'Rondonuwu Fruit and Vegi', 'Nicola', 'Rondonuwu', 'Rondonuwu Fruit and Vegi', 'Tony@Rondonuwu.com', '(650) 555-2645', ['847 California Ave.', 'San Jose', 'CA', '95021'], { Balance: 78.6 }),
+  // Named as Intuit's sample company names it: given, middle and family name, no company name
+  // (qbo_api cassette all/customers.yml, MIT).
+  customer('21', 'Rondonuwu Fruit and Vegi', 'Rondonuwu', 'and Vegi', undefined, 'Tony@Rondonuwu.com', '(650) 555-2645', ['847 California Ave.', 'San Jose', 'CA', '95021'], { Balance: 78.6, MiddleName: 'Fruit', PrintOnCheckName: 'Rondonuwu Fruit and Vegi' }),
   customer('22', 'Shara Barnett', 'Shara', 'Barnett', 'Barnett Design', 'Design@intuit.com', '(650) 555-4345', ['19 Main St.', 'Middlefield', 'CA', '94303']),
   customer('23', 'Barnett Design', 'Shara', 'Barnett', 'Barnett Design', 'Design@intuit.com', '(650) 555-4345', ['19 Main St.', 'Middlefield', 'CA', '94303'], { ParentRef: { value: '22' }, Job: true, Balance: 274.5 }),
   customer('24', 'Sonnenschein Family Store', 'Russ', 'Sonnenschein', 'Sonnenschein Family Store', 'Familiystore@intuit.com', '(650) 557-8463', ['5647 Cypress Hill Ave.', 'Middlefield', 'CA', '94303']),

@@ -13,11 +13,11 @@ import type {
   PlanPage,
   Provider,
   RunMessage,
-  RunSummary,
+  RunView,
   SyncSettingsView,
 } from './services.js'
 
-export type { ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunSummary, SyncSettingsView }
+export type { ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunView, SyncSettingsView }
 export type { ProgressEvent } from './services.js'
 
 /** The closed set of error codes of the one error envelope. */
@@ -129,13 +129,13 @@ export interface GetSyncRuns {
   Method: 'GET'
   Path: '/api/runs'
   Querystring: { limit?: number }
-  Success: { runs: RunSummary[] }
+  Success: { runs: RunView[] }
 }
 export interface GetSyncRun {
   Method: 'GET'
   Path: '/api/runs/:id'
   Params: { id: string }
-  Success: RunSummary
+  Success: RunView
 }
 export interface GetSyncRunMessages {
   Method: 'GET'

@@ -110,27 +110,36 @@ function lockedMessage(until: Date, now: Date): string {
 }
 
 /**
- * Checks the credentials and on success opens a new session and sets its cookie. Failures are
- * counted per username and per client address; five in a row lock that key for 15 minutes.
- * The password is verified even for a wrong username, so both failures cost the same time.
+ * Checks the credentials and on success opens a new session and sets its cookie. Attempts are
+ * counted per username and per client address *before* the password is checked, atomically: an
+ * attempt past the fifth of a series is refused (and locks the key for 15 minutes) without
+ * running scrypt, so parallel sign-ins cannot get more than five guesses; a fifth failure locks
+ * too. The password is verified even for a wrong username, so both failures cost the same time.
  */
 export async function logIn(c: Context<HubEnv>, deps: ResolvedDeps, username: string, password: string): Promise<SessionInfo> {
   const now = deps.now()
   const attempts = deps.auth.loginAttempts
   const keys = [`user:${username.trim().toLowerCase().slice(0, 100)}`, `ip:${clientIp(c)}`]
+  const counted: { key: string; attempt: number }[] = []
   for (const key of keys) {
-    const a = await attempts.get(key)
-    if (a?.lockedUntil && a.lockedUntil.getTime() > now.getTime()) {
-      throw new HubError(429, 'locked_out', lockedMessage(a.lockedUntil, now))
+    const { attempt, lockedUntil } = await attempts.count(key, now)
+    if (lockedUntil && lockedUntil.getTime() > now.getTime()) {
+      throw new HubError(429, 'locked_out', lockedMessage(lockedUntil, now))
     }
+    if (attempt > MAX_FAILED_LOGINS) {
+      const until = new Date(now.getTime() + LOCKOUT_MS)
+      await attempts.lock(key, until)
+      deps.logger.warn('hub sign-in refused: too many attempts', { ip: clientIp(c) })
+      throw new HubError(429, 'locked_out', lockedMessage(until, now))
+    }
+    counted.push({ key, attempt })
   }
   const userOk = safeEqual(username, ADMIN_USERNAME)
   const passwordOk = await deps.auth.verifyAdminPassword(password)
   if (!userOk || !passwordOk) {
     let lockedUntil: Date | null = null
-    for (const key of keys) {
-      const failures = await attempts.recordFailure(key, now)
-      if (failures >= MAX_FAILED_LOGINS) {
+    for (const { key, attempt } of counted) {
+      if (attempt >= MAX_FAILED_LOGINS) {
         lockedUntil = new Date(now.getTime() + LOCKOUT_MS)
         await attempts.lock(key, lockedUntil)
       }
@@ -139,7 +148,7 @@ export async function logIn(c: Context<HubEnv>, deps: ResolvedDeps, username: st
     if (lockedUntil) throw new HubError(429, 'locked_out', lockedMessage(lockedUntil, now))
     throw new HubError(401, 'invalid_credentials', 'Wrong username or password.')
   }
-  for (const key of keys) await attempts.clear(key)
+  for (const { key, attempt } of counted) await attempts.succeeded(key, attempt)
 
   // Session fixation: whatever session cookie came in is dropped, never elevated.
   const previous = getCookie(c, SESSION_COOKIE)

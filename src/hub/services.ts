@@ -5,8 +5,10 @@
  * the store, and tests pass small in-memory ones.
  */
 
+import type { ProgressEvent } from '../jobs/runs.js'
 import type { Provider } from '../lib/provider.js'
-import type { Session } from '../store/index.js'
+import type { CustomerView, RunStatus, Session } from '../store/index.js'
+import type { RunSummary as EngineRunSummary } from '../sync/run.js'
 import type { PackageDeployService } from './routes/salesforce-package.js'
 
 export type { Provider }
@@ -30,9 +32,13 @@ export interface SyncSettingsView {
   enabledFields: string[]
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted'
+export type { ProgressEvent, RunStatus }
 
-export interface RunSummary {
+/** What the Hub shows of a run's summary: the engine's counts (one type, src/sync/run.ts). */
+export type RunCounts = Pick<EngineRunSummary, 'customers' | 'links' | 'accountsCreated' | 'apiCalls' | 'salesforceApiUsage' | 'durationMs'>
+
+/** One run as the Hub lists it: the store's row, and the engine's counts once it is done. */
+export interface RunView {
   runId: string
   mode: 'import' | 'sync'
   dryRun: boolean
@@ -43,22 +49,7 @@ export interface RunSummary {
   startedAt: string
   finishedAt: string | null
   error: string | null
-  summary: null | {
-    customers: { seen: number; created: number; updated: number; unchanged: number; failed: number }
-    links: {
-      matched: number
-      created: number
-      inherited: number
-      manual: number
-      unmapped: number
-      ambiguous: number
-    }
-    accountsCreated: number
-    apiCalls: { qbo: number; salesforce: number }
-    /** The org's daily API usage after the run (Sforce-Limit-Info). */
-    salesforceApiUsage?: { used: number; max: number }
-    durationMs: number
-  }
+  summary: RunCounts | null
 }
 
 /** A per-record error or warning of a run (contract §4: customer, field, reason). */
@@ -110,34 +101,10 @@ export interface PlanPage {
   items: PlanItemView[]
 }
 
-export interface ProgressEvent {
-  runId: string
-  phase: 'reading' | 'planning' | 'writing' | 'done'
-  done: number
-  total: number
-  status: RunStatus
-}
-
-/** One `QBO_Customer__c` record as the Hub lists it. */
-export interface CustomerRow {
-  /** `QBO_Key__c`: `<realmId>-<Id>`. */
-  key: string
-  salesforceId: string
-  qboId: string
-  displayName: string
-  /** The name Accounts are matched by: the display name without the " (deleted)" QBO appends to
-   * an inactive customer's (the engine's rule, src/sync/match.ts; pages show it, never re-derive it). */
-  matchName: string
-  accountId: string | null
-  accountName: string | null
-  linkStatus: string | null
-  active: boolean
-  isSubCustomer: boolean
-  parentName: string | null
-  email: string | null
-  /** Ambiguous records: the Accounts whose name matched. */
-  candidates?: { id: string; name: string }[]
-}
+/** One `QBO_Customer__c` record as the Hub lists it: the store's copy (one type, the store's), and
+ * the name Accounts are matched by — the display name without the " (deleted)" QBO appends to an
+ * inactive customer's (the engine's rule, src/sync/match.ts; pages show it, never re-derive it). */
+export type CustomerRow = CustomerView & { matchName: string }
 
 export type CustomerFilter = 'all' | 'mapped' | 'unmapped' | 'ambiguous' | 'inactive'
 
@@ -159,8 +126,8 @@ export interface HubServices {
     start(o: { dryRun?: boolean }): Promise<{ runId: string }>
     /** Calls `onEvent` for each progress event of the run; returns the unsubscribe function. */
     subscribe(runId: string, onEvent: (e: ProgressEvent) => void): () => void
-    list(limit: number): Promise<RunSummary[]>
-    get(runId: string): Promise<RunSummary | null>
+    list(limit: number): Promise<RunView[]>
+    get(runId: string): Promise<RunView | null>
     messages(runId: string): Promise<RunMessage[]>
     /** A dry run's plan, filtered and paged; null when this Hub does not hold it (not a dry run,
      * or the Hub restarted since: previews are kept in memory, the last few only). */
@@ -199,14 +166,18 @@ export interface SessionStore {
   delete(idHash: string): Promise<void>
 }
 
-/** Failed sign-in bookkeeping per key (`user:<name>` and `ip:<address>`); the Hub owns the policy. */
+/**
+ * Sign-in attempts per key (`user:<name>` and `ip:<address>`); the Hub owns the policy. Attempts
+ * are counted before the password is checked, atomically, so a burst cannot outrun the limit.
+ */
 export interface LoginAttemptStore {
-  get(key: string): Promise<{ failures: number; lockedUntil: Date | null } | null>
-  /** Adds one failure and returns the number of failures since the last clear or lock. */
-  recordFailure(key: string, at: Date): Promise<number>
-  /** Locks the key until `until` and resets its failure count. */
+  /** Counts one attempt; returns its number in the key's series (parallel attempts get distinct
+   * numbers) and the key's lock, if one is on. */
+  count(key: string, at: Date): Promise<{ attempt: number; lockedUntil: Date | null }>
+  /** Locks the key until `until`; once it expires the count starts afresh. */
   lock(key: string, until: Date): Promise<void>
-  clear(key: string): Promise<void>
+  /** The sign-in that was attempt number `attempt` succeeded: forget the attempts up to it. */
+  succeeded(key: string, attempt: number): Promise<void>
 }
 
 export interface HubAuth {

@@ -9,14 +9,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hashPassword, verifyPassword } from '../lib/crypto.js'
 import {
-  clearLoginFailures,
+  countLoginAttempt,
   deleteExpiredSessions,
   deleteSession,
-  getLockout,
+  forgetLoginAttempts,
   getSession,
   insertSession,
   lockLogin,
-  recordLoginFailure,
   setSessionOAuthState,
   touchSession,
 } from '../store/index.js'
@@ -32,7 +31,7 @@ export async function adminPasswordHash(t: Tally): Promise<{ hash: string; gener
   } catch {
     const password = randomBytes(12).toString('base64url')
     const hash = await hashPassword(password)
-    await mkdir(t.config.dataDir, { recursive: true })
+    await mkdir(t.config.dataDir, { recursive: true, mode: 0o700 })
     await writeFile(file, `${hash}\n`, { mode: 0o600 })
     return { hash, generated: password }
   }
@@ -54,12 +53,10 @@ export function createHubAuth(t: Tally, passwordHash: string): HubAuth {
       delete: (idHash) => deleteSession(db, idHash),
     },
     loginAttempts: {
-      get: (key) => getLockout(db, key),
-      // The Hub owns the lock-out policy; the store only counts within a 15-minute window.
-      recordFailure: async (key, at) =>
-        (await recordLoginFailure(db, key, at, { maxFailures: Number.MAX_SAFE_INTEGER, windowMs: 15 * 60_000, lockMs: 0 })).failures,
+      // The Hub owns the lock-out policy; the store counts attempts within a 15-minute window.
+      count: (key, at) => countLoginAttempt(db, key, at, 15 * 60_000),
       lock: (key, until) => lockLogin(db, key, until),
-      clear: (key) => clearLoginFailures(db, key),
+      succeeded: (key, attempt) => forgetLoginAttempts(db, key, attempt),
     },
   }
 }

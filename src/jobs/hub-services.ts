@@ -38,7 +38,7 @@ import type {
   HubServices,
   PlanFilter,
   Provider,
-  RunSummary as HubRunSummary,
+  RunView,
 } from '../hub/services.js'
 import { NotFoundError, PLAN_FILTERS } from '../hub/services.js'
 import { connectSalesforce, nameQboConnection, qboOAuth, salesforceClient } from './connections.js'
@@ -57,8 +57,8 @@ const FIELD_LABELS = new Map<string, string>([
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null)
 
-function toRunSummary(r: Run): HubRunSummary {
-  const s = r.summary as HubRunSummary['summary'] & Record<string, unknown> | null
+function toRunView(r: Run): RunView {
+  const s = r.summary as RunView['summary'] & Record<string, unknown> | null
   return {
     runId: r.id,
     mode: r.mode,
@@ -84,21 +84,7 @@ function toRunSummary(r: Run): HubRunSummary {
 }
 
 function toRow(v: CustomerView): CustomerRow {
-  return {
-    key: v.key,
-    salesforceId: v.salesforceId ?? '',
-    qboId: v.qboId,
-    displayName: v.displayName,
-    matchName: matchableName(v.displayName, v.active),
-    accountId: v.accountId,
-    accountName: v.accountName,
-    linkStatus: v.linkStatus,
-    active: v.active,
-    isSubCustomer: v.isSubCustomer,
-    parentName: v.parentName,
-    email: v.email,
-    ...(v.candidates ? { candidates: v.candidates } : {}),
-  }
+  return { ...v, matchName: matchableName(v.displayName, v.active) }
 }
 
 export function createHubServices(t: Tally, runs: RunService): HubServices {
@@ -219,10 +205,10 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       // (settings.save) and every run reads the saved setting.
       start: (o) => runs.start({ mode: 'import', ...(o.dryRun !== undefined ? { dryRun: o.dryRun } : {}) }),
       subscribe: (runId, onEvent) => runs.subscribe(runId, (e) => onEvent({ runId: e.runId, phase: e.phase, done: e.done, total: e.total, status: e.status })),
-      list: async (limit) => (await listRuns(db, limit)).map(toRunSummary),
+      list: async (limit) => (await listRuns(db, limit)).map(toRunView),
       async get(runId) {
         const r = await getRun(db, runId)
-        return r ? toRunSummary(r) : null
+        return r ? toRunView(r) : null
       },
       messages: async (runId) =>
         (await listRunMessages(db, runId)).map((m) => ({ ...m, fieldLabel: m.field ? (FIELD_LABELS.get(m.field) ?? null) : null })),

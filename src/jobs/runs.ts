@@ -12,7 +12,7 @@ import { QboError } from '../qbo/index.js'
 import { SalesforceError } from '../salesforce/index.js'
 import {
   addRunMessages,
-  createRun,
+  claimRun,
   finishRun,
   getCheckpoint,
   getRunningRun,
@@ -42,6 +42,8 @@ export interface RunRequest {
   /** The command line's `--create-accounts` / `--no-create-accounts` (contract §2): this run
    * only. Absent, the run uses the saved setting — the one the Hub's switch writes. */
   createAccounts?: boolean
+  /** Send again what Salesforce refused in earlier runs (`--retry-refused`). */
+  retryRefused?: boolean
   /** The `Tally_Run__c` that asked for this run in the org (Status Requested). */
   orgRunId?: string
 }
@@ -91,15 +93,17 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
   const { db } = t.store
 
   async function claim(req: RunRequest): Promise<string> {
-    await markStaleRunsInterrupted(db, new Date(now().getTime() - STALE_AFTER_MS))
-    const running = await getRunningRun(db)
-    if (running && ownerIsGone(running.owner)) {
-      await finishRun(db, running.id, { status: 'interrupted', error: 'The process running it stopped; the next run picks up what is left.' })
-    } else if (running) {
-      throw new RunAlreadyRunningError(running.id)
-    }
-    const run = await createRun(db, { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID(), owner: OWNER })
-    return run.id
+    const staleBefore = new Date(now().getTime() - STALE_AFTER_MS)
+    await markStaleRunsInterrupted(db, staleBefore)
+    // One atomic insert (a unique index on running runs): two processes claiming at once cannot
+    // both win. A holder that is dead (stale heartbeat, or its process gone) is taken over.
+    const claim = await claimRun(
+      db,
+      { mode: req.mode, dryRun: req.dryRun ?? false, id: randomUUID(), owner: OWNER },
+      (holder) => holder.heartbeatAt < staleBefore || ownerIsGone(holder.owner),
+    )
+    if ('heldBy' in claim) throw new RunAlreadyRunningError(claim.heldBy.id)
+    return claim.claimed.id
   }
 
   async function execute(runId: string, req: RunRequest, onProgress?: (e: ProgressEvent) => void) {
@@ -151,6 +155,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           dryRun: req.dryRun ?? false,
           settings: { createAccounts: req.createAccounts ?? settings.createAccounts, enabledFields: enabled },
           ...(since ? { since } : {}),
+          ...(req.retryRefused ? { retryRefused: true } : {}),
           now,
           onProgress: (p) => emit(p),
         },

@@ -104,7 +104,7 @@ export async function loadOrCreateSecretKeyFile(path: string): Promise<{ key: Bu
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
   }
-  await mkdir(dirname(path), { recursive: true })
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 }) // owner only, like the store's folder
   const key = randomBytes(KEY_BYTES)
   try {
     // 'wx': never overwrite a key another process wrote a moment ago.

@@ -12,3 +12,4 @@ export { escapeString as escapeQboString, selectQuery, countQuery } from './quer
 export { customerSchema, parseWire, type QboCustomer } from './schemas.js'
 export { memoryTokenStore, type QboTokens, type QboTokenStore } from './tokens.js'
 export { parseWebhook, verifyWebhookSignature, type WebhookChange } from './webhooks.js'
+export { qboWebhookEndpoint, type WebhookEndpointOptions } from './webhook-endpoint.js'

@@ -7,14 +7,19 @@
  * `eventNotifications` object (api-facts A.4). Notifications may arrive late, twice or out of
  * order, so they only say "look again"; the data is read with change data capture.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 
 export interface WebhookChange {
   realmId: string
   entity: string
   id: string
   operation: string
+  /** Which notification announced it, the same for every delivery of it: a CloudEvent's `id`;
+   * for the legacy format (no id) a hash of its realm, entities, operations and times. */
+  notificationId: string
 }
+
+const sha256 = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex')
 
 /** True when `signature` is the body's HMAC under `verifierToken` (constant-time compare). */
 export function verifyWebhookSignature(rawBody: string | Uint8Array, signature: string | undefined, verifierToken: string): boolean {
@@ -38,13 +43,15 @@ export function parseWebhook(body: unknown): WebhookChange[] {
     return body.flatMap((e: Json) => {
       const m = /^qbo\.([a-z]+)\.([a-z]+)\.v\d+$/i.exec(str(e['type']))
       if (!m) return []
-      return [{ realmId: str(e['intuitaccountid']), entity: m[1] ?? '', id: str(e['intuitentityid']), operation: m[2] ?? '' }]
+      const notificationId = str(e['id']) || `sha256:${sha256(e)}`
+      return [{ realmId: str(e['intuitaccountid']), entity: m[1] ?? '', id: str(e['intuitentityid']), operation: m[2] ?? '', notificationId }]
     })
   }
   const notes = (body as { eventNotifications?: unknown })?.eventNotifications
   if (!Array.isArray(notes)) return []
   return notes.flatMap((n: Json) => {
     const entities = (n['dataChangeEvent'] as { entities?: Json[] } | undefined)?.entities ?? []
-    return entities.map((e) => ({ realmId: str(n['realmId']), entity: str(e['name']).toLowerCase(), id: str(e['id']), operation: str(e['operation']).toLowerCase() }))
+    const notificationId = `sha256:${sha256([str(n['realmId']), entities.map((e) => [str(e['name']), str(e['id']), str(e['operation']), str(e['lastUpdated']), str(e['deletedId'])])])}`
+    return entities.map((e) => ({ realmId: str(n['realmId']), entity: str(e['name']).toLowerCase(), id: str(e['id']), operation: str(e['operation']).toLowerCase(), notificationId }))
   })
 }

@@ -16,13 +16,21 @@ describe('QBO webhooks', () => {
   })
 
   it('reads both formats', () => {
-    expect(parseWebhook(JSON.parse(BODY))).toEqual([
-      { realmId: '1269959970', entity: 'vendor', id: '40', operation: 'update' },
-      { realmId: '1269959970', entity: 'customer', id: '43', operation: 'create' },
+    const legacy = parseWebhook(JSON.parse(BODY))
+    expect(legacy).toEqual([
+      { realmId: '1269959970', entity: 'vendor', id: '40', operation: 'update', notificationId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+      { realmId: '1269959970', entity: 'customer', id: '43', operation: 'create', notificationId: legacy[0]!.notificationId },
     ])
-    expect(parseWebhook([{ specversion: '1.0', type: 'qbo.customer.updated.v1', intuitentityid: '7', intuitaccountid: '310687', data: {} }])).toEqual([
-      { realmId: '310687', entity: 'customer', id: '7', operation: 'updated' },
+    expect(parseWebhook([{ specversion: '1.0', id: 'e-1', type: 'qbo.customer.updated.v1', intuitentityid: '7', intuitaccountid: '310687', data: {} }])).toEqual([
+      { realmId: '310687', entity: 'customer', id: '7', operation: 'updated', notificationId: 'e-1' },
     ])
     expect(parseWebhook({ nothing: true })).toEqual([])
+  })
+
+  it('names a legacy notification by its content: the same delivery twice, not another change', () => {
+    const id = (lastUpdated: string) =>
+      parseWebhook({ eventNotifications: [{ realmId: '1', dataChangeEvent: { entities: [{ name: 'Customer', id: '43', operation: 'Update', lastUpdated }] } }] })[0]!.notificationId
+    expect(id('2016-10-05T03:07:04.000Z')).toBe(id('2016-10-05T03:07:04.000Z'))
+    expect(id('2016-10-05T03:07:04.000Z')).not.toBe(id('2016-10-05T03:08:00.000Z'))
   })
 })

@@ -3,14 +3,19 @@
  * Builds the Kysely dialect for the configured database: a SQLite file through better-sqlite3
  * (the default, `TALLY_DB`), or Postgres through a `pg` pool (`DATABASE_URL`), optionally pinned
  * to one schema through the connection's `search_path`.
+ *
+ * The SQLite file holds OAuth tokens (encrypted) and the Hub's sessions, so its folder is created
+ * 0700 and the file and its `-wal`/`-shm` siblings are 0600 whatever the umask. Failures of the
+ * file (damaged, read-only, locked) become a `StoreError` that names it and says what to do.
  */
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { PostgresDialect, SqliteDialect } from 'kysely'
-import type { Dialect } from 'kysely'
+import type { Dialect, SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from 'kysely'
 import pg from 'pg'
 import { ConfigError } from '../lib/errors.js'
+import { sqliteStoreError } from './errors.js'
 
 export type StoreDialect = 'sqlite' | 'postgres'
 
@@ -25,6 +30,10 @@ export type StoreOptions =
 /** How long a write waits for another process's write lock before failing (ms). */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000
 
+/** Owner only: the store holds tokens and sessions. */
+const DIR_MODE = 0o700
+const FILE_MODE = 0o600
+
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 export function checkSchemaName(schema: string): string {
@@ -34,14 +43,62 @@ export function checkSchemaName(schema: string): string {
   return schema
 }
 
+/** Runs `fn`, turning a failure of the store file into the `StoreError` that explains it. */
+function explained<T>(path: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    throw sqliteStoreError(e, path, SQLITE_BUSY_TIMEOUT_MS) ?? e
+  }
+}
+
+/** chmod that leaves alone a file Tally does not own (EPERM): it is not ours to tighten. */
+function restrict(path: string): void {
+  try {
+    chmodSync(path, FILE_MODE)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e
+  }
+}
+
 export function createSqliteDialect(path: string): Dialect {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-  const database = new SqliteDatabase(path, { timeout: SQLITE_BUSY_TIMEOUT_MS })
-  // WAL lets the Hub read while a run writes; foreign keys are off by default in SQLite.
-  database.pragma('journal_mode = WAL')
-  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
-  database.pragma('foreign_keys = ON')
-  return new SqliteDialect({ database })
+  if (path !== ':memory:') {
+    explained(path, () => {
+      mkdirSync(dirname(path), { recursive: true, mode: DIR_MODE })
+      // SQLite would create the file 0644 minus the umask; create it first, owner-only. Its
+      // -wal and -shm files take the database file's permissions (SQLite's unix VFS), and are
+      // chmodded below as well. An existing file from an older Tally is tightened the same way.
+      closeSync(openSync(path, 'a', FILE_MODE))
+      restrict(path)
+    })
+  }
+  const database = explained(path, () => new SqliteDatabase(path, { timeout: SQLITE_BUSY_TIMEOUT_MS }))
+  explained(path, () => {
+    // WAL lets the Hub read while a run writes; foreign keys are off by default in SQLite.
+    database.pragma('journal_mode = WAL')
+    database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
+    database.pragma('foreign_keys = ON')
+  })
+  if (path !== ':memory:') {
+    for (const sibling of [`${path}-wal`, `${path}-shm`]) if (existsSync(sibling)) restrict(sibling)
+  }
+  return new SqliteDialect({ database: explainingDatabase(database, path) })
+}
+
+/** better-sqlite3 as Kysely uses it, with failures of the file explained (`StoreError`). */
+function explainingDatabase(database: SqliteDatabase.Database, path: string): KyselySqliteDatabase {
+  return {
+    close: () => database.close(),
+    prepare(sql: string): SqliteStatement {
+      const stmt = explained(path, () => database.prepare(sql))
+      return {
+        reader: stmt.reader,
+        all: (parameters) => explained(path, () => stmt.all(parameters)),
+        run: (parameters) => explained(path, () => stmt.run(parameters)),
+        iterate: (parameters) => explained(path, () => stmt.iterate(parameters)),
+      }
+    },
+  }
 }
 
 export function createPostgresDialect(databaseUrl: string, schema?: string): Dialect {

@@ -11,12 +11,20 @@ import { inTransaction } from './transaction.js'
 
 export type StoredLinkStatus = 'Matched' | 'Created' | 'Manual' | 'Inherited' | 'Unmapped' | 'Ambiguous'
 
+/** A refusal that repeats (same shape as `Refusal` of src/sync/model.ts). */
+export interface RecordRefusal {
+  write: string | null
+  accountName: string | null
+  errors: { field: string | null; code: string; message: string }[]
+}
+
 /** Same shape as `RecordState` of src/sync/model.ts. */
 export interface RecordState {
   key: string
   salesforceId: string | null
   accountWritten: string | null
   linkStatus: StoredLinkStatus | null
+  refused?: RecordRefusal | null
 }
 
 /** The realm part of a `<realmId>-<Id>` key; QBO realm ids are digits, so the first `-` splits. */
@@ -29,7 +37,7 @@ export function realmOfKey(key: string): string {
 export async function loadRecordStates(db: Db, realmId: string): Promise<Map<string, RecordState>> {
   const rows = await db
     .selectFrom('record_states')
-    .select(['key', 'salesforce_id', 'account_written', 'link_status'])
+    .select(['key', 'salesforce_id', 'account_written', 'link_status', 'refused'])
     .where('realm_id', '=', realmId)
     .execute()
   return new Map(
@@ -40,6 +48,7 @@ export async function loadRecordStates(db: Db, realmId: string): Promise<Map<str
         salesforceId: r.salesforce_id,
         accountWritten: r.account_written,
         linkStatus: r.link_status as StoredLinkStatus | null,
+        ...(r.refused !== null ? { refused: JSON.parse(r.refused) as RecordRefusal } : {}),
       },
     ]),
   )
@@ -67,6 +76,7 @@ export async function saveRecordStates(
             salesforce_id: s.salesforceId,
             account_written: s.accountWritten,
             link_status: s.linkStatus,
+            refused: s.refused ? JSON.stringify(s.refused) : null,
             updated_at: at,
           })),
         )
@@ -75,6 +85,7 @@ export async function saveRecordStates(
             salesforce_id: eb.ref('excluded.salesforce_id'),
             account_written: eb.ref('excluded.account_written'),
             link_status: eb.ref('excluded.link_status'),
+            refused: eb.ref('excluded.refused'),
             updated_at: eb.ref('excluded.updated_at'),
           })),
         )

@@ -7,7 +7,10 @@
 import { randomUUID } from 'node:crypto'
 import { fromBit, fromIso, fromIsoOrNull, toBit, toIso } from './codec.js'
 import type { Db } from './database.js'
+import { STORE_RUN_LOCK_KEY } from './migrations/0007_run_lock.js'
 import type { RunRow } from './tables/runs.table.js'
+
+export { STORE_RUN_LOCK_KEY }
 
 export type RunMode = 'import' | 'sync'
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted'
@@ -27,6 +30,8 @@ export interface Run {
   summary: unknown
   error: string | null
   owner: string | null
+  /** Runs sharing a key never run at once (today: the store's one key). */
+  lockKey: string | null
 }
 
 function rowToRun(r: RunRow): Run {
@@ -44,13 +49,22 @@ function rowToRun(r: RunRow): Run {
     summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown),
     error: r.error,
     owner: r.owner,
+    lockKey: r.lock_key,
   }
 }
 
-export async function createRun(
-  db: Db,
-  input: { mode: RunMode; dryRun: boolean; id?: string; now?: Date; owner?: string },
-): Promise<Run> {
+export interface NewRun {
+  mode: RunMode
+  dryRun: boolean
+  id?: string
+  now?: Date
+  owner?: string
+  /** Default: the store's one key (`STORE_RUN_LOCK_KEY`). */
+  lockKey?: string
+}
+
+/** Inserts a `running` run, or returns null when one of its lock key is already running. */
+async function insertRunning(db: Db, input: NewRun): Promise<Run | null> {
   const at = toIso(input.now ?? new Date())
   const row = await db
     .insertInto('runs')
@@ -65,10 +79,54 @@ export async function createRun(
       started_at: at,
       heartbeat_at: at,
       owner: input.owner ?? null,
+      lock_key: input.lockKey ?? STORE_RUN_LOCK_KEY,
     })
+    // The partial unique index on running runs' lock_key makes this the claim: of two inserts
+    // at once, one wins and the other inserts nothing (no error, so no aborted transaction).
+    .onConflict((oc) => oc.doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow()
-  return rowToRun(row)
+    .executeTakeFirst()
+  return row ? rowToRun(row) : null
+}
+
+/** Creates a `running` run; throws if one of its lock key is running (use `claimRun`). */
+export async function createRun(db: Db, input: NewRun): Promise<Run> {
+  const run = await insertRunning(db, input)
+  if (!run) throw new Error(`A run with lock key ${input.lockKey ?? STORE_RUN_LOCK_KEY} is already running.`)
+  return run
+}
+
+export type RunClaim = { claimed: Run } | { heldBy: Run }
+
+/**
+ * Claims the right to run in one atomic step: inserts the run unless one of the same lock key
+ * is running. A holder that `isAbandoned` says is dead (stale heartbeat, process gone) is marked
+ * `interrupted` and the claim tried again; of two claimers taking over the same holder, one
+ * wins and the other sees the winner as the holder.
+ */
+export async function claimRun(db: Db, input: NewRun, isAbandoned: (holder: Run) => boolean): Promise<RunClaim> {
+  const key = input.lockKey ?? STORE_RUN_LOCK_KEY
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const run = await insertRunning(db, input)
+    if (run) return { claimed: run }
+    const row = await db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'running')
+      .where('lock_key', '=', key)
+      .executeTakeFirst()
+    // The holder finished between the insert and the read: try again.
+    if (!row) continue
+    const holder = rowToRun(row)
+    if (attempt >= 3 || !isAbandoned(holder)) return { heldBy: holder }
+    await db
+      .updateTable('runs')
+      .set({ status: 'interrupted', finished_at: toIso(input.now ?? new Date()), error: 'The process running it stopped; the next run picks up what is left.' })
+      .where('id', '=', holder.id)
+      .where('status', '=', 'running')
+      .execute()
+  }
+  throw new Error(`Could not claim a run (lock key ${key}): runs kept starting and stopping; try again.`)
 }
 
 /** Records progress; also the run's heartbeat. */

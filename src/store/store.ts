@@ -1,17 +1,16 @@
 /**
  * @module store/store
  * `createStore` opens Tally's database (SQLite file or Postgres) and migrates it with the one
- * migration set of `migrations/`. Repositories are plain functions taking `store.db` (or the
+ * migration set of `migrations/`, under a cross-process lock (store/migrate). Repositories are plain functions taking `store.db` (or the
  * handle a transaction or `withConnectionLock` gives).
  */
-import { Kysely, Migrator, sql } from 'kysely'
-import { AppError } from '../lib/errors.js'
+import { Kysely } from 'kysely'
 import { noopLogger } from '../lib/logger.js'
 import type { Logger } from '../lib/logger.js'
 import type { Database } from './database.js'
 import { checkSchemaName, createPostgresDialect, createSqliteDialect } from './dialect.js'
 import type { StoreDialect, StoreOptions } from './dialect.js'
-import { migrationProvider } from './migrations/index.js'
+import { migrateUnderLock } from './migrate.js'
 
 export interface Store {
   db: Kysely<Database>
@@ -36,37 +35,11 @@ export function createStore(o: StoreOptions, logger: Logger = noopLogger): Store
     db,
     dialect,
     schema,
-    async migrate() {
-      if (schema) await createSchema(db, schema)
-      const migrator = new Migrator({
-        db,
-        provider: migrationProvider(dialect),
-        ...(schema ? { migrationTableSchema: schema } : {}),
-      })
-      const { error, results } = await migrator.migrateToLatest()
-      for (const r of results ?? []) {
-        if (r.status === 'Success') logger.info('store: migration applied', { migration: r.migrationName })
-        if (r.status === 'Error') logger.error('store: migration failed', { migration: r.migrationName })
-      }
-      if (error) {
-        const why = error instanceof Error ? error.message : String(error)
-        throw new AppError('store_migration', `Could not migrate Tally's database: ${why}`, { cause: error })
-      }
-    },
+    migrate: () => migrateUnderLock({ db, dialect, schema }, logger),
     async close() {
       if (closed) return
       closed = true
       await db.destroy()
     },
-  }
-}
-
-/** `if not exists` still races when two processes start together; the loser's error is harmless. */
-async function createSchema(db: Kysely<Database>, schema: string): Promise<void> {
-  try {
-    await sql`create schema if not exists ${sql.id(schema)}`.execute(db)
-  } catch (e) {
-    const code = (e as { code?: string }).code
-    if (code !== '23505' && code !== '42P06') throw e
   }
 }

@@ -6,7 +6,7 @@
  */
 import { LINK_FIELDS } from './fields.js'
 import type { FieldIssue } from './map.js'
-import type { LinkStatus, RecordState } from './model.js'
+import type { LinkStatus, RecordState, Refusal } from './model.js'
 import type { Plan, PlanItem } from './plan.js'
 import type { RecordWrite, SalesforceTarget, SyncStateStore, WriteResult } from './ports.js'
 
@@ -48,6 +48,12 @@ const MAX_ATTEMPTS = 3
 /** Before another try of a transient refusal: 0.5 s, then 1 s (a row lock is held for moments). */
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, 250 * 2 ** attempt))
 
+/** A refusal reported again from memory. */
+const heldAgain = (e: Refusal['errors'][number]): ItemError => ({
+  ...e,
+  message: `${e.message} (refused in an earlier run and not sent again until it changes; run with --retry-refused once the cause is fixed)`,
+})
+
 export interface ApplyOptions {
   /** Called after every Collection with the number of records done. */
   onProgress?: (done: number, total: number) => void
@@ -68,18 +74,36 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
   for (const item of plan.items) {
     outcomes.set(item.key, {
       item,
-      status: item.write ? 'failed' : 'unchanged',
+      status: item.write || item.held ? 'failed' : 'unchanged',
       salesforceId: null,
       linkStatus: item.link.status,
       accountId: item.link.accountId,
-      errors: [],
+      // A write refused before and not sent again, or an Account refused before and not asked for
+      // again: the refusal still stands, so it is reported again and the run is not complete.
+      errors: [...(item.held ?? []).map(heldAgain), ...(item.link.refused ?? []).map(heldAgain)],
       warnings: item.write ? [...item.issues] : [],
     })
+  }
+  /** The Account refusal to remember for this customer: one met in this run, or one from an earlier
+   * run that still holds (the Account was not asked for again). Null: nothing to remember. */
+  const accountRefusal = (item: PlanItem): Refusal | null => {
+    const sk = item.write?.accountSourceKey
+    const fresh = sk !== undefined ? accountRefusals.get(sk) : undefined
+    if (fresh) return { write: null, accountName: fresh.name, errors: [fresh.error] }
+    return item.link.refused ? (opts.known?.get(item.key)?.refused ?? null) : null
+  }
+  /** What Tally remembers of a customer whose write Salesforce refused: what it knew before, and
+   * the refusal (a state it never had is not invented: no Id, so the link is not taken for a person's). */
+  const refusedState = (item: PlanItem, refused: Refusal): RecordState => {
+    const known = opts.known?.get(item.key)
+    return { ...(known ?? { key: item.key, salesforceId: null, accountWritten: null, linkStatus: null }), refused }
   }
 
   // 1. Accounts, keyed by the source key the records refer to.
   const accountIds = new Map<string, string>()
   const accountErrors = new Map<string, ItemError>()
+  /** Accounts refused for a reason that repeats, by source key: remembered on their records. */
+  const accountRefusals = new Map<string, { name: string; error: ItemError }>()
   let accountsCreated = 0
   for (let i = 0; i < plan.accountsToCreate.length; i += COLLECTION_SIZE) {
     let batch = plan.accountsToCreate.slice(i, i + COLLECTION_SIZE)
@@ -97,7 +121,9 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
         // A lock held elsewhere is let go in moments: upserting on QBO_Source_Key__c again is safe.
         if (attempt < MAX_ATTEMPTS && r.errors.length > 0 && r.errors.every((e) => TRANSIENT_ERRORS.has(e.code))) again.push(account)
         const e = r.errors[0]
-        accountErrors.set(account.sourceKey, { field: LINK_FIELDS.account, code: e?.code ?? 'UNKNOWN', message: `The Account "${account.name}" could not be created: ${e?.message ?? 'unknown error'}` })
+        const error: ItemError = { field: LINK_FIELDS.account, code: e?.code ?? 'UNKNOWN', message: `The Account "${account.name}" could not be created: ${e?.message ?? 'unknown error'}` }
+        accountErrors.set(account.sourceKey, error)
+        if (!r.errors.every((x) => TRANSIENT_ERRORS.has(x.code))) accountRefusals.set(account.sourceKey, { name: account.name, error })
       })
       if (again.length > 0) await pause(attempt)
       batch = again
@@ -162,7 +188,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
           out.status = r.created ? 'created' : 'updated'
           out.salesforceId = r.id
           ids.set(b.item.key, r.id)
-          states.push({ key: b.item.key, salesforceId: r.id, accountWritten: out.accountId, linkStatus: out.linkStatus })
+          states.push({ key: b.item.key, salesforceId: r.id, accountWritten: out.accountId, linkStatus: out.linkStatus, refused: accountRefusal(b.item) })
           return
         }
         const fieldErrs = r.errors.filter((e) => FIELD_VALUE_ERRORS.has(e.code) && e.fields.length > 0)
@@ -182,7 +208,13 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
           retry.push({ ...b, attempt: b.attempt + 1 })
         } else {
           out.status = 'failed'
-          for (const e of r.errors) out.errors.push({ field: e.fields[0] ?? null, code: e.code, message: e.message })
+          const errors = r.errors.map((e) => ({ field: e.fields[0] ?? null, code: e.code, message: e.message }))
+          out.errors.push(...errors)
+          // A refusal that repeats is remembered, so the same write is not sent again next run; a
+          // lock that outlasted the retries is not (the next run simply tries again).
+          if (!transient && b.item.fingerprint !== undefined) {
+            states.push(refusedState(b.item, { write: b.item.fingerprint, accountName: accountRefusal(b.item)?.accountName ?? null, errors }))
+          }
         }
       })
       if (states.length > 0) await opts.state?.saveRecordStates(states)
@@ -235,9 +267,10 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
   for (const item of plan.items) {
     const out = outcomes.get(item.key) as ItemOutcome
     if (out.status !== 'unchanged') continue
-    const s: RecordState = { key: item.key, salesforceId: item.existingId, accountWritten: out.accountId, linkStatus: out.linkStatus }
+    const s: RecordState = { key: item.key, salesforceId: item.existingId, accountWritten: out.accountId, linkStatus: out.linkStatus, refused: accountRefusal(item) }
     const k = opts.known?.get(item.key)
-    if (k && k.salesforceId === s.salesforceId && k.accountWritten === s.accountWritten && k.linkStatus === s.linkStatus) continue
+    const sameRefusal = JSON.stringify(k?.refused ?? null) === JSON.stringify(s.refused ?? null)
+    if (k && k.salesforceId === s.salesforceId && k.accountWritten === s.accountWritten && k.linkStatus === s.linkStatus && sameRefusal) continue
     unchangedStates.push(s)
   }
   if (unchangedStates.length > 0) await opts.state?.saveRecordStates(unchangedStates)

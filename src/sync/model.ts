@@ -96,7 +96,22 @@ export interface RecordState {
   /** The Account Tally last wrote to `Account__c` (null when it wrote none). */
   accountWritten: string | null
   linkStatus: LinkStatus | null
+  /** What Salesforce refused for this customer for a reason that repeats, so that the same write
+   * is not sent again run after run (absent or null: nothing refused). */
+  refused?: Refusal | null
 }
+
+/** A refusal that repeats: a validation rule, a value Salesforce will not take, a missing right —
+ * not a lock or a timeout. It holds until what Tally would write changes (the customer changed in
+ * QBO, or the sync settings did) or a run is asked to try again (`--retry-refused`). */
+export interface Refusal {
+  /** Fingerprint of the record write Salesforce refused (`PlanItem.fingerprint`), or null. */
+  write: string | null
+  /** The Name of the Account Salesforce refused to create for this customer, or null. */
+  accountName: string | null
+  errors: { field: string | null; code: string; message: string }[]
+}
+
 
 /** What became of an Account Tally wrote to a record, read from Salesforce's Recycle Bin when the
  * record's `Account__c` is no longer that Account (contract §5.8). */

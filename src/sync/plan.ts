@@ -17,6 +17,7 @@ import {
   type FieldValue,
   type LinkStatus,
   type RecordState,
+  type Refusal,
   type SourceCustomer,
   type TargetFields,
 } from './model.js'
@@ -48,6 +49,8 @@ export interface PlanInput {
    * (`accountsToCheck`), by Id; an Id missing here was purged. Without it, every such change is a
    * person's. */
   accountFates?: ReadonlyMap<string, AccountFate>
+  /** Send again what Salesforce refused before (`RecordState.refused`): after its cause was fixed. */
+  retryRefused?: boolean
 }
 
 export interface PlannedLink {
@@ -59,6 +62,8 @@ export interface PlannedLink {
   reason: string
   /** A problem with the link's Account that did not stop it (a name shortened to fit). */
   issues?: FieldIssue[]
+  /** Salesforce refused to create this Account before: it is not asked again this run. */
+  refused?: Refusal['errors']
 }
 
 export interface PlanItem {
@@ -78,6 +83,22 @@ export interface PlanItem {
   gone?: boolean
   /** The link the record has in Salesforce now (absent for a new record). */
   linkNow?: { accountId: string | null; status: LinkStatus | null }
+  /** Identifies what this item would write (see `writeFingerprint`); present with `write` or `held`.
+   * (An Account refused before is `link.refused`: the record itself is written as usual.) */
+  fingerprint?: string
+  /** Salesforce refused this very write before, for a reason that repeats: it is not sent again
+   * (the item counts as failed, with these errors), until the write changes or a run retries. */
+  held?: Refusal['errors']
+}
+
+/** Identifies a record write by what it would change, so that the same write is recognised in a
+ * later run: every value but `Last_Synced__c` (which moves with each run), the Account to be
+ * created and the parent to be written first. Keys are sorted, so field order never matters. */
+export function writeFingerprint(w: RecordWrite): string {
+  const fields = Object.entries(w.fields)
+    .filter(([k]) => k !== LINK_FIELDS.lastSynced)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return JSON.stringify([fields, w.accountSourceKey ?? null, w.parentKey ?? null])
 }
 
 export interface Plan {
@@ -241,6 +262,14 @@ export function planSync(input: PlanInput): Plan {
         candidates: m.candidates,
         reason: `${m.candidates.length} Accounts are named "${m.candidates[0]?.name ?? name}"; link one by hand`,
       })
+    } else if (settings.createAccounts && c.active && name.trim() !== '' && refusedAccount(input, key, name)) {
+      const refused = refusedAccount(input, key, name) as Refusal
+      topLinks.set(c.qboId, {
+        status: 'Unmapped',
+        accountId: null,
+        reason: `Salesforce refused to create the Account "${refused.accountName}" in an earlier run; it is asked again when the name changes, or with --retry-refused once the cause is fixed (or link it by hand)`,
+        refused: refused.errors,
+      })
     } else if (settings.createAccounts && c.active && name.trim() !== '') {
       const norm = normalizeName(name)
       const id = Number(c.qboId)
@@ -331,6 +360,13 @@ export function planSync(input: PlanInput): Plan {
 /** White space collapsed, as the name is compared (contract §5.3). */
 const accountNameSpaces = (name: string): string => name.replace(/\s+/g, ' ').trim()
 
+/** The refusal remembered for this customer's Account, when it is for this very name. */
+function refusedAccount(input: PlanInput, key: string, name: string): Refusal | null {
+  if (input.retryRefused) return null
+  const r = input.states.get(key)?.refused
+  return r && r.accountName !== null && r.accountName === accountName(name) ? r : null
+}
+
 /** The Name of an Account Tally creates: fitted to Account Name's 255 characters (contract §4). */
 function accountName(name: string): string {
   return [...accountNameSpaces(name)].slice(0, ACCOUNT_NAME_LENGTH).join('').trimEnd()
@@ -388,19 +424,21 @@ function planItem(
   if (e && changed.length === 0) return { ...base, action: 'unchanged', changedFields: [], issues: [] }
   issues.push(...(link.issues ?? []))
   write[LINK_FIELDS.lastSynced] = input.now
-  return {
-    ...base,
-    action: e ? 'update' : 'create',
-    changedFields: changed,
-    issues,
-    write: {
-      key,
-      fields: write,
-      isNew: !e,
-      ...(link.accountSourceKey !== undefined ? { accountSourceKey: link.accountSourceKey } : {}),
-      ...(parentKey !== undefined ? { parentKey } : {}),
-    },
+  const recordWrite: RecordWrite = {
+    key,
+    fields: write,
+    isNew: !e,
+    ...(link.accountSourceKey !== undefined ? { accountSourceKey: link.accountSourceKey } : {}),
+    ...(parentKey !== undefined ? { parentKey } : {}),
   }
+  const fingerprint = writeFingerprint(recordWrite)
+  const action = e ? 'update' : 'create'
+  // The very write Salesforce refused last time, for a reason that repeats: not sent again.
+  const before = input.states.get(key)?.refused
+  if (!input.retryRefused && before?.write === fingerprint) {
+    return { ...base, action, changedFields: changed, issues: [], fingerprint, held: before.errors }
+  }
+  return { ...base, action, changedFields: changed, issues, fingerprint, write: recordWrite }
 }
 
 function followParents(

@@ -24,6 +24,8 @@ export interface RunOptions {
   settings: SyncSettings
   /** For a sync: read what changed in QBO since this instant. */
   since?: Date
+  /** Send again the writes Salesforce refused in earlier runs (after their cause was fixed). */
+  retryRefused?: boolean
   now?: () => Date
   onProgress?: (p: Progress) => void
 }
@@ -145,6 +147,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     now: now().toISOString(),
     goneKeys,
     accountFates,
+    retryRefused: opts.retryRefused ?? false,
   })
 
   let outcomes: ItemOutcome[] | null = null
@@ -194,11 +197,12 @@ function summarize(
   const errors: SummaryError[] = []
   let goneFromQbo = 0
   let goneFailed = 0
+  // A dry run reports what the run would do: a write refused before would not be sent.
   const rows = outcomes ?? plan.items.map((item) => ({
     item,
-    status: item.action === 'create' ? 'created' : item.action === 'update' ? 'updated' : 'unchanged',
+    status: item.held ? 'failed' : item.action === 'create' ? 'created' : item.action === 'update' ? 'updated' : 'unchanged',
     linkStatus: item.link.status,
-    errors: [],
+    errors: [...(item.held ?? []), ...(item.link.refused ?? [])],
     warnings: item.issues,
   }))
   for (const o of rows) {

@@ -51,6 +51,27 @@ describe('collections', () => {
     expect(second[0]).toMatchObject({ id: first[0]?.id, success: true, created: false })
   })
 
+  it('answers JSON_PARSER_ERROR per record for upserted records without attributes', async () => {
+    // "Each object in the request body must contain an attributes map" (Upsert Records Using
+    // sObject Collections). PATCH …/composite/sobjects/Account/Id with records that carry none →
+    // HTTP 200, one failed UpsertResult per record, nothing written.
+    const before = sandbox.emulator.list('Account').length
+    const body = { allOrNone: false, records: [{ Id: null, Name: 'First without attributes' }, { QBO_Source_Key__c: 'no-attributes', Name: 'Second' }] }
+    const results = (await conn.request({
+      method: 'PATCH',
+      url: `/services/data/v${VERSION}/composite/sobjects/Account/Id`,
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    })) as unknown[]
+    const expected = {
+      success: false,
+      created: false,
+      errors: [{ statusCode: 'JSON_PARSER_ERROR', message: 'Nested object for polymorphic foreign key must have an attributes field before any other fields.', fields: [] }],
+    }
+    expect(results).toEqual([expected, expected])
+    expect(sandbox.emulator.list('Account')).toHaveLength(before)
+  })
+
   it('rolls everything back with allOrNone', async () => {
     const before = sandbox.emulator.list('Account').length
     const results = await conn.sobject('Account').create([{ Name: 'A1' }, { Name: 'x'.repeat(256) }, { Name: 'A3' }], { allOrNone: true })

@@ -7,6 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startSandbox, VERSION } from '../fixtures/salesforce/harness.js'
 import shapes from '../fixtures/salesforce/shapes.json' with { type: 'json' }
 
+type Limits = Record<string, { Max: number; Remaining: number } & Record<string, unknown>>
+const setLimits = (url: string, body: unknown) =>
+  fetch(`${url}/__sandbox/limits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
 let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined
 afterEach(async () => {
   await sandbox?.close()
@@ -43,6 +47,79 @@ describe('API allocation', () => {
     expect(conn.limitInfo.apiUsage?.limit).toBe(110_000)
     const stats = (await (await fetch(`${sandbox.url}/__sandbox/stats`)).json()) as { requests: number; byOperation: Record<string, number> }
     expect(stats.byOperation).toMatchObject({ 'oauth.token': 1, query: 1 })
+  })
+})
+
+// Some of the limit names the REST API Developer Guide's "Limits" resource documents, by area.
+const DOCUMENTED = [
+  'ConcurrentAsyncGetReportInstances', 'ConcurrentSyncReportRuns', 'HourlyAsyncReportRuns', 'HourlySyncReportRuns',
+  'HourlyDashboardRefreshes', 'HourlyDashboardResults', 'HourlyDashboardStatuses', 'MassEmail', 'SingleEmail',
+  'DailyApiRequests', 'DailyAsyncApexExecutions', 'DailyAsyncApexTests', 'DailyBulkApiBatches', 'DailyBulkV2QueryJobs',
+  'DailyBulkV2QueryFileStorageMB', 'DailyDurableStreamingApiEvents', 'DurableStreamingApiConcurrentClients',
+  'DailyStandardVolumePlatformEvents', 'HourlyPublishedPlatformEvents', 'DailyWorkflowEmails', 'HourlyTimeBasedWorkflow',
+  'HourlyODataCallout', 'DataStorageMB', 'FileStorageMB', 'PermissionSets', 'Package2VersionCreates',
+]
+
+describe('/limits', () => {
+  it('answers the documented limits (71), each {Max, Remaining} with nothing used; DailyApiRequests from the accounting', async () => {
+    sandbox = await startSandbox({ dailyApiLimit: 15_000, data: { accounts: [] } })
+    const conn = await sandbox.connect()
+    const limits = (await conn.limits()) as unknown as Limits
+    expect(Object.keys(limits)).toHaveLength(71)
+    expect(Object.keys(limits)).toEqual(expect.arrayContaining(DOCUMENTED))
+    const { DailyApiRequests, PermissionSets, ...others } = limits
+    for (const [name, limit] of Object.entries(others)) {
+      expect(Object.keys(limit).sort(), name).toEqual(['Max', 'Remaining'])
+      expect(Number.isInteger(limit.Max) && limit.Max >= 0, name).toBe(true)
+      expect(limit.Remaining, name).toBe(limit.Max)
+    }
+    // The one nested limit: how many of the permission sets may be custom ones.
+    expect(PermissionSets).toEqual({ Max: 1500, Remaining: 1500, CreateCustom: { Max: 1000, Remaining: 1000 } })
+    // The /limits call itself is counted, as Salesforce counts every REST call.
+    expect(DailyApiRequests).toEqual({ Max: 15_000, Remaining: 14_999 })
+    expect(conn.limitInfo).toEqual({ apiUsage: { used: 1, limit: 15_000 } })
+  })
+})
+
+describe('POST /__sandbox/limits (contract §7)', () => {
+  it('sets the daily API limit and usage, as /limits and Sforce-Limit-Info then report them', async () => {
+    sandbox = await startSandbox({ data: { accounts: [{ Name: 'A' }] } })
+    const conn = await sandbox.connect()
+    const res = await setLimits(sandbox.url, { DailyApiRequests: { Max: 5000, Remaining: 1200 } })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ DailyApiRequests: { Max: 5000, Remaining: 1200 } })
+    const limits = (await conn.limits()) as unknown as Limits
+    expect(limits.DailyApiRequests).toEqual({ Max: 5000, Remaining: 1199 })
+    expect(conn.limitInfo).toEqual({ apiUsage: { used: 3801, limit: 5000 } })
+    await conn.query('SELECT Id FROM Account')
+    expect(conn.limitInfo).toEqual({ apiUsage: { used: 3802, limit: 5000 } })
+    expect(sandbox.emulator.apiUsage()).toEqual({ used: 3802, max: 5000 })
+  })
+
+  it('refuses with 403 REQUEST_LIMIT_EXCEEDED once Remaining is 0, and reset restores the configured limit', async () => {
+    sandbox = await startSandbox({ dailyApiLimit: 20_000, data: { accounts: [{ Name: 'A' }] } })
+    const conn = await sandbox.connect()
+    await setLimits(sandbox.url, { DailyApiRequests: { Max: 100, Remaining: 1 } })
+    expect((await conn.query('SELECT Id FROM Account')).totalSize).toBe(1)
+    expect(conn.limitInfo).toEqual({ apiUsage: { used: 100, limit: 100 } })
+    const err = await conn.limits().then(
+      () => undefined,
+      (e: Error & { errorCode?: string }) => e,
+    )
+    expect(err?.errorCode).toBe('REQUEST_LIMIT_EXCEEDED')
+    await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' })
+    const fresh = await sandbox.connect()
+    expect(((await fresh.limits()) as unknown as Limits).DailyApiRequests).toEqual({ Max: 20_000, Remaining: 19_999 })
+  })
+
+  it('rejects a body it cannot apply, naming what is wrong', async () => {
+    sandbox = await startSandbox({ data: { accounts: [] } })
+    const bad = await setLimits(sandbox.url, { DailyApiRequests: { Max: 10, Remaining: 11 } })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: string }).error).toMatch(/DailyApiRequests.*Remaining/)
+    const unknown = await setLimits(sandbox.url, { DailyApiRequestz: { Max: 10, Remaining: 1 } })
+    expect(unknown.status).toBe(400)
+    expect(((await unknown.json()) as { error: string }).error).toMatch(/DailyApiRequestz/)
   })
 })
 

@@ -49,6 +49,90 @@ describe('describe', () => {
     expect(d.childRelationships.map((r) => r.relationshipName)).toContain('QBO_Customers__r')
   })
 
+  it('describes every standard Account field of the Object Reference, with its type, length and properties', async () => {
+    type Field = Record<string, unknown> & { name: string; picklistValues: { value: string; active: boolean }[] }
+    const d = (await conn.sobject('Account').describe()) as unknown as { fields: Field[] }
+    const byName = new Map(d.fields.map((f) => [f.name, f]))
+    const standard = d.fields.filter((f) => f.custom === false).map((f) => f.name)
+    // Object Reference, "Account" (standard fields of an org without person accounts) and
+    // "Address Compound Fields": 63 fields.
+    const address = (p: string) => ['Street', 'City', 'State', 'PostalCode', 'Country', 'StateCode', 'CountryCode', 'Latitude', 'Longitude', 'GeocodeAccuracy', 'Address'].map((s) => `${p}${s}`)
+    expect([...standard].sort()).toEqual([
+      'Id', 'IsDeleted', 'MasterRecordId', 'Name', 'Type', 'ParentId', ...address('Billing'), ...address('Shipping'),
+      'Phone', 'Fax', 'AccountNumber', 'Website', 'PhotoUrl', 'Sic', 'Industry', 'AnnualRevenue', 'NumberOfEmployees',
+      'Ownership', 'TickerSymbol', 'Description', 'Rating', 'Site', 'OwnerId', 'CreatedDate', 'CreatedById',
+      'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'LastActivityDate', 'LastViewedDate', 'LastReferencedDate',
+      'Jigsaw', 'JigsawCompanyId', 'CleanStatus', 'AccountSource', 'DunsNumber', 'Tradestyle', 'NaicsCode', 'NaicsDesc',
+      'YearStarted', 'SicDesc', 'DandbCompanyId', 'OperatingHoursId',
+    ].sort())
+    expect(d.fields.filter((f) => f.custom === true).map((f) => f.name)).toEqual(['QBO_Source_Key__c'])
+    // Every field answers the same describe property set, as jsforce's DescribeSObjectResult types it.
+    const keys = Object.keys(byName.get('Id') ?? {}).sort()
+    for (const f of d.fields) expect(Object.keys(f).sort(), f.name).toEqual(keys)
+    const pick = (name: string, ...props: string[]) => Object.fromEntries(props.map((p) => [p, byName.get(name)?.[p]]))
+    const props = ['type', 'length', 'nillable', 'createable', 'updateable', 'compoundFieldName']
+    // Lengths and types as the Object Reference gives them ("Can have up to 40 characters"…).
+    expect(pick('Name', ...props, 'nameField', 'idLookup')).toEqual({ type: 'string', length: 255, nillable: false, createable: true, updateable: true, compoundFieldName: null, nameField: true, idLookup: false })
+    expect(pick('BillingCity', ...props)).toEqual({ type: 'string', length: 40, nillable: true, createable: true, updateable: true, compoundFieldName: 'BillingAddress' })
+    expect(pick('BillingStreet', ...props, 'extraTypeInfo')).toEqual({ type: 'textarea', length: 255, nillable: true, createable: true, updateable: true, compoundFieldName: 'BillingAddress', extraTypeInfo: 'plaintextarea' })
+    expect(pick('ShippingCountry', ...props)).toEqual({ type: 'string', length: 80, nillable: true, createable: true, updateable: true, compoundFieldName: 'ShippingAddress' })
+    expect(pick('BillingLatitude', 'type', 'precision', 'scale')).toEqual({ type: 'double', precision: 18, scale: 15 })
+    expect(pick('NumberOfEmployees', 'type', 'digits', 'precision')).toEqual({ type: 'int', digits: 8, precision: 0 })
+    expect(pick('AccountNumber', 'type', 'length')).toEqual({ type: 'string', length: 40 })
+    expect(pick('DunsNumber', 'type', 'length')).toEqual({ type: 'string', length: 9 })
+    // "Compound form of the billing address. Read-only."
+    expect(pick('BillingAddress', ...props)).toEqual({ type: 'address', length: 0, nillable: true, createable: false, updateable: false, compoundFieldName: null })
+    expect(pick('PhotoUrl', 'createable', 'updateable')).toEqual({ createable: false, updateable: false })
+    expect(pick('OwnerId', 'type', 'referenceTo', 'relationshipName', 'nillable', 'defaultedOnCreate')).toEqual({ type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false, defaultedOnCreate: true })
+    // Restricted picklists with the documented values.
+    const values = (name: string) => byName.get(name)?.picklistValues.map((v) => v.value)
+    expect(byName.get('BillingGeocodeAccuracy')?.restrictedPicklist).toBe(true)
+    expect(values('BillingGeocodeAccuracy')).toEqual(['Address', 'NearAddress', 'Block', 'Street', 'ExtendedZip', 'Zip', 'Neighborhood', 'City', 'County', 'State', 'Unknown'])
+    expect(values('CleanStatus')).toEqual(['Matched', 'Different', 'Acknowledged', 'NotFound', 'Inactive', 'Pending', 'SelectMatch', 'Skipped'])
+    expect(values('Rating')).toEqual(['Hot', 'Warm', 'Cold'])
+    expect(values('BillingCountryCode')).toEqual(expect.arrayContaining(['US', 'CA', 'GB', 'FR', 'DE', 'JP', 'AU']))
+    expect(values('BillingCountryCode')).not.toContain('UK')
+    expect(values('ShippingStateCode')).toEqual(expect.arrayContaining(['CA', 'NY', 'DC', 'ON', 'QC']))
+  })
+
+  it('refuses a value outside a restricted address picklist, and accepts a documented one', async () => {
+    const bad = await caught(conn.sobject('Account').create({ Name: 'Geo', BillingGeocodeAccuracy: 'Roughly' } as never))
+    expect(bad.errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST')
+    const ok = (await conn.sobject('Account').create({ Name: 'Geo', BillingGeocodeAccuracy: 'Zip', BillingCountryCode: 'FR' } as never)) as unknown as { success: boolean }
+    expect(ok.success).toBe(true)
+  })
+
+  it('reads compound addresses as Salesforce returns them, and refuses to write them', async () => {
+    const { id } = await conn.sobject('Account').create({
+      Name: 'Addressed',
+      BillingStreet: '525 S. Lexington Ave',
+      BillingCity: 'Burlington',
+      BillingState: 'NC',
+      BillingPostalCode: '27215',
+      BillingCountry: 'USA',
+      BillingLatitude: 36.0957,
+    })
+    const [rec] = (await conn.query(`SELECT BillingAddress, ShippingAddress FROM Account WHERE Id = '${id as string}'`)).records as Record<string, unknown>[]
+    expect(rec?.BillingAddress).toEqual({
+      city: 'Burlington',
+      country: 'USA',
+      countryCode: null,
+      geocodeAccuracy: null,
+      latitude: 36.0957,
+      longitude: null,
+      postalCode: '27215',
+      state: 'NC',
+      stateCode: null,
+      street: '525 S. Lexington Ave',
+    })
+    expect(rec?.ShippingAddress).toBeNull()
+    await conn.sobject('Account').update({ Id: id as string, BillingCity: 'Durham', BillingStreet: null } as never)
+    const again = (await conn.sobject('Account').retrieve(id as string)) as Record<string, { city: string; street: string | null }>
+    expect(again.BillingAddress).toMatchObject({ city: 'Durham', street: null })
+    const refused = await caught(conn.sobject('Account').create({ Name: 'x', BillingAddress: { city: 'Paris' } } as never))
+    expect(refused.errorCode).toBe('INVALID_FIELD_FOR_INSERT_UPDATE')
+  })
+
   it('lists objects in describeGlobal', async () => {
     const g = await conn.describeGlobal()
     expect(g.sobjects.map((o) => o.name)).toEqual(expect.arrayContaining(['Account', 'Contact', 'User', 'QBO_Customer__c']))
@@ -82,6 +166,28 @@ describe('create, retrieve, update, destroy', () => {
     const r = await conn.sobject('QBO_Customer__c').create({ QBO_Key__c: 'name-default' })
     const rec = (await conn.sobject('QBO_Customer__c').retrieve(r.id as string)) as Record<string, unknown>
     expect(rec.Name).toBe(r.id)
+  })
+})
+
+describe('trailing slashes', () => {
+  // Recorded clients POST to `/sobjects/Account/` (recording create-record: 201); Salesforce
+  // treats a trailing slash on any REST path as the path without it.
+  it('answers a create, a retrieve, a query and /limits sent with a trailing slash', async () => {
+    const created = (await conn.request({
+      method: 'POST',
+      url: `/services/data/v${VERSION}/sobjects/Account/`,
+      body: JSON.stringify({ Name: 'Slashed' }),
+      headers: { 'content-type': 'application/json' },
+    })) as { id: string; success: boolean }
+    expect(created).toMatchObject({ success: true, errors: [] })
+    const rec = (await conn.request(`/services/data/v${VERSION}/sobjects/Account/${created.id}/`)) as Record<string, unknown>
+    expect(rec.Name).toBe('Slashed')
+    const page = (await conn.request(`/services/data/v${VERSION}/query/?q=${encodeURIComponent("SELECT Id FROM Account WHERE Name = 'Slashed'")}`)) as { totalSize: number }
+    expect(page.totalSize).toBe(1)
+    const limits = (await conn.request(`/services/data/v${VERSION}/limits/`)) as Record<string, unknown>
+    expect(limits.DailyApiRequests).toBeDefined()
+    const described = (await conn.request(`/services/data/v${VERSION}/sobjects/Account/describe/`)) as { name: string }
+    expect(described.name).toBe('Account')
   })
 })
 

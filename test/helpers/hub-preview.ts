@@ -7,7 +7,7 @@
 import { serve } from '@hono/node-server'
 import { createHubApp } from '../../src/hub/app.js'
 import type {
-  ConnectionView, CustomerRow, HubAuth, HubServices, ProgressEvent, RunMessage, RunSummary, SessionRecord,
+  ConnectionView, CustomerRow, HubAuth, HubServices, ProgressEvent, RunMessage, RunView, SessionRecord,
 } from '../../src/hub/services.js'
 import { RunAlreadyRunningError } from '../../src/lib/errors.js'
 import { NotFoundError } from '../../src/hub/services.js'
@@ -28,11 +28,11 @@ export function previewServices(): HubServices {
     const status = i === 7 || i === 8 ? 'Inherited' : acc.length > 1 ? 'Ambiguous' : acc.length === 1 ? 'Matched' : 'Unmapped'
     const linked = status === 'Inherited' ? accounts[6]! : status === 'Matched' ? acc[0]! : null
     return {
-      key: `9341452631925553-${i + 1}`, salesforceId: sfId('a00', i + 1), qboId: String(i + 1), displayName: name, matchName: name,
+      key: `9341452631925553-${i + 1}`, realmId: '9341452631925553', salesforceId: sfId('a00', i + 1), qboId: String(i + 1), displayName: name, matchName: name,
       accountId: linked?.id ?? null, accountName: linked?.name ?? null, linkStatus: status, active: i !== 19,
       isSubCustomer: status === 'Inherited', parentName: status === 'Inherited' ? 'Freeman Sporting Goods' : null,
       email: i % 3 === 0 ? `${name.toLowerCase().replace(/[^a-z]+/g, '')}@example.com` : null,
-      ...(status === 'Ambiguous' ? { candidates: acc } : {}),
+      candidates: status === 'Ambiguous' ? acc : null,
     }
   })
   const connections: ConnectionView[] = [
@@ -42,7 +42,7 @@ export function previewServices(): HubServices {
       lastSuccessAt: new Date(Date.now() - 3 * 60_000).toISOString(), lastError: 'INVALID_SESSION_ID: Session expired or invalid', lastErrorAt: new Date(Date.now() - 60 * 60_000).toISOString(), connectedAt: new Date(Date.now() - 86_400_000).toISOString() },
   ]
   let settings = { createAccounts: false, enabledFields: [...SWITCHABLE_FIELDS] }
-  const runs: RunSummary[] = [{
+  const runs: RunView[] = [{
     runId: 'run-1', mode: 'import', dryRun: false, status: 'partial', phase: 'done', done: 30, total: 30,
     startedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), finishedAt: new Date(Date.now() - 2 * 3_600_000 + 8_400).toISOString(), error: null,
     summary: { customers: { seen: 30, created: 29, updated: 0, unchanged: 0, failed: 1 }, links: { matched: 20, created: 0, inherited: 2, manual: 0, unmapped: 6, ambiguous: 2 },
@@ -53,7 +53,7 @@ export function previewServices(): HubServices {
     { level: 'error', qboId: '17', displayName: 'Paulsen Medical Supplies', field: null, code: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record' },
   ] }
   const listeners = new Map<string, Set<(e: ProgressEvent) => void>>()
-  const emit = (r: RunSummary) => {
+  const emit = (r: RunView) => {
     const e: ProgressEvent = { runId: r.runId, phase: (r.phase ?? 'reading') as ProgressEvent['phase'], done: r.done, total: r.total, status: r.status }
     for (const l of listeners.get(r.runId) ?? []) l(e)
   }
@@ -69,7 +69,7 @@ export function previewServices(): HubServices {
       start: async (o) => {
         const busy = runs.find((r) => r.status === 'running')
         if (busy) throw new RunAlreadyRunningError(busy.runId)
-        const run: RunSummary = { runId: `run-${runs.length + 1}`, mode: 'import', dryRun: o.dryRun ?? false, status: 'running', phase: 'reading', done: 0, total: 30,
+        const run: RunView = { runId: `run-${runs.length + 1}`, mode: 'import', dryRun: o.dryRun ?? false, status: 'running', phase: 'reading', done: 0, total: 30,
           startedAt: new Date().toISOString(), finishedAt: null, error: null, summary: null }
         runs.unshift(run)
         const started = Date.now()
@@ -110,7 +110,7 @@ export function previewServices(): HubServices {
         if (!r) throw new NotFoundError(`No QBO Customer ${key}`)
         const a = accounts.find((x) => x.id === accountId) ?? null
         Object.assign(r, { accountId: a?.id ?? null, accountName: a?.name ?? null, linkStatus: 'Manual' })
-        delete r.candidates
+        r.candidates = null
         return r
       },
     },
@@ -130,10 +130,18 @@ export function previewAuth(password = 'preview'): HubAuth {
       delete: async (h) => void sessions.delete(h),
     },
     loginAttempts: {
-      get: async (k) => attempts.get(k) ?? null,
-      recordFailure: async (k) => { const a = attempts.get(k) ?? { failures: 0, lockedUntil: null }; a.failures++; attempts.set(k, a); return a.failures },
-      lock: async (k, until) => void attempts.set(k, { failures: 0, lockedUntil: until }),
-      clear: async (k) => void attempts.delete(k),
+      count: async (k, at) => {
+        const a = attempts.get(k)
+        const series = a && !(a.lockedUntil && a.lockedUntil <= at) ? a : { failures: 0, lockedUntil: null }
+        series.failures++
+        attempts.set(k, series)
+        return { attempt: series.failures, lockedUntil: series.lockedUntil }
+      },
+      lock: async (k, until) => void attempts.set(k, { failures: attempts.get(k)?.failures ?? 0, lockedUntil: until }),
+      succeeded: async (k, n) => {
+        const a = attempts.get(k)
+        if (a) a.failures = Math.max(0, a.failures - n)
+      },
     },
   }
 }

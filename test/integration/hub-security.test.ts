@@ -37,8 +37,8 @@ function memoryServices(): HubServices {
       linkQueue: async () => [],
       searchAccounts: async () => [],
       link: async (key, accountId) => ({
-        key, salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', matchName: 'X', accountId, accountName: null,
-        linkStatus: 'Manual', active: true, isSubCustomer: false, parentName: null, email: null,
+        key, realmId: '1', salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', matchName: 'X', accountId, accountName: null,
+        linkStatus: 'Manual', active: true, isSubCustomer: false, parentName: null, email: null, candidates: null,
       }),
     },
   }
@@ -54,16 +54,20 @@ function memoryAuth(): HubAuth & { sessionMap: Map<string, SessionRecord> } {
     setOAuthState: async (h, st) => void (sessionMap.get(h) && (sessionMap.get(h)!.oauthState = st)),
     delete: async (h) => void sessionMap.delete(h),
   }
+  // Counted in one synchronous step, as the store's single upsert is atomic.
   const loginAttempts: LoginAttemptStore = {
-    get: async (k) => attempts.get(k) ?? null,
-    recordFailure: async (k) => {
-      const a = attempts.get(k) ?? { failures: 0, lockedUntil: null }
-      a.failures++
-      attempts.set(k, a)
-      return a.failures
+    count: async (k, at) => {
+      const a = attempts.get(k)
+      const series = a && !(a.lockedUntil && a.lockedUntil <= at) ? a : { failures: 0, lockedUntil: null }
+      series.failures++
+      attempts.set(k, series)
+      return { attempt: series.failures, lockedUntil: series.lockedUntil }
     },
-    lock: async (k, until) => void attempts.set(k, { failures: 0, lockedUntil: until }),
-    clear: async (k) => void attempts.delete(k),
+    lock: async (k, until) => void attempts.set(k, { failures: attempts.get(k)?.failures ?? 0, lockedUntil: until }),
+    succeeded: async (k, n) => {
+      const a = attempts.get(k)
+      if (a) a.failures = Math.max(0, a.failures - n)
+    },
   }
   return { verifyAdminPassword: async (p) => p === PASSWORD, sessions, loginAttempts, sessionMap }
 }

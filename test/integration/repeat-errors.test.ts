@@ -86,7 +86,67 @@ describe('errors that repeat', () => {
     const s2 = again.json<Summary>()
     expect(s2.customers).toMatchObject({ created: 0, updated: 0, failed: 0 })
     expect(s2.errors).toContainEqual(expect.objectContaining({ qboId: c['Id'], code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' }))
-    // The record itself was not written again.
+    // The record itself was not written again, and the Account was not asked for again.
     expect(h.records().find((x) => x['QBO_Id__c'] === c['Id'])!['Last_Synced__c']).toBe(rec['Last_Synced__c'])
+    const before = writes()
+    const third = await h.tally('import', '--create-accounts', '--json')
+    expect(third.code).toBe(2)
+    expect(writes()).toBe(before)
+
+    // Once the admin lifts the rule, --retry-refused asks again, and the customer gets its Account.
+    h.sandbox.salesforce.emulator.setValidationRules([])
+    const retried = await h.tally('import', '--create-accounts', '--retry-refused', '--json')
+    expect(retried.code).toBe(0)
+    expect(retried.json<Summary>().accountsCreated).toBe(1)
+    expect(h.records().find((x) => x['QBO_Id__c'] === c['Id'])).toMatchObject({ Link_Status__c: 'Created' })
+    const quiet = writes()
+    expect((await h.tally('import', '--create-accounts', '--json')).code).toBe(0)
+    expect(writes()).toBe(quiet)
+  })
+
+  it('a record Salesforce refuses is not sent again until it changes, or a run retries; the run stays partial', async () => {
+    const res = await fetch(`${h.sandbox.salesforce.url}/__sandbox/validation-rules`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ object: 'QBO_Customer__c', field: 'Company_Name__c', pattern: '^Cool Cars$', message: 'Company Name: this company is on hold' }]),
+    })
+    expect(res.status).toBe(200)
+    const first = await h.tally('import', '--json')
+    expect(first.code).toBe(2)
+    expect(first.json<Summary>().customers.failed).toBe(1)
+
+    // Nothing changed: the refused write is not sent again, and the run still says what is wrong.
+    const before = writes()
+    const again = await h.tally('import', '--json')
+    expect(again.code).toBe(2)
+    const s = again.json<Summary>()
+    expect(s.status).toBe('partial')
+    expect(s.customers).toMatchObject({ created: 0, updated: 0, failed: 1 })
+    expect(s.errors).toContainEqual(expect.objectContaining({ displayName: 'Cool Cars', field: 'Company_Name__c', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', level: 'error' }))
+    expect(writes()).toBe(before)
+    // A dry run says the same, and writes nothing either.
+    const dry = await h.tally('import', '--dry-run', '--json')
+    expect(dry.json<Summary>().customers.failed).toBe(1)
+
+    // The customer changes in QBO: what Tally would write changes, so it is sent (and refused) again.
+    const cool = h.sandbox.qbo.emulator.customers().find((x) => x['DisplayName'] === 'Cool Cars')!
+    const upd = await fetch(`${h.sandbox.qbo.url}/v3/company/${h.sandbox.qbo.emulator.realmId}/customer?minorversion=75`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.sandbox.qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ Id: cool['Id'], SyncToken: cool['SyncToken'], sparse: true, Notes: 'changed in QBO' }),
+    })
+    expect(upd.status).toBe(200)
+    const changed = writes()
+    expect((await h.tally('import', '--json')).code).toBe(2)
+    expect(writes()).toBeGreaterThan(changed)
+
+    // The admin lifts the rule; --retry-refused sends it, and then all is quiet.
+    h.sandbox.salesforce.emulator.setValidationRules([])
+    const retried = await h.tally('import', '--retry-refused', '--json')
+    expect(retried.code).toBe(0)
+    expect(retried.json<Summary>().customers).toMatchObject({ created: 1, failed: 0 })
+    const quiet = writes()
+    expect((await h.tally('import', '--json')).code).toBe(0)
+    expect(writes()).toBe(quiet)
   })
 })

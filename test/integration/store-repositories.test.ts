@@ -7,12 +7,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { sha256Hex } from '../../src/lib/crypto.js'
 import {
   addRunMessages,
-  clearLoginFailures,
+  claimRun,
+  countLoginAttempt,
   createRun,
   insertSession,
   deleteExpiredSessions,
   deleteSession,
   finishRun,
+  forgetLoginAttempts,
   getCheckpoint,
   getLockout,
   getRun,
@@ -21,8 +23,8 @@ import {
   getSettings,
   listRunMessages,
   listRuns,
+  lockLogin,
   markStaleRunsInterrupted,
-  recordLoginFailure,
   saveCheckpoint,
   saveSettings,
   setSessionOAuthState,
@@ -81,8 +83,9 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
 
     it('list newest first, and stale running runs become interrupted', async () => {
       const a = await createRun(store.db, { mode: 'import', dryRun: false, now: T0 })
-      const b = await createRun(store.db, { mode: 'sync', dryRun: false, now: later(MIN) })
-      const c = await createRun(store.db, { mode: 'sync', dryRun: false, now: later(2 * MIN) })
+      // One running run per lock key: b and c run under keys of their own.
+      const b = await createRun(store.db, { mode: 'sync', dryRun: false, now: later(MIN), lockKey: 'b' })
+      const c = await createRun(store.db, { mode: 'sync', dryRun: false, now: later(2 * MIN), lockKey: 'c' })
       await finishRun(store.db, a.id, { status: 'failed', error: 'Salesforce package not deployed', now: later(10) })
       await updateRunProgress(store.db, c.id, { phase: 'reading', done: 0, total: 0, now: later(3 * MIN) })
       expect((await listRuns(store.db, 10)).map((r) => r.id)).toEqual([c.id, b.id, a.id])
@@ -93,6 +96,21 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
       expect(await getRun(store.db, b.id)).toMatchObject({ status: 'interrupted', finishedAt: later(4 * MIN) })
       expect((await getRun(store.db, c.id))?.status).toBe('running')
       expect((await getRun(store.db, a.id))?.error).toBe('Salesforce package not deployed')
+    })
+
+    it('are claimed one running run per lock key, atomically, and abandoned holders are taken over', async () => {
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => claimRun(store.db, { mode: 'import', dryRun: false, owner: `p${i}` }, () => false)),
+      )
+      const won = claims.flatMap((c) => ('claimed' in c ? [c.claimed] : []))
+      expect(won).toHaveLength(1)
+      for (const c of claims) if ('heldBy' in c) expect(c.heldBy.id).toBe(won[0]!.id)
+      // Another key (later: another QuickBooks company) runs alongside.
+      const realm = await claimRun(store.db, { mode: 'sync', dryRun: false, lockKey: 'realm:123' }, () => false)
+      expect('claimed' in realm).toBe(true)
+      const taken = await claimRun(store.db, { mode: 'sync', dryRun: false }, (holder) => holder.id === won[0]!.id)
+      expect('claimed' in taken).toBe(true)
+      expect(await getRun(store.db, won[0]!.id)).toMatchObject({ status: 'interrupted' })
     })
 
     it('keep their messages, in order, across batches', async () => {
@@ -107,7 +125,7 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
       }))
       await addRunMessages(store.db, run.id, msgs)
       await addRunMessages(store.db, run.id, [])
-      const other = await createRun(store.db, { mode: 'sync', dryRun: false })
+      const other = await createRun(store.db, { mode: 'sync', dryRun: false, lockKey: 'other' })
       await addRunMessages(store.db, other.id, [msgs[0]!])
       expect(await listRunMessages(store.db, run.id)).toEqual(msgs)
       expect(await listRunMessages(store.db, other.id)).toHaveLength(1)
@@ -137,6 +155,13 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
     expect(loaded.get('123145-2')).toEqual(changed[1])
     expect(await port.loadRecordStates('999')).toEqual(new Map([['999-1', { key: '999-1', salesforceId: null, accountWritten: null, linkStatus: null }]]))
     expect((await port.loadRecordStates('nothing')).size).toBe(0)
+
+    // A refusal that repeats is kept with the state, and cleared by the next save without one.
+    const refused = { write: '["fingerprint"]', accountName: 'Blocked Co', errors: [{ field: 'Name', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'no' }] }
+    await port.saveRecordStates([{ ...states[5]!, refused }])
+    expect((await port.loadRecordStates('123145')).get('123145-6')).toEqual({ ...states[5], refused })
+    await port.saveRecordStates([states[5]!])
+    expect((await port.loadRecordStates('123145')).get('123145-6')).toEqual(states[5])
   })
 
   it('checkpoints: none, then the latest saved per realm', async () => {
@@ -175,33 +200,35 @@ describe.each(STORE_DIALECTS)('store repositories on %s', (dialect) => {
   })
 
   describe('login attempts', () => {
-    const policy = { maxFailures: 5, windowMs: 15 * MIN, lockMs: 10 * MIN }
+    const WINDOW = 15 * MIN
 
-    it('lock a key after 5 failures in the window, until the lock expires', async () => {
+    it('are numbered per key in a series; the series restarts after the window or an expired lock', async () => {
       expect(await getLockout(store.db, 'admin', T0)).toBeNull()
-      for (let i = 1; i <= 4; i++) {
-        expect(await recordLoginFailure(store.db, 'admin', later(i * 1000), policy)).toEqual({ failures: i, lockedUntil: null })
+      for (let i = 1; i <= 3; i++) {
+        expect(await countLoginAttempt(store.db, 'admin', later(i * 1000), WINDOW)).toEqual({ attempt: i, lockedUntil: null })
       }
-      const locked = await recordLoginFailure(store.db, 'admin', later(5000), policy)
-      expect(locked).toEqual({ failures: 5, lockedUntil: later(5000 + 10 * MIN) })
-      expect(await getLockout(store.db, 'admin', later(MIN))).toEqual(locked)
-      expect(await getLockout(store.db, 'other', later(MIN))).toBeNull()
-      // Once the lock has passed, the next failure starts a new series.
-      expect((await getLockout(store.db, 'admin', later(11 * MIN)))?.lockedUntil).toBeNull()
-      expect(await recordLoginFailure(store.db, 'admin', later(11 * MIN), policy)).toEqual({ failures: 1, lockedUntil: null })
+      expect(await countLoginAttempt(store.db, 'other', later(5000), WINDOW)).toEqual({ attempt: 1, lockedUntil: null })
+      await lockLogin(store.db, 'admin', later(10 * MIN), later(6000))
+      expect(await countLoginAttempt(store.db, 'admin', later(MIN), WINDOW)).toEqual({ attempt: 4, lockedUntil: later(10 * MIN) })
+      // Once the lock has passed, the next attempt starts a new series.
+      expect(await countLoginAttempt(store.db, 'admin', later(11 * MIN), WINDOW)).toEqual({ attempt: 1, lockedUntil: null })
+      expect(await countLoginAttempt(store.db, 'admin', later(11 * MIN + WINDOW + 1), WINDOW)).toEqual({ attempt: 1, lockedUntil: null })
     })
 
-    it('forget failures older than the window, and are cleared by a success', async () => {
-      for (let i = 0; i < 4; i++) await recordLoginFailure(store.db, 'admin', later(i), policy)
-      expect(await recordLoginFailure(store.db, 'admin', later(16 * MIN), policy)).toEqual({ failures: 1, lockedUntil: null })
-      await recordLoginFailure(store.db, 'admin', later(17 * MIN), policy)
-      await clearLoginFailures(store.db, 'admin')
-      expect(await getLockout(store.db, 'admin', later(17 * MIN))).toBeNull()
+    it('give parallel attempts distinct numbers (one atomic upsert each)', async () => {
+      const got = await Promise.all(Array.from({ length: 40 }, () => countLoginAttempt(store.db, 'burst', T0, WINDOW)))
+      expect(got.map((g) => g.attempt).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+      // A second store on the database, as another process, continues the same series.
+      const again = await countLoginAttempt(h.openAnother().db, 'burst', T0, WINDOW)
+      expect(again.attempt).toBe(41)
     })
 
-    it('count parallel failures without losing any', async () => {
-      await Promise.all(Array.from({ length: 5 }, () => recordLoginFailure(store.db, 'burst', T0, policy)))
-      expect(await getLockout(store.db, 'burst', T0)).toEqual({ failures: 5, lockedUntil: later(10 * MIN) })
+    it('forget the attempts up to a successful one, keeping those counted after it', async () => {
+      for (let i = 0; i < 6; i++) await countLoginAttempt(store.db, 'admin', T0, WINDOW)
+      await forgetLoginAttempts(store.db, 'admin', 4, T0)
+      expect(await getLockout(store.db, 'admin', T0)).toEqual({ failures: 2, lockedUntil: null })
+      await forgetLoginAttempts(store.db, 'admin', 2, T0)
+      expect(await getLockout(store.db, 'admin', T0)).toBeNull()
     })
   })
 })

@@ -13,6 +13,7 @@
  */
 import type { Hono } from 'hono'
 import type { QboContext } from '../context.js'
+import { customerAs } from '../customers.js'
 import { QboFault, queryValidation } from '../errors.js'
 import { envelope } from '../http.js'
 import type { EntityName, Wire } from '../store.js'
@@ -53,7 +54,9 @@ export function cdcRoutes(app: Hono, ctx: QboContext): void {
       }
       const changed: { ms: number; wire: Wire }[] = []
       for (const rec of ctx.store.records.values()) {
-        if (rec.entity === entity && rec.updatedMs >= sinceMs) changed.push({ ms: rec.updatedMs, wire: rec.wire })
+        if (rec.entity === entity && rec.updatedMs >= sinceMs) {
+          changed.push({ ms: rec.updatedMs, wire: entity === 'Customer' ? customerAs('query', rec.wire) : rec.wire })
+        }
       }
       for (const d of ctx.store.deleted) {
         if (d.entity === entity && d.updatedMs >= sinceMs) {

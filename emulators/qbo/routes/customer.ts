@@ -8,7 +8,7 @@
  */
 import type { Hono } from 'hono'
 import type { QboContext } from '../context.js'
-import { createCustomer, updateCustomer } from '../customers.js'
+import { createCustomer, customerAs, updateCustomer } from '../customers.js'
 import { invalidId, objectNotFound, unknownProperty, unsupportedOperation } from '../errors.js'
 import { envelope } from '../http.js'
 import type { EntityName, Wire } from '../store.js'
@@ -32,11 +32,11 @@ export function customerRoutes(app: Hono, ctx: QboContext): void {
       const changes = updateCustomer(ctx.store, wire, now)
       ctx.publish(changes)
       const current = ctx.store.get('Customer', String(wire.Id))
-      return envelope(c, now, { Customer: current?.wire })
+      return envelope(c, now, { Customer: current && customerAs('write', current.wire) })
     }
     const change = createCustomer(ctx.store, wire, now)
     ctx.publish([change])
-    return envelope(c, now, { Customer: change.record.wire })
+    return envelope(c, now, { Customer: customerAs('write', change.record.wire) })
   })
 
   const read = (entity: EntityName, path: string) =>
@@ -46,7 +46,7 @@ export function customerRoutes(app: Hono, ctx: QboContext): void {
       if (!/^\d+$/.test(id)) throw invalidId(id)
       const rec = ctx.store.get(entity, id)
       if (!rec) throw objectNotFound(entity, id)
-      return envelope(c, ctx.nowMs(), { [entity]: rec.wire })
+      return envelope(c, ctx.nowMs(), { [entity]: entity === 'Customer' ? customerAs('read', rec.wire) : rec.wire })
     })
   read('Customer', 'customer')
   read('Vendor', 'vendor')

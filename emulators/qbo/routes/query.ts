@@ -9,6 +9,7 @@
 import type { Hono } from 'hono'
 import type { QboContext } from '../context.js'
 import { queryParseError } from '../errors.js'
+import { customerAs } from '../customers.js'
 import { envelope } from '../http.js'
 import { evaluateQuery, parseQuery, resolveEntity } from '../query-lang/index.js'
 import type { EntityName } from '../store.js'
@@ -22,8 +23,9 @@ export function queryRoutes(app: Hono, ctx: QboContext): void {
     const result = evaluateQuery(query, (e) => ctx.store.list(e as EntityName))
     if ('count' in result) return { QueryResponse: { totalCount: result.count } }
     if (result.rows.length === 0) return { QueryResponse: {} }
+    const rows = entity === 'Customer' ? result.rows.map((r) => customerAs('query', r)) : result.rows
     return {
-      QueryResponse: { [entity]: result.rows, startPosition: result.startPosition, maxResults: result.rows.length },
+      QueryResponse: { [entity]: rows, startPosition: result.startPosition, maxResults: result.rows.length },
     }
   }
   app.get('/v3/company/:realmId/query', (c) => envelope(c, ctx.nowMs(), run(c.req.query('query'))))

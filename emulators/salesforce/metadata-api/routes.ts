@@ -119,8 +119,8 @@ export function registerMetadataApi(app: Hono, s: SfState, md: MetadataApiState)
       return xml(c, soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'), 500)
     }
     s.stats.count(`metadata.${req.operation}`)
-    if (s.apiUsed >= s.options.dailyApiLimit) return xml(c, soapFault('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), 500)
-    s.apiUsed += 1
+    if (s.api.used >= s.api.max) return xml(c, soapFault('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), 500)
+    s.api.used += 1
 
     if (req.operation === 'deploy') {
       const zipText = textLocal(req.args, 'ZipFile') ?? ''

@@ -120,6 +120,10 @@ export function registerComposite(app: Hono, s: SfState): void {
     const ctx = s.writeContext()
     const results = runAll(s, c, body.records.length, body.allOrNone, (i) => {
       const rec = body.records[i] as Item
+      // "Each object in the request body must contain an attributes map" (Upsert Records Using
+      // sObject Collections); without it, each record fails with a JSON_PARSER_ERROR in an HTTP
+      // 200 answer (behaviour learned from recorded traffic).
+      if (!typeOf(rec)) return { success: false, errors: [errors.attributesMissing()], created: false }
       const key = Object.entries(rec).find(([k]) => k.toLowerCase() === f.name.toLowerCase())?.[1]
       if (key === undefined || key === null || key === '') {
         return { success: false, errors: [sfError('MISSING_ARGUMENT', `${f.name} not specified`, [])], created: false }

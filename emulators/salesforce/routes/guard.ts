@@ -86,13 +86,13 @@ export function registerGuard(app: Hono, s: SfState): void {
       // RESTFORCE expired_session_response.json
       return sfErrorResponse(c, 401, 'INVALID_SESSION_ID', 'Session expired or invalid')
     }
-    const limitHeader = () => `api-usage=${s.apiUsed}/${s.options.dailyApiLimit}`
-    if (s.apiUsed >= s.options.dailyApiLimit) {
+    const limitHeader = () => `api-usage=${s.api.used}/${s.api.max}`
+    if (s.api.used >= s.api.max) {
       const res = sfErrorResponse(c, 403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.')
       res.headers.set('Sforce-Limit-Info', limitHeader())
       return res
     }
-    s.apiUsed += 1
+    s.api.used += 1
     const fault = pickFault(s, c.req.method)
     if (fault === 'lock' && c.req.method !== 'GET' && !url.pathname.includes('/query')) {
       c.set('sfLockFault' as never, true as never)

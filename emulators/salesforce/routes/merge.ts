@@ -83,10 +83,10 @@ export function registerMerge(app: Hono, s: SfState): void {
     if (!call || local(call.name) !== 'merge') {
       return fault(c, 'INVALID_OPERATION', `No operation available for request {urn:partner.soap.sforce.com}${call ? local(call.name) : ''}`, 'soapenv:Client')
     }
-    if (s.apiUsed >= s.options.dailyApiLimit) return fault(c, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.')
-    s.apiUsed += 1
+    if (s.api.used >= s.api.max) return fault(c, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.')
+    s.api.used += 1
     const results = call.children.map((el) => mergeRecords(s.writeContext(), readRequest(el)))
-    const header = `<soapenv:Header><LimitInfoHeader><limitInfo><current>${s.apiUsed}</current><limit>${s.options.dailyApiLimit}</limit><type>API REQUESTS</type></limitInfo></LimitInfoHeader></soapenv:Header>`
+    const header = `<soapenv:Header><LimitInfoHeader><limitInfo><current>${s.api.used}</current><limit>${s.api.max}</limit><type>API REQUESTS</type></limitInfo></LimitInfoHeader></soapenv:Header>`
     return xml(c, `${ENVELOPE_OPEN}${header}<soapenv:Body><mergeResponse>${results.map(resultXml).join('')}</mergeResponse></soapenv:Body></soapenv:Envelope>`, 200)
   })
 }

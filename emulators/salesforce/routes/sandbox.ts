@@ -2,9 +2,12 @@
  * @module emulators/salesforce/routes/sandbox
  * The sandbox's own control routes (contract §7): `GET /__sandbox/stats`,
  * `POST /__sandbox/reset`, and `POST /__sandbox/faults` (`{"faultRate": 0.1}` and/or
- * `{"next": ["503", "500", "reset", "lock"]}` to fail the next requests in that order).
+ * `{"next": ["503", "500", "reset", "lock"]}` to fail the next requests in that order), and
+ * `POST /__sandbox/limits` (`{"DailyApiRequests": {"Max": N, "Remaining": M}}`: the org's daily
+ * API limit and usage, as `/limits` and `Sforce-Limit-Info` then report them).
  */
 import type { Hono } from 'hono'
+import { applyLimits } from '../limits.js'
 import type { FaultKind, SfState } from '../state.js'
 import type { ValidationRule } from '../validation-rules.js'
 
@@ -23,6 +26,10 @@ export function registerSandbox(app: Hono, s: SfState, reset: () => void, setRul
   app.post('/__sandbox/reset', (c) => {
     reset()
     return c.json({ ok: true })
+  })
+  app.post('/__sandbox/limits', async (c) => {
+    const outcome = applyLimits(s.limits, s.api, await c.req.json().catch(() => null))
+    return 'error' in outcome ? c.json(outcome, 400) : c.json(outcome.applied)
   })
   app.post('/__sandbox/faults', async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { faultRate?: unknown; next?: unknown }

@@ -9,6 +9,7 @@
 import type { Context, Hono } from 'hono'
 import { describeGlobal, describeObject } from '../describe.js'
 import { normalizeId } from '../ids.js'
+import { limitsBody } from '../limits.js'
 import { findField, findObject } from '../schema.js'
 import type { ObjectDef } from '../schema.js'
 import { recordUrl } from '../soql/query.js'
@@ -64,13 +65,7 @@ export function registerSObjects(app: Hono, s: SfState): void {
   })
 
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_limits.htm
-  app.get(`${base}/limits`, (c) =>
-    sfJson(c, {
-      DailyApiRequests: { Max: s.options.dailyApiLimit, Remaining: Math.max(s.options.dailyApiLimit - s.apiUsed, 0) },
-      DailyBulkV2QueryJobs: { Max: 10000, Remaining: 10000 },
-      DataStorageMB: { Max: 5, Remaining: 5 },
-    }),
-  )
+  app.get(`${base}/limits`, (c) => sfJson(c, limitsBody(s.limits, s.api)))
 
   app.get(`${base}/sobjects`, (c) => sfJson(c, describeGlobal(s.schema, versionOf(c))))
 
@@ -83,7 +78,7 @@ export function registerSObjects(app: Hono, s: SfState): void {
 
   app.get(`${base}/sobjects/:type/describe`, (c) => {
     const obj = objectOr404(c)
-    return obj ? sfJson(c, describeObject(s.schema, versionOf(c), obj)) : notFound(c)
+    return obj ? sfJson(c, describeObject(s.schema, versionOf(c), obj, new URL(c.req.url).origin)) : notFound(c)
   })
 
   app.post(`${base}/sobjects/:type`, async (c) => {
@@ -94,7 +89,7 @@ export function registerSObjects(app: Hono, s: SfState): void {
     // A create can wait on a lock of a related record (its owner here).
     if (lockFault(c)) return unableToLock(c, s.userId)
     const result = createRecord(s.writeContext(), obj, parsed.body as Record<string, unknown>)
-    return result.success ? sfJson(c, result, 201) : saveErrors(c, result)
+    return result.success ? located(sfJson(c, result, 201), versionOf(c), obj, result.id as string) : saveErrors(c, result)
   })
 
   const findRecord = (c: Context, obj: ObjectDef): Rec | Response => {
@@ -172,10 +167,11 @@ export function registerSObjects(app: Hono, s: SfState): void {
     if (outcome.kind === 'multiple') return multipleChoices(c, obj, outcome.ids)
     const r = outcome.result
     if (!r.success) return saveErrors(c, r)
-    if (r.created) return sfJson(c, { id: r.id, success: true, errors: [], created: true }, 201)
+    const at = (res: Response) => located(res, versionOf(c), obj, r.id as string)
+    if (r.created) return at(sfJson(c, { id: r.id, success: true, errors: [], created: true }, 201))
     // Addendum §2: 200 with `created:false` from API 46.0, 204 with no body before.
     if (Number(versionOf(c).split('.')[0]) < 46) return c.body(null, 204)
-    return sfJson(c, { id: r.id, success: true, errors: [], created: false }, 200)
+    return at(sfJson(c, { id: r.id, success: true, errors: [], created: false }, 200))
   })
 
   app.delete(`${base}/sobjects/:type/:field/:value`, (c) => {
@@ -190,6 +186,17 @@ export function registerSObjects(app: Hono, s: SfState): void {
     deleteRecord(s.writeContext(), rec.Id)
     return c.body(null, 204)
   })
+}
+
+/**
+ * The saved record's URL in `Location` on a create (201), an upsert that created (201) and one
+ * that updated (200): "the Location header contains the URL of the new record" (HTTP 201 Created,
+ * REST API Developer Guide "Status Codes and Error Responses"); on a 200 upsert as observed in
+ * recorded traffic.
+ */
+function located(res: Response, version: string, obj: ObjectDef, id: string): Response {
+  res.headers.set('Location', recordUrl(version, obj.name, id))
+  return res
 }
 
 /** A transient lock error on a single-record write (api-facts B.5). */

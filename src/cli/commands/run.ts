@@ -7,7 +7,7 @@ import { parseConfig } from '../../config/env.js'
 import { noopLogger } from '../../lib/logger.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
 import { enqueueRun } from '../../jobs/queue.js'
-import { createRunService } from '../../jobs/runs.js'
+import { createRunService, type RunRequest } from '../../jobs/runs.js'
 import { openTally } from '../../jobs/tally.js'
 import { withEnvFile } from '../env-file.js'
 import { failureText } from '../failure.js'
@@ -19,6 +19,7 @@ import { formatPlan, formatSummary } from '../summary.js'
 export interface RunFlags {
   createAccounts?: boolean
   dryRun?: boolean
+  retryRefused?: boolean
   json?: boolean
   envFile?: string
   verbose?: boolean
@@ -37,22 +38,24 @@ export async function runOnce(mode: 'import' | 'sync', flags: RunFlags, io: CliI
     io.stderr(`${failureText(e)}\n`)
     return EXIT.failed
   }
+  const req: RunRequest = {
+    mode,
+    dryRun: flags.dryRun ?? false,
+    ...(flags.retryRefused ? { retryRefused: true } : {}),
+    ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}),
+  }
   try {
     if (flags.enqueue) {
       if (!tally.config.databaseUrl) {
         io.stderr('--enqueue needs DATABASE_URL: the Postgres database the workers share.\n')
         return EXIT.failed
       }
-      const req = { mode, dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) }
       const id = await enqueueRun(tally.config.databaseUrl, req)
       io.stdout(id ? `Queued ${mode} job ${id}; a \`tally worker\` will run it.\n` : `A ${mode} is already waiting in the queue; nothing added.\n`)
       return EXIT.ok
     }
     const bar = progressBar(io.stderr, io.stderrIsTty && !flags.json)
-    const result = await createRunService(tally).execute(
-      { mode, dryRun: flags.dryRun ?? false, ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}) },
-      (e) => bar.update(e),
-    )
+    const result = await createRunService(tally).execute(req, (e) => bar.update(e))
     bar.end()
     const { summary, plan } = result
     if (flags.json) {

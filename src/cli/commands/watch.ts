@@ -12,7 +12,7 @@ import { createRunService } from '../../jobs/runs.js'
 import { RunAlreadyRunningError } from '../../lib/errors.js'
 import { openTally, type Tally } from '../../jobs/tally.js'
 import { noopLogger } from '../../lib/logger.js'
-import { parseWebhook, verifyWebhookSignature } from '../../qbo/index.js'
+import { qboWebhookEndpoint } from '../../qbo/index.js'
 import { withEnvFile } from '../env-file.js'
 import { EXIT } from '../exit-codes.js'
 import type { CliIo } from '../io.js'
@@ -36,23 +36,17 @@ export async function watchCommand(flags: WatchFlags, io: CliIo): Promise<number
     const verifier = config.qbo.webhookVerifier
     if (verifier) {
       const app = new Hono()
-      app.post('/webhooks/qbo', async (c) => {
-        const raw = new Uint8Array(await c.req.arrayBuffer())
-        if (!verifyWebhookSignature(raw, c.req.header('intuit-signature'), verifier)) return c.body(null, 401)
-        let body: unknown
-        try {
-          body = JSON.parse(new TextDecoder().decode(raw))
-        } catch {
-          return c.body(null, 400)
-        }
-        const realm = config.qbo.realmId
-        if (parseWebhook(body).some((ch) => ch.entity === 'customer' && (!realm || ch.realmId === realm))) {
-          pending = true
-          wake?.()
-        }
-        // Intuit wants an answer within 3 seconds; the sync runs after it.
-        return c.body(null, 200)
-      })
+      app.route(
+        '/webhooks/qbo',
+        qboWebhookEndpoint({
+          verifierToken: verifier,
+          realmId: config.qbo.realmId,
+          onCustomerChange: () => {
+            pending = true
+            wake?.()
+          },
+        }),
+      )
       server = await listen(app, flags.webhookPort)
       io.stdout(`Listening for QuickBooks webhooks on ${server.url}/webhooks/qbo\n`)
     } else {

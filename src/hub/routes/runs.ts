@@ -11,7 +11,7 @@ import type { GetSyncRun, GetSyncRunMessages, GetSyncRunPlan, GetSyncRuns, PostS
 import type { HubEnv, ResolvedDeps } from '../context.js'
 import { HubError, parseOr400 } from '../errors.js'
 import { RunAlreadyRunningError } from '../../lib/errors.js'
-import { PLAN_FILTERS, type RunSummary } from '../services.js'
+import { PLAN_FILTERS, type RunView } from '../services.js'
 
 const StartBody = z.strictObject({ dryRun: z.boolean().optional() })
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) })
@@ -22,7 +22,7 @@ const PlanQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 })
 
-const toEvent = (r: RunSummary): ProgressEvent => ({
+const toEvent = (r: RunView): ProgressEvent => ({
   runId: r.runId,
   phase: r.status === 'running' ? ((r.phase as ProgressEvent['phase'] | null) ?? 'reading') : 'done',
   done: r.done,
@@ -32,7 +32,7 @@ const toEvent = (r: RunSummary): ProgressEvent => ({
 
 export function registerRunRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): void {
   const { runs } = deps.services
-  const mustGet = async (id: string): Promise<RunSummary> => {
+  const mustGet = async (id: string): Promise<RunView> => {
     const run = await runs.get(id)
     if (!run) throw new HubError(404, 'not_found', `There is no run ${id}.`)
     return run

@@ -1,7 +1,7 @@
 /**
  * @module store/migrations
  * The one ordered migration set, given to Kysely's `Migrator` as a static provider (no folder
- * scanning, so it works the same from source, a bundle or a test). Add `0002_…` below.
+ * scanning, so it works the same from source, a bundle or a test). Add the next one below.
  */
 import type { Migration, MigrationProvider } from 'kysely'
 import type { StoreDialect } from '../dialect.js'
@@ -10,6 +10,8 @@ import { runOwner } from './0002_run_owner.js'
 import { sessionUserOAuth } from './0003_session_user_oauth.js'
 import { customerViews } from './0004_customer_views.js'
 import { refreshLease } from './0005_refresh_lease.js'
+import { recordRefusals } from './0006_record_refusals.js'
+import { runLock } from './0007_run_lock.js'
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
@@ -20,6 +22,8 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         '0003_session_user_oauth': sessionUserOAuth,
         '0004_customer_views': customerViews,
         '0005_refresh_lease': refreshLease,
+        '0006_record_refusals': recordRefusals,
+        '0007_run_lock': runLock,
       }
     },
   }

@@ -8,6 +8,8 @@ export interface RecordStatesTable {
   salesforce_id: string | null
   account_written: string | null
   link_status: string | null
+  /** JSON of `RecordRefusal`, or null. */
+  refused: string | null
   updated_at: string
 }
 

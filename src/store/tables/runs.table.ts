@@ -21,6 +21,8 @@ export interface RunsTable {
   error: string | null
   /** `<host>:<pid>` of the process running it. */
   owner: string | null
+  /** At most one `running` run per key (a partial unique index): today the store's one key. */
+  lock_key: string | null
 }
 
 export type RunRow = Selectable<RunsTable>

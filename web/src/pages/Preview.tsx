@@ -5,7 +5,7 @@
  * every kind, one page of the chosen kind at a time (a big company's plan is not sent at once).
  */
 import { useEffect, useState } from 'react'
-import type { GetSyncRunPlan, PlanFilter, PlanItemView, RunSummary } from '../../../src/hub/api-types.js'
+import type { GetSyncRunPlan, PlanFilter, PlanItemView, RunView } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { EmptyState, ErrorAlert, Spinner } from '../components/States.js'
 import { Truncate } from '../components/Truncate.js'
@@ -37,7 +37,7 @@ function whyText(p: PlanItemView): string {
   return parts.join(' · ')
 }
 
-export function PreviewPanel(props: { run: RunSummary; onDismiss: () => void }) {
+export function PreviewPanel(props: { run: RunView; onDismiss: () => void }) {
   const { run } = props
   const [filter, setFilter] = useState<PlanFilter>('all')
   const [page, setPage] = useState(1)

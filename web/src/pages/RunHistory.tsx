@@ -4,14 +4,14 @@
  * warnings (customer, field, code, message), as the run recorded them.
  */
 import { Fragment, useEffect, useState } from 'react'
-import type { GetSyncRunMessages, RunMessage, RunSummary } from '../../../src/hub/api-types.js'
+import type { GetSyncRunMessages, RunMessage, RunView } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { Icon } from '../components/Icon.js'
 import { ErrorAlert, Spinner } from '../components/States.js'
 import { Truncate } from '../components/Truncate.js'
 import { formatDateTime, formatDuration } from '../format.js'
 
-const STATUS: Record<RunSummary['status'], { label: string; theme: string }> = {
+const STATUS: Record<RunView['status'], { label: string; theme: string }> = {
   running: { label: 'Running', theme: 'slds-badge_lightest' },
   succeeded: { label: 'Succeeded', theme: 'slds-theme_success' },
   partial: { label: 'Some records failed', theme: 'slds-theme_warning' },
@@ -19,15 +19,15 @@ const STATUS: Record<RunSummary['status'], { label: string; theme: string }> = {
   interrupted: { label: 'Interrupted', theme: 'slds-theme_warning' },
 }
 
-export function StatusBadge(props: { status: RunSummary['status'] }) {
+export function StatusBadge(props: { status: RunView['status'] }) {
   const s = STATUS[props.status]
   return <span className={`slds-badge ${s.theme}`}>{s.label}</span>
 }
 
-const kindName = (r: RunSummary) => (r.dryRun ? 'Preview' : r.mode === 'import' ? 'Import' : 'Sync')
-const runName = (r: RunSummary) => `${kindName(r)} of ${formatDateTime(r.startedAt)}`
+const kindName = (r: RunView) => (r.dryRun ? 'Preview' : r.mode === 'import' ? 'Import' : 'Sync')
+const runName = (r: RunView) => `${kindName(r)} of ${formatDateTime(r.startedAt)}`
 
-export function LastRunSummary(props: { run: RunSummary }) {
+export function LastRunSummary(props: { run: RunView }) {
   const r = props.run
   const s = r.summary
   const stats: [string, number | string][] = s
@@ -78,7 +78,7 @@ export function LastRunSummary(props: { run: RunSummary }) {
   )
 }
 
-export function RunHistory(props: { runs: RunSummary[] }) {
+export function RunHistory(props: { runs: RunView[] }) {
   const [open, setOpen] = useState<string | null>(null)
   return (
     <section className="slds-card hub-card" aria-labelledby="history-title">

@@ -5,7 +5,7 @@
  * history, Sync Settings, and the customers waiting to be linked by hand.
  */
 import { useCallback, useEffect, useState } from 'react'
-import type { GetConnections, GetSettings, GetSyncRuns, PostSyncRun, ProgressEvent, PutSettings, RunSummary, SyncSettingsView } from '../../../src/hub/api-types.js'
+import type { GetConnections, GetSettings, GetSyncRuns, PostSyncRun, ProgressEvent, PutSettings, RunView, SyncSettingsView } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { ErrorAlert, Spinner, WarningAlert } from '../components/States.js'
 import { useToast } from '../components/Toasts.js'
@@ -44,7 +44,7 @@ function useProgress(runId: string | null, onDone: () => void): ProgressEvent | 
 
 export function SyncCustomersPage() {
   const [settings, setSettings] = useState<SyncSettingsView | null>(null)
-  const [runs, setRuns] = useState<RunSummary[] | null>(null)
+  const [runs, setRuns] = useState<RunView[] | null>(null)
   const [ready, setReady] = useState<boolean | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [activeRun, setActiveRun] = useState<string | null>(null)
