@@ -33,7 +33,7 @@ async function hubOn(env: Record<string, string> = {}) {
   const { page, errors } = await openHub(browser, sys)
   await logIn(page, sys)
   await nav(page, 'Connections').click()
-  const card = page.getByRole('region', { name: "Tally's package in Salesforce" })
+  const card = page.getByRole('region', { name: "Tally's package", exact: true })
   await card.waitFor()
   return { sys, page, errors, card }
 }

@@ -48,7 +48,7 @@ export function PackageDeploy(props: { disabled: boolean }) {
       <div className="slds-card__header slds-grid">
         <header className="slds-media slds-media_center slds-has-flexi-truncate">
           <div className="slds-media__body">
-            <h2 className="slds-card__header-title" id="package-deploy-title">Tally's package in Salesforce</h2>
+            <h2 className="slds-card__header-title" id="package-deploy-title">Tally's package</h2>
           </div>
         </header>
       </div>
