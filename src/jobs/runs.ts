@@ -15,7 +15,6 @@ import {
   claimRun,
   finishRun,
   getCheckpoint,
-  getRunningRun,
   markStaleRunsInterrupted,
   recordFailure,
   recordSuccess,
@@ -157,7 +156,9 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           ...(since ? { since } : {}),
           ...(req.retryRefused ? { retryRefused: true } : {}),
           now,
-          onProgress: (p) => emit(p),
+          // The engine's 'done' is not the run's: its record in the org and the store are still
+          // to be written, and a 'done' seen now would end the Hub's live view on "running".
+          onProgress: (p) => emit(p.phase === 'done' ? { ...p, phase: 'writing' } : p),
         },
       )
       // The org's record of the run: its status, counts and calls (its own writes included).
