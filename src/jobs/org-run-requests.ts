@@ -115,7 +115,7 @@ export function startOrgRunRequests(t: Tally, runs: RunService, o: { pollMs?: nu
         onUp: () => void (up = true),
         onAuthFailure: () => {
           // The session expired: a fresh subscription after the next REST call renews it.
-          sub?.cancel()
+          void sub?.cancel()
           sub = null
           up = false
         },
@@ -137,7 +137,7 @@ export function startOrgRunRequests(t: Tally, runs: RunService, o: { pollMs?: nu
     async stop() {
       stopped = true
       if (timer) clearTimeout(timer)
-      sub?.cancel()
+      await sub?.cancel()
       await working.catch(() => {})
     },
   }

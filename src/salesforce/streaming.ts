@@ -29,7 +29,9 @@ export interface TopicEvent {
 }
 
 export interface TopicSubscription {
-  cancel(): void
+  /** Unsubscribes and disconnects (waiting up to 2 s for the server), then drops whatever Faye
+   * would still retry, so that nothing keeps the process alive afterwards. */
+  cancel(): Promise<void>
 }
 
 /** Creates the PushTopic, or brings its query back to the wanted one; says which it did. */
@@ -70,7 +72,11 @@ export async function subscribeTopic(
 ): Promise<TopicSubscription> {
   const conn = await sf.jsforce()
   const client = conn.streaming.createClient([new StreamingExtension.AuthFailure(() => o.onAuthFailure?.())])
-  const faye = client as unknown as { on(event: string, fn: () => void): void; disconnect(): void }
+  const faye = client as unknown as {
+    on(event: string, fn: () => void): void
+    disconnect(): { then(ok: () => void, ko: () => void): void } | undefined
+    _dispatcher: { _envelopes: Map<string, { timer: NodeJS.Timeout | null }>; close(): void }
+  }
   if (o.onDown) faye.on('transport:down', o.onDown)
   if (o.onUp) faye.on('transport:up', o.onUp)
   const subscription = client.subscribe(`/topic/${name}`, (m: unknown) => {
@@ -81,14 +87,23 @@ export async function subscribeTopic(
   await new Promise<void>((resolve, reject) => {
     const s = subscription as unknown as { then(ok: () => void, ko: (e: unknown) => void): void }
     s.then(resolve, (e) => {
-      faye.disconnect()
+      void faye.disconnect()
       reject(e instanceof Error ? e : new Error(`Streaming API refused /topic/${name}: ${JSON.stringify(e)}`))
     })
   })
   return {
-    cancel() {
+    async cancel() {
       subscription.cancel()
-      faye.disconnect()
+      const sent = faye.disconnect()
+      await Promise.race([
+        new Promise<void>((done) => (sent ? sent.then(done, done) : done())),
+        new Promise<void>((done) => setTimeout(done, 2000).unref()),
+      ])
+      // Faye retries a message whose request failed, forever: after a disconnect nothing is owed.
+      const d = faye._dispatcher
+      for (const e of d._envelopes.values()) if (e.timer) clearTimeout(e.timer)
+      d._envelopes.clear()
+      d.close()
     },
   }
 }

@@ -166,7 +166,9 @@ export function registerStreaming(app: Hono, s: SfState, o: StreamingOptions = {
         c.connects += 1
         if (c.queue.length === 0 && c.connects > 1) {
           await new Promise<void>((resolve) => {
+            // A held poll must not keep the process alive on its own.
             const timer = setTimeout(() => release(), connectTimeout)
+            timer.unref()
             const release = () => {
               clearTimeout(timer)
               if (c.waiting?.release === release) c.waiting = null
