@@ -5,31 +5,14 @@
  * last few only: a preview is looked at right after it ran, and a plan of a big company is
  * megabytes that the store need not keep (the run's summary and messages are stored as for any run).
  */
+import type { PlanFilter, PlanItemView } from '../hub/services.js'
 import type { RunResult } from '../sync/run.js'
 
-export type PlanCategory = 'all' | 'create' | 'update' | 'unchanged' | 'link' | 'unmapped'
+/** A customer of a preview as the Hub shows it, with the written fields by API name (the Hub adds
+ * their labels). */
+export type PlannedCustomer = Omit<PlanItemView, 'changedFields'> & { changedFields: string[] }
 
-export interface PlannedCustomer {
-  key: string
-  qboId: string
-  displayName: string
-  action: 'create' | 'update' | 'unchanged'
-  /** API names of the fields that would be written (none when unchanged). */
-  changedFields: string[]
-  linkStatus: string
-  accountId: string | null
-  /** The Account's name; for an Account the run would create, the name it would get. */
-  accountName: string | null
-  /** The run would set or change the record's Account. */
-  links: boolean
-  /** Why the record is linked as it is, in the engine's words (src/sync/plan.ts). */
-  reason: string
-  /** The customer is no longer in QuickBooks: its record would only be marked inactive. */
-  gone: boolean
-  issues: { field: string | null; code: string; message: string }[]
-}
-
-export function inCategory(p: PlannedCustomer, c: PlanCategory): boolean {
+export function inCategory(p: PlannedCustomer, c: PlanFilter): boolean {
   switch (c) {
     case 'all':
       return true
