@@ -39,6 +39,10 @@ export interface MinimumInput {
   /** A valid access token is already held (stored by an earlier run): no OAuth call is needed. */
   qboTokenHeld?: boolean
   sfTokenHeld?: boolean
+  /** The company's Tally_Settings__c exists already (an earlier run or the Hub made it). */
+  orgSettingsRecord?: boolean
+  /** Failed records and values that did not fit (Tally_Run_Error__c children of the run). */
+  runErrors?: number
 }
 
 export interface MinimumBreakdown {
@@ -60,6 +64,11 @@ export interface MinimumBreakdown {
     recordUpsertsLevelSorted: number
     strict: number
     withPackageCheck: number
+    /** The run's bookkeeping in the org (contract §12): one query of the settings, the run's
+     * Tally_Run__c opened and closed, one Collection per 200 run errors, and the settings record
+     * created the first time. */
+    orgRun: number
+    withOrgRun: number
   }
 }
 
@@ -168,6 +177,7 @@ export function minimumCalls(i: MinimumInput): MinimumBreakdown {
   const recordUpserts = minRecordCollections(i.writes)
   const strict = sfOauth + existing + accounts + accountUpserts + recordUpserts
   const packageCheck = 2
+  const orgRun = 1 + 2 + ceil(i.runErrors ?? 0, COLLECTION) + (i.orgSettingsRecord ? 0 : 1)
   return {
     qbo: { oauth: qboOauth, pages, total: qboOauth + pages },
     salesforce: {
@@ -182,6 +192,8 @@ export function minimumCalls(i: MinimumInput): MinimumBreakdown {
       recordUpsertsLevelSorted: levelSortedCollections(i.writes),
       strict,
       withPackageCheck: strict + packageCheck,
+      orgRun,
+      withOrgRun: strict + packageCheck + orgRun,
     },
   }
 }

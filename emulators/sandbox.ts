@@ -29,6 +29,8 @@ export interface SandboxOptions {
   throttle?: boolean
   tokenTtlSeconds?: number
   dailyApiLimit?: number
+  /** false: the Salesforce org starts without Tally's package (`--no-package`). */
+  package?: boolean
 }
 
 export interface Sandbox {
@@ -67,7 +69,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   const qbo = await startQboEmulator({ ...common, data: data.qbo, companies: qboCompaniesOf(data), port: o.qboPort ?? 0, ...(o.throttle !== undefined ? { throttle: o.throttle } : {}) })
   let sf: Awaited<ReturnType<typeof startSalesforceEmulator>>
   try {
-    sf = await startSalesforceEmulator({ ...common, data: data.salesforce, port: o.sfPort ?? 0, ...(o.dailyApiLimit !== undefined ? { dailyApiLimit: o.dailyApiLimit } : {}) })
+    sf = await startSalesforceEmulator({ ...common, data: data.salesforce, port: o.sfPort ?? 0, ...(o.dailyApiLimit !== undefined ? { dailyApiLimit: o.dailyApiLimit } : {}), ...(o.package === false ? { package: false } : {}) })
   } catch (e) {
     await qbo.close()
     throw e

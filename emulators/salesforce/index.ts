@@ -12,7 +12,10 @@ import { listen } from '../../src/lib/http-server.js'
 import { RequestStats } from '../../emulators/shared/stats.js'
 import { IdFactory, normalizeId, to18 } from './ids.js'
 import { defaultLimits } from './limits.js'
-import { DEFAULT_METADATA_DIR, readPackage } from './metadata.js'
+import { DEFAULT_METADATA_DIR, packagePermissionSets, readPackage } from './metadata.js'
+import { newMetadataApiState, registerMetadataApi } from './metadata-api/routes.js'
+import { registerStreaming, type StreamingOptions } from './streaming/bayeux.js'
+import { permissionSetAssignmentObject, permissionSetObject, pushTopicObject } from './setup-objects.js'
 import { issueTokens } from './routes/oauth.js'
 import { registerOAuth } from './routes/oauth.js'
 import { registerComposite } from './routes/composite.js'
@@ -23,7 +26,7 @@ import { registerSandbox } from './routes/sandbox.js'
 import { registerSObjects } from './routes/sobjects.js'
 import { accountObject } from './account-fields.js'
 import { contactObject, findField, userObject } from './schema.js'
-import type { ObjectDef, Schema } from './schema.js'
+import type { FieldDef, ObjectDef, Schema } from './schema.js'
 import { SAMPLE_ACCOUNTS } from './seed.js'
 import type { FaultKind, ResolvedOptions, SfState } from './state.js'
 import { Store } from './store.js'
@@ -49,6 +52,11 @@ export interface SalesforceEmulatorOptions {
   now?: () => Date
   /** The package's `force-app/main/default`; default: the repository's `salesforce/` package. */
   metadataDir?: string
+  /** false: the org starts without Tally's package (`tally sandbox --no-package`), so that
+   * `tally salesforce deploy` can install it through the Metadata API. Default true. */
+  package?: boolean
+  /** Streaming API timeouts (defaults: Salesforce's 110 s connect hold, 40 s client expiry). */
+  streaming?: StreamingOptions
   /** Id length quoted in DUPLICATE_VALUE messages (Addendum §3: 15). */
   idLength?: number
   /** Trim leading/trailing white space of single-line text values on save (README "Whitespace"). */
@@ -60,6 +68,12 @@ export interface SalesforceEmulatorOptions {
 export interface SalesforceEmulator {
   app: Hono
   reset(): void
+  /** Answers every held Streaming API connect (before the server closes). */
+  releaseStreams(): void
+  /** The Streaming API channels each connected client is subscribed to. */
+  streamSubscriptions(): string[][]
+  /** The events retained on a channel (what a replay from -2 would get). */
+  streamEvents(channel: string): { type: string; replayId: number; sobject: Record<string, unknown> }[]
   stats: RequestStats
   orgId: string
   userId: string
@@ -75,19 +89,23 @@ export interface SalesforceEmulator {
   setValidationRules(rules: ValidationRule[]): void
   /** Queue transient faults for the next API requests, or change the random fault rate. */
   setFaults(faults: { faultRate?: number; next?: FaultKind[] }): void
+  /** The API requests that changed records since the stats were reset, with the objects each changed. */
+  writeRequests(): { operation: string; objects: string[] }[]
   /** API requests counted against the daily allocation so far. */
   apiUsage(): { used: number; max: number }
   schema: Schema
 }
 
-function buildSchema(metadataDir: string): Schema {
-  const pkg = readPackage(metadataDir)
-  const standard = [accountObject(), contactObject(), userObject()]
+function buildSchema(metadataDir: string, withPackage: boolean): Schema {
+  const pkg = withPackage ? readPackage(metadataDir) : { customObjects: [], standardObjectFields: new Map<string, FieldDef[]>() }
+  const standard = [accountObject(), contactObject(), userObject(), ...setupObjects()]
   for (const obj of standard) obj.fields.push(...(pkg.standardObjectFields.get(obj.name) ?? []))
   const objects = new Map<string, ObjectDef>()
   for (const o of [...standard, ...pkg.customObjects]) objects.set(o.name, o)
   return { objects }
 }
+
+const setupObjects = (): ObjectDef[] => [permissionSetObject(), permissionSetAssignmentObject(), pushTopicObject()]
 
 export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}): SalesforceEmulator {
   const validationRules: ValidationRule[] = [...(options.validationRules ?? [])]
@@ -103,7 +121,10 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     now: options.now ?? (() => new Date()),
   }
   const seed = options.randomSeed ?? 1
-  const schema = buildSchema(options.metadataDir ?? DEFAULT_METADATA_DIR)
+  const metadataDir = options.metadataDir ?? DEFAULT_METADATA_DIR
+  const withPackage = options.package ?? true
+  const schema = buildSchema(metadataDir, withPackage)
+  const metadataApi = newMetadataApiState()
   const store = new Store(schema)
   const orgId = to18('00DdM00000Tally')
   const state: SfState = {
@@ -160,6 +181,11 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   }
 
   const load = (): void => {
+    // A reset also undoes deploys: the schema is the one the org started with.
+    schema.objects.clear()
+    for (const [k, v] of buildSchema(metadataDir, withPackage).objects) schema.objects.set(k, v)
+    metadataApi.jobs.clear()
+    metadataApi.others.clear()
     store.clear()
     state.ids = new IdFactory(seed)
     state.random = seededRandom(seed)
@@ -187,6 +213,14 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     const accounts = options.data?.accounts ?? (options.data ? [] : SAMPLE_ACCOUNTS)
     for (const a of accounts) insert('Account', a)
     for (const q of options.data?.qboCustomers ?? []) insert('QBO_Customer__c', q)
+    // (After the data, so that its record Ids stay what they were before setup objects existed.)
+    // An org with the package installed has its permission sets, assigned to the integration user.
+    if (withPackage) {
+      for (const name of packagePermissionSets(metadataDir)) {
+        const psId = insert('PermissionSet', { Name: name, Label: name.replace(/_/g, ' ') })
+        insert('PermissionSetAssignment', { AssigneeId: state.userId, PermissionSetId: psId })
+      }
+    }
   }
   load()
 
@@ -197,6 +231,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   const app = new Hono({ strict: false })
   registerOAuth(app, state)
   registerSandbox(app, state, () => {
+    streaming.reset()
     load()
     state.stats.reset()
     state.accessTokens.clear()
@@ -207,6 +242,8 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   registerComposite(app, state)
   registerQuery(app, state)
   registerMerge(app, state)
+  registerMetadataApi(app, state, metadataApi)
+  const streaming = registerStreaming(app, state, options.streaming)
   app.notFound((c) =>
     c.newResponse(JSON.stringify([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]), 404, {
       'Content-Type': 'application/json;charset=UTF-8',
@@ -222,6 +259,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     },
     schema,
     reset: () => {
+      streaming.reset()
       load()
       state.stats.reset()
     },
@@ -245,6 +283,10 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       if (next) state.faultQueue.push(...next)
     },
     apiUsage: () => ({ used: state.api.used, max: state.api.max }),
+    releaseStreams: () => streaming.closeAll(),
+    streamSubscriptions: () => [...streaming.clients.values()].map((c) => [...c.channels]),
+    streamEvents: (channel) => (streaming.retained.get(channel) ?? []).map((e) => ({ type: e.data.event.type, replayId: e.data.event.replayId, sobject: { ...e.data.sobject } })),
+    writeRequests: () => state.stats.writes.map((w) => ({ ...w, objects: [...w.objects] })),
   }
 }
 
@@ -253,7 +295,14 @@ export async function startSalesforceEmulator(
 ): Promise<{ url: string; close(): Promise<void>; emulator: SalesforceEmulator }> {
   const emulator = createSalesforceEmulator(options)
   const server = await listen(emulator.app, options.port ?? 0)
-  return { url: server.url, close: () => server.close(), emulator }
+  return {
+    url: server.url,
+    close: () => {
+      emulator.releaseStreams()
+      return server.close()
+    },
+    emulator,
+  }
 }
 
 /** A random secret-looking string, for callers that want unique client credentials. */

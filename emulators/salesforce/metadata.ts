@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { field, systemFields } from './schema.js'
 import type { FieldDef, ObjectDef } from './schema.js'
 import { child, childText, childrenNamed, parseXml } from './xml.js'
+import type { XmlElement } from './xml.js'
 
 /** The repository's package folder, resolved from this file (emulators/salesforce → ../../salesforce). */
 export const DEFAULT_METADATA_DIR = resolve(
@@ -23,9 +24,17 @@ export const DEFAULT_METADATA_DIR = resolve(
 const bool = (v: string | undefined): boolean => v === 'true'
 const num = (v: string | undefined, d = 0): number => (v === undefined ? d : Number(v))
 
+/** The field types this sandbox understands (Metadata API `FieldType` values). */
+export const FIELD_TYPES = ['Text', 'TextArea', 'LongTextArea', 'Email', 'Phone', 'Url', 'Checkbox', 'Number', 'Currency', 'Percent', 'DateTime', 'Date', 'Lookup', 'MasterDetail', 'Picklist'] as const
+
 /** One `<CustomField>` document → a field definition. */
 export function customFieldFromXml(xml: string): FieldDef {
-  const root = parseXml(xml)
+  return customFieldFromElement(parseXml(xml))
+}
+
+/** A `<CustomField>` element (a source-format field file's root, or a `<fields>` element of an
+ * mdapi-format `.object` file — the same content) → a field definition. */
+export function customFieldFromElement(root: XmlElement): FieldDef {
   const name = childText(root, 'fullName') ?? ''
   const label = childText(root, 'label') ?? name
   const type = childText(root, 'type') ?? 'Text'
@@ -116,7 +125,35 @@ function readFields(dir: string): FieldDef[] {
 }
 
 /** Custom object key prefixes look like `a0B`; each custom object in the package gets the next one. */
-const customPrefix = (i: number): string => `a0${'BCDEFGHIJKLMNOPQRSTUVWXYZ'.charAt(i)}`
+export const customPrefix = (i: number): string => `a0${'BCDEFGHIJKLMNOPQRSTUVWXYZ'.charAt(i)}`
+
+/** A `<CustomObject>` element and its fields → the object definition, with the system fields and
+ * the Name field every custom object has. */
+export function customObjectFromElement(name: string, root: XmlElement, fields: FieldDef[], keyPrefix: string): ObjectDef {
+  const label = childText(root, 'label') ?? name
+  const nameField = child(root, 'nameField')
+  const autoNumber = nameField !== undefined && childText(nameField, 'type') === 'AutoNumber'
+  // A custom object's Text name field holds 80 characters (api-facts B.9); when a record is
+  // created without a Name, Salesforce fills it with the record Id, so it is defaulted on create.
+  // An AutoNumber name is read-only (describe: createable and updateable false).
+  const nameDef = field('Name', (nameField && childText(nameField, 'label')) ?? `${label} Name`, 'string', {
+    length: 80,
+    nameField: true,
+    defaultedOnCreate: true,
+    custom: false,
+    idLookup: true,
+    ...(autoNumber ? { createable: false, updateable: false, nillable: false } : {}),
+  })
+  const [id, isDeleted, owner, ...audit] = systemFields(label)
+  return {
+    name,
+    label,
+    labelPlural: childText(root, 'pluralLabel') ?? `${label}s`,
+    keyPrefix,
+    custom: true,
+    fields: [id, owner, isDeleted, nameDef, ...audit, ...fields].filter((f): f is FieldDef => f !== undefined),
+  }
+}
 
 export interface PackageSchema {
   customObjects: ObjectDef[]
@@ -138,26 +175,17 @@ export function readPackage(metadataDir: string): PackageSchema {
       continue
     }
     const root = parseXml(readFileSync(objectFile, 'utf8'))
-    const label = childText(root, 'label') ?? name
-    const nameField = child(root, 'nameField')
-    // A custom object's Text name field holds 80 characters (api-facts B.9); when a record is
-    // created without a Name, Salesforce fills it with the record Id, so it is defaulted on create.
-    const nameDef = field('Name', (nameField && childText(nameField, 'label')) ?? `${label} Name`, 'string', {
-      length: 80,
-      nameField: true,
-      defaultedOnCreate: true,
-      custom: false,
-      idLookup: true,
-    })
-    const [id, isDeleted, owner, ...audit] = systemFields(label)
-    out.customObjects.push({
-      name,
-      label,
-      labelPlural: childText(root, 'pluralLabel') ?? `${label}s`,
-      keyPrefix: customPrefix(out.customObjects.length),
-      custom: true,
-      fields: [id, owner, isDeleted, nameDef, ...audit, ...fields].filter((f): f is FieldDef => f !== undefined),
-    })
+    out.customObjects.push(customObjectFromElement(name, root, fields, customPrefix(out.customObjects.length)))
   }
   return out
+}
+
+/** The permission sets of the package (`permissionsets/<Name>.permissionset-meta.xml`). */
+export function packagePermissionSets(metadataDir: string): string[] {
+  const dir = join(metadataDir, 'permissionsets')
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.permissionset-meta.xml'))
+    .map((f) => f.slice(0, -'.permissionset-meta.xml'.length))
+    .sort()
 }

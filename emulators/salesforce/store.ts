@@ -22,8 +22,32 @@ export class Store {
   private tables = new Map<string, Map<string, Rec>>()
   private indexes = new Map<string, Map<string, Index>>()
 
+  /** Called after every write that goes through `put` (the Streaming API and the write log listen). */
+  readonly listeners: ((objectName: string, before: Rec | undefined, after: Rec) => void)[] = []
+  private muted = false
+
   constructor(readonly schema: Schema) {
     this.clear()
+  }
+
+  /** After a deploy: a table for an object new to the schema, and indexes rebuilt for one whose
+   * fields changed. Records are kept. */
+  syncObject(obj: ObjectDef): void {
+    const table = this.tables.get(obj.name) ?? new Map<string, Rec>()
+    this.tables.set(obj.name, table)
+    const indexes = new Map<string, Index>(obj.fields.filter(indexed).map((f) => [f.name, new Map()]))
+    this.indexes.set(obj.name, indexes)
+    for (const rec of table.values()) {
+      if (rec.IsDeleted) continue
+      for (const [name, index] of indexes) {
+        const f = obj.fields.find((x) => x.name === name) as FieldDef
+        const key = keyOf(f, rec[name])
+        if (key === undefined) continue
+        const set = index.get(key) ?? new Set<string>()
+        set.add(rec.Id)
+        index.set(key, set)
+      }
+    }
   }
 
   clear(): void {
@@ -88,6 +112,7 @@ export class Store {
       }
     }
     table.set(rec.Id, rec)
+    if (!this.muted) for (const l of this.listeners) l(objectName, before, rec)
   }
 
   /** A copy to restore when an all-or-none request fails. */
@@ -97,6 +122,11 @@ export class Store {
 
   restore(snapshot: Map<string, Map<string, Rec>>): void {
     this.clear()
-    for (const [name, table] of snapshot) for (const rec of table.values()) this.put(name, rec)
+    this.muted = true
+    try {
+      for (const [name, table] of snapshot) for (const rec of table.values()) this.put(name, rec)
+    } finally {
+      this.muted = false
+    }
   }
 }

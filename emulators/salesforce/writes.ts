@@ -9,6 +9,7 @@
 import { errors, sfError } from './errors.js'
 import type { SfError } from './errors.js'
 import type { IdFactory } from './ids.js'
+import { COMPOSITE_UNIQUE } from './setup-objects.js'
 import type { FieldDef, ObjectDef } from './schema.js'
 import type { Rec } from './store.js'
 import { parseFields } from './values.js'
@@ -50,6 +51,11 @@ function checkRequiredAndUnique(
     if (!f.unique || f.name === 'Id' || rec[f.name] === null || rec[f.name] === undefined) continue
     const other = ctx.store.findBy(obj.name, f, rec[f.name]).find((r) => r.Id !== rec.Id)
     if (other) return [errors.duplicateValue(f, other.Id.slice(0, ctx.idLength))]
+  }
+  const combo = COMPOSITE_UNIQUE[obj.name]
+  if (isCreate && combo && ctx.store.all(obj.name).some((r) => !r.IsDeleted && r.Id !== rec.Id && combo.every((n) => r[n] === rec[n]))) {
+    // What the API answers for a second assignment of one permission set to one user.
+    return [sfError('DUPLICATE_VALUE', 'duplicate value found: <unknown> duplicates value on record with id: <unknown>')]
   }
   return []
 }

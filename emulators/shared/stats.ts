@@ -6,6 +6,12 @@
 export class RequestStats {
   requests = 0
   byOperation: Record<string, number> = {}
+  /** Requests that changed records, with the objects each changed (Salesforce sandbox). */
+  writes: { operation: string; objects: string[] }[] = []
+
+  recordWrite(operation: string, objects: string[]): void {
+    this.writes.push({ operation, objects })
+  }
 
   count(operation: string): void {
     this.requests += 1
@@ -15,6 +21,7 @@ export class RequestStats {
   reset(): void {
     this.requests = 0
     this.byOperation = {}
+    this.writes = []
   }
 
   toJSON(): { requests: number; byOperation: Record<string, number> } {

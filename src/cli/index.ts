@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { runOnce } from './commands/run.js'
 import { sandboxCommand } from './commands/sandbox.js'
+import { salesforceDeployCommand } from './commands/salesforce.js'
 import { startCommand } from './commands/start.js'
 import { watchCommand } from './commands/watch.js'
 import { workerCommand } from './commands/worker.js'
@@ -73,6 +74,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--throttle', 'enforce QBO\'s rate limits (500/min, 10 concurrent per realm)')
     .option('--token-ttl <s>', 'access-token lifetime in seconds', int('--token-ttl'))
     .option('--env-out <file>', 'write a dotenv file that points Tally at this sandbox')
+    .option('--no-package', 'start the Salesforce org without Tally\'s package (install it with `tally salesforce deploy`)')
     .action(async (opts) => {
       code = await sandboxCommand(opts, io)
     })
@@ -84,6 +86,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--demo-companies <k>', 'demo mode: K QuickBooks companies in the sandbox, the first connected (add the others in the Hub)', int('--demo-companies'))
     .action(async (opts) => {
       code = await startCommand(opts, io)
+    })
+  program
+    .command('salesforce')
+    .description('Tally\'s package in the connected Salesforce org')
+    .command('deploy')
+    .description('deploy the package (salesforce/) through the Metadata API and assign Tally_Sync to the integration user')
+    .option('--check-only', 'validate without saving anything')
+    .option('--json', 'print the deploy result as JSON on stdout')
+    .option('--env-file <file>', 'a dotenv file of Tally\'s variables')
+    .option('--verbose', 'log what Tally does on stderr')
+    .action(async (opts) => {
+      code = await salesforceDeployCommand(opts, io)
     })
   program
     .command('worker')

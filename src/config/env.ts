@@ -36,6 +36,7 @@ const schema = z.object({
   SF_CLIENT_ID: opt,
   SF_CLIENT_SECRET: opt,
   SF_REFRESH_TOKEN: opt,
+  TALLY_SF_PACKAGE_DIR: opt,
   TALLY_PUBLIC_URL: opt.pipe(url('TALLY_PUBLIC_URL').optional()),
 })
 
@@ -66,6 +67,9 @@ export interface Config {
     clientId: string | undefined
     clientSecret: string | undefined
     refreshToken: string | undefined
+    /** The package `tally salesforce deploy` deploys (TALLY_SF_PACKAGE_DIR, the folder of its
+     * sfdx-project.json); default the one shipped with Tally. */
+    packageDir: string | undefined
   }
 }
 
@@ -123,6 +127,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       clientId: e.SF_CLIENT_ID,
       clientSecret: e.SF_CLIENT_SECRET,
       refreshToken: e.SF_REFRESH_TOKEN,
+      packageDir: e.TALLY_SF_PACKAGE_DIR ? resolve(cwd, e.TALLY_SF_PACKAGE_DIR) : undefined,
     }),
   })
 }

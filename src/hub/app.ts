@@ -17,6 +17,7 @@ import { HubError } from './errors.js'
 import { registerConnectionRoutes } from './routes/connections.js'
 import { registerCustomerRoutes } from './routes/customers.js'
 import { registerRunRoutes } from './routes/runs.js'
+import { registerSalesforcePackageRoutes } from './routes/salesforce-package.js'
 import { registerSessionRoutes } from './routes/session.js'
 import { registerSettingsRoutes } from './routes/settings.js'
 import { NotFoundError } from './services.js'
@@ -77,6 +78,7 @@ export function createHubApp(hubDeps: HubDeps): Hono<HubEnv> {
   registerSettingsRoutes(app, deps)
   registerRunRoutes(app, deps)
   registerCustomerRoutes(app, deps)
+  if (deps.services.salesforcePackage) registerSalesforcePackageRoutes(app, deps, deps.services.salesforcePackage)
 
   app.all('/api/*', () => {
     throw new HubError(404, 'not_found', 'No such API endpoint.')

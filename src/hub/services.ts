@@ -9,6 +9,7 @@ import type { ProgressEvent } from '../jobs/runs.js'
 import type { Provider } from '../lib/provider.js'
 import type { CustomerView, RunStatus, Session } from '../store/index.js'
 import type { RunSummary as EngineRunSummary } from '../sync/run.js'
+import type { PackageDeployService } from './routes/salesforce-package.js'
 
 export type { Provider }
 
@@ -159,6 +160,8 @@ export interface HubServices {
      * Throws `NotFoundError` for an unknown key. */
     link(key: string, accountId: string | null, accountName?: string): Promise<CustomerRow>
   }
+  /** "Deploy the Salesforce package" (absent: the Hub offers no deploy). */
+  salesforcePackage?: PackageDeployService
 }
 
 /** A Reconnect came back authorized for another QuickBooks company than the one chosen. */

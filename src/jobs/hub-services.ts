@@ -48,6 +48,8 @@ import type {
 import { NotFoundError, PLAN_FILTERS, WrongCompanyError } from '../hub/services.js'
 import { companiesToRun } from './company-runs.js'
 import { connectSalesforce, defaultRealm, nameQboConnection, qboCompanies, qboOAuth, salesforceClient } from './connections.js'
+import { resolveSettings, writeOrgSettings } from './org-settings.js'
+import { createPackageDeployService } from './package-deploy.js'
 import { inCategory } from './run-plan.js'
 import { salesforceSession, type RunService } from './runs.js'
 import type { Tally } from './tally.js'
@@ -105,7 +107,12 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
     return sfClient
   }
 
+  /** The connected QuickBooks company, whose Tally_Settings__c the Hub shows. */
+  // The first connected QuickBooks company: the Hub's default company (contract §9).
+  const currentRealm = (): Promise<string | null> => defaultRealm(t)
+
   return {
+    salesforcePackage: createPackageDeployService(t),
     connections: {
       async list() {
         const view = (provider: Provider, c: Connection | null, realmId: string | null): ConnectionView => ({
@@ -190,10 +197,13 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       },
     },
 
+    // The settings are the org's Tally_Settings__c of the company (contract §12): read with one
+    // query, written with one upsert; the store's copy when Salesforce cannot answer.
     settings: {
       async get(realmId) {
-        const realm = realmId ?? (await defaultRealm(t))
-        const s = realm ? await getCompanySettings(db, realm) : await getSettings(db)
+        const realm = realmId ?? (await currentRealm())
+        const client = realm ? await sf().catch(() => null) : null
+        const s = client && realm ? (await resolveSettings(client, db, realm, { logger: t.logger, mayWrite: false })).settings : realm ? await getCompanySettings(db, realm) : await getSettings(db)
         return { createAccounts: s.createAccounts, enabledFields: s.enabledFields ?? [...SWITCHABLE_FIELDS] }
       },
       async save(s, realmId) {
@@ -205,8 +215,13 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
           ...(s.createAccounts !== undefined ? { createAccounts: s.createAccounts } : {}),
           ...(s.enabledFields !== undefined ? { enabledFields: s.enabledFields } : {}),
         }
-        const realm = realmId ?? (await defaultRealm(t))
+        const realm = realmId ?? (await currentRealm())
         const saved = realm ? await saveCompanySettings(db, realm, partial) : await saveSettings(db, partial)
+        if (realm) {
+          await writeOrgSettings(await sf(), realm, saved).catch((e: unknown) =>
+            t.logger.warn('settings saved in Tally only: Salesforce did not take them', { error: e instanceof Error ? e.message : String(e) }),
+          )
+        }
         return { createAccounts: saved.createAccounts, enabledFields: saved.enabledFields ?? [...SWITCHABLE_FIELDS] }
       },
     },

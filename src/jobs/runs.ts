@@ -15,7 +15,6 @@ import {
   claimRun,
   finishRun,
   getCheckpoint,
-  getCompanySettings,
   markStaleRunsInterrupted,
   recordFailure,
   recordSuccess,
@@ -34,6 +33,7 @@ import { NotConnectedError, defaultRealm, qboClient, salesforceClient } from './
 import { customerViews } from './customer-view.js'
 import { plannedCustomers, PreviewMemory, type PlannedCustomer } from './run-plan.js'
 import { qboCustomerSource } from './qbo-source.js'
+import { failOrgRun, startOrgRun, type OrgRun } from './org-runs.js'
 import { salesforceTarget } from './salesforce-target.js'
 import type { Tally } from './tally.js'
 
@@ -47,6 +47,8 @@ export interface RunRequest {
   realmId?: string
   /** Send again what Salesforce refused in earlier runs (`--retry-refused`). */
   retryRefused?: boolean
+  /** The `Tally_Run__c` that asked for this run in the org (Status Requested). */
+  orgRunId?: string
 }
 
 export interface ProgressEvent extends Progress {
@@ -159,15 +161,20 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
     const qboRef: ConnectionRef = realmId ? qboCompany(realmId) : 'qbo'
     let provider: ConnectionRef = 'salesforce'
     const blame = (e: unknown): ConnectionRef => (e instanceof QboError ? qboRef : e instanceof SalesforceError ? 'salesforce' : provider)
+    let sf: Awaited<ReturnType<typeof salesforceClient>> | undefined
+    let org: OrgRun | undefined
     try {
-      const sf = await (session ?? salesforceSession(t)).client()
+      sf = await (session ?? salesforceSession(t)).client()
       // A shared client has counted the calls of earlier companies' runs: count from here.
       const sfBefore = session ? sf.apiCalls() + sf.oauthCalls() : 0
       await recordSuccess(db, 'salesforce')
       provider = qboRef
       const qbo = await qboClient(t, realmId ?? undefined)
       provider = 'salesforce'
-      const settings = await getCompanySettings(db, qbo.realmId)
+      // Settings from the org's Tally_Settings__c (the store's copy when it cannot answer), and
+      // the run's Tally_Run__c (contract §12).
+      org = await startOrgRun(sf, db, { realmId: qbo.realmId, mode: req.mode, dryRun: req.dryRun ?? false, now, logger: t.logger, ...(req.orgRunId ? { requestedId: req.orgRunId } : {}) })
+      const { settings } = org
       const enabled = new Set(settings.enabledFields ?? SWITCHABLE_FIELDS)
       let since: Date | undefined
       if (req.mode === 'sync') {
@@ -185,9 +192,13 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           ...(since ? { since } : {}),
           ...(req.retryRefused ? { retryRefused: true } : {}),
           now,
-          onProgress: (p) => emit(p),
+          // The engine's 'done' is not the run's: its record in the org and the store are still
+          // to be written, and a 'done' seen now would end the Hub's live view on "running".
+          onProgress: (p) => emit(p.phase === 'done' ? { ...p, phase: 'writing' } : p),
         },
       )
+      // The org's record of the run: its status, counts and calls (its own writes included).
+      await org.finish(result.summary)
       // A shared Salesforce client has counted earlier companies' calls: this run's are the rest.
       result.summary.apiCalls.salesforce -= sfBefore
       await recordSuccess(db, qboRef)
@@ -214,6 +225,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       const message = e instanceof AppError ? e.toText() : describeError(e)
       // A connection a person disconnected stays disconnected; anything else is its last error.
       if (!(e instanceof NotConnectedError)) await recordFailure(db, blame(e), message).catch(() => {})
+      if (org) await org.fail(message)
+      else if (req.orgRunId && sf) await failOrgRun(sf, req.orgRunId, message, now()).catch(() => {})
       await finishRun(db, runId, { status: 'failed', error: message }).catch(() => {})
       emit({ phase: 'done', done: 0, total: 0 }, 'failed')
       throw e

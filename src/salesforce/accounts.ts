@@ -111,7 +111,7 @@ export async function createAccountsBySourceKey(
   accounts: readonly { sourceKey: string; name: string }[],
 ): Promise<SaveResult[]> {
   // Collections create results carry no `created` flag (only upserts do): a success is an insert.
-  const results = (await client.create('Account', accounts.map((a) => ({ QBO_Source_Key__c: a.sourceKey, Name: a.name }))))
+  const results = (await client.insert('Account', accounts.map((a) => ({ QBO_Source_Key__c: a.sourceKey, Name: a.name }))))
     .map((r): SaveResult => (r.ok ? { ...r, created: true } : r))
   const taken = results.flatMap((r, i) => (!r.ok && r.errors.some((e) => e.code === 'DUPLICATE_VALUE' && /QBO_Source_Key__c/i.test(e.message)) ? [i] : []))
   if (taken.length === 0) return results

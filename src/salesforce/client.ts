@@ -63,11 +63,16 @@ export interface SalesforceClient {
   queryWithin<T = Record<string, unknown>>(soql: string | Soql, maxCalls: number): Promise<T[] | null>
   count(soql: string | Soql): Promise<number>
   upsert(sobject: string, extIdField: string, records: Record<string, unknown>[]): Promise<SaveResult[]>
-  /** Inserts only (an existing record is never touched): `POST /composite/sobjects`. */
-  create(sobject: string, records: Record<string, unknown>[]): Promise<SaveResult[]>
   update(sobject: string, records: ({ Id: string } & Record<string, unknown>)[]): Promise<SaveResult[]>
   /** One PATCH of one record by Id (204 No Content). */
   patchRecord(sobject: string, id: string, fields: Record<string, unknown>): Promise<void>
+  /** One record created (`POST /sobjects/{type}`); its Id. Throws SalesforceError on refusal. */
+  create(sobject: string, fields: Record<string, unknown>): Promise<string>
+  /** Records created in Collections of 200 (`POST /composite/sobjects`, allOrNone false). */
+  insert(sobject: string, records: Record<string, unknown>[]): Promise<SaveResult[]>
+  /** The jsforce connection, signed in, for the Metadata and Streaming APIs (its requests are
+   * counted in apiCalls like every other). */
+  jsforce(): Promise<Connection>
   /** Describe of one object, fetched once per client. */
   describe(sobject: string): Promise<DescribeResult>
   apiCalls(): number
@@ -313,11 +318,6 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     upsert(sobject, extIdField, records) {
       return collection('PATCH', `${base}/composite/sobjects/${apiName(sobject)}/${apiName(extIdField)}`, sobject, records)
     },
-    /** `POST /composite/sobjects`, allOrNone false; results in input order.
-     * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_create.htm */
-    create(sobject, records) {
-      return collection('POST', `${base}/composite/sobjects`, apiName(sobject), records)
-    },
     /** `PATCH /composite/sobjects` with each record's `id`.
      * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm */
     update(sobject, records) {
@@ -327,6 +327,19 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     /** https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm */
     async patchRecord(sobject, id, fields) {
       await send('PATCH', `${base}/sobjects/${apiName(sobject)}/${encodeURIComponent(id)}`, fields)
+    },
+    /** https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_create.htm */
+    async create(sobject, fields) {
+      const r = await send<{ id: string }>('POST', `${base}/sobjects/${apiName(sobject)}`, fields)
+      return r.id
+    },
+    /** https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_create.htm */
+    insert(sobject, records) {
+      return collection('POST', `${base}/composite/sobjects`, apiName(sobject), records)
+    },
+    async jsforce() {
+      if (!conn.accessToken || !conn.instanceUrl) await connect()
+      return conn
     },
     describe,
     apiCalls: () => restCounter.requests,

@@ -41,7 +41,7 @@ export const PACKAGE_FIELDS: readonly string[] = [
 export const ACCOUNT_SOURCE_KEY_FIELD = 'QBO_Source_Key__c'
 
 const WHAT_TO_DO =
-  'deploy the salesforce/ folder of Tally with `sf project deploy start` and assign the Tally_Sync permission set to the integration user'
+  'run `tally salesforce deploy` (it deploys the package and assigns the Tally_Sync permission set to the integration user), or deploy the salesforce/ folder with `sf project deploy start` and assign Tally_Sync yourself'
 
 function isMissingObject(err: unknown): boolean {
   return err instanceof SalesforceError && (err.status === 404 || err.errorCode === 'NOT_FOUND' || err.errorCode === 'INVALID_TYPE')

@@ -84,7 +84,7 @@ export async function ensureWebBuilt(): Promise<void> {
 }
 
 /** Starts `tally start --port <free port>` in demo mode and waits for its three lines. */
-export async function startSystem(o: { port?: number; companies?: number } = {}): Promise<E2eSystem> {
+export async function startSystem(o: { port?: number; env?: Record<string, string>; companies?: number } = {}): Promise<E2eSystem> {
   await ensureWebBuilt()
   for (let attempt = 0; ; attempt++) {
     const port = o.port ?? (await freePort())
@@ -93,7 +93,7 @@ export async function startSystem(o: { port?: number; companies?: number } = {})
     let stdout = ''
     let stderr = ''
     const exited = runCli(['start', '--port', String(port), ...(o.companies ? ['--demo-companies', String(o.companies)] : [])], {
-      env: {},
+      env: { ...o.env },
       cwd: dir,
       stdout: (s) => void (stdout += s),
       stderr: (s) => void (stderr += s),

@@ -23,13 +23,19 @@ export interface Harness {
   /** Records of QBO_Customer__c in the Salesforce sandbox. */
   records(): Record<string, unknown>[]
   accounts(): Record<string, unknown>[]
-  /** Write operations the Salesforce sandbox received so far. */
+  /** Write operations the Salesforce sandbox received so far, but for the run's own bookkeeping
+   * in the org (Tally_Run__c, Tally_Run_Error__c, Tally_Settings__c: see orgRunWrites). */
   sfWrites(): number
+  /** Requests that wrote only Tally's bookkeeping objects (runs, run errors, settings). */
+  orgRunWrites(): number
   close(): Promise<void>
 }
 
+const BOOKKEEPING = new Set(['Tally_Run__c', 'Tally_Run_Error__c', 'Tally_Settings__c'])
+
 export async function startHarness(o: SandboxOptions = {}): Promise<Harness> {
   const sandbox = await startSandbox(o)
+  const orgRunWrites = () => sandbox.salesforce.emulator.writeRequests().filter((w) => w.objects.every((x) => BOOKKEEPING.has(x))).length
   const dir = mkdtempSync(join(tmpdir(), 'tally-test-'))
   const env = { ...sandbox.env(), TALLY_DB: join(dir, 'tally.db') }
   return {
@@ -53,10 +59,12 @@ export async function startHarness(o: SandboxOptions = {}): Promise<Harness> {
     accounts: () => sandbox.salesforce.emulator.list('Account'),
     sfWrites() {
       const by = sandbox.salesforce.emulator.stats.toJSON().byOperation
-      return Object.entries(by)
+      const all = Object.entries(by)
         .filter(([op]) => /upsert|create|update|delete|patch|insert/i.test(op))
         .reduce((n, [, v]) => n + v, 0)
+      return all - orgRunWrites()
     },
+    orgRunWrites,
     async close() {
       await sandbox.close()
       rmSync(dir, { recursive: true, force: true })

@@ -166,11 +166,12 @@ describe('tally import on the sample company', () => {
     // Turn e-mail off, then change the customer's e-mail in QBO.
     const { openTally } = await import('../../src/jobs/tally.js')
     const { parseConfig } = await import('../../src/config/env.js')
-    const { saveCompanySettings } = await import('../../src/store/index.js')
+    const { createHubServices } = await import('../../src/jobs/hub-services.js')
+    const { createRunService } = await import('../../src/jobs/runs.js')
     const { SWITCHABLE_FIELDS } = await import('../../src/sync/fields.js')
     const t = await openTally(parseConfig(h.env, h.dir))
-    // Settings are the company's own (contract §9).
-    await saveCompanySettings(t.store.db, h.sandbox.qbo.emulator.realmId, { enabledFields: SWITCHABLE_FIELDS.filter((f) => f !== 'Email__c') })
+    // As the Hub's Sync Settings save it: Tally's store and the org's Tally_Settings__c.
+    await createHubServices(t, createRunService(t)).settings.save({ enabledFields: SWITCHABLE_FIELDS.filter((f) => f !== 'Email__c') })
     await t.close()
     const amy = h.sandbox.qbo.emulator.customers().find((c) => c['DisplayName'] === "Amy's Bird Sanctuary")!
     const res = await fetch(`${h.sandbox.qbo.url}/v3/company/${h.sandbox.qbo.emulator.realmId}/customer?minorversion=75`, {

@@ -7,6 +7,7 @@
  * as Salesforce's edge answers them (salesforce.stackexchange.com/questions/195449: the URI limit
  * is 16,384 bytes; beyond it 431, from about 16,410 characters 414).
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Context, Hono, Next } from 'hono'
 import type { FaultKind, SfState } from '../state.js'
 
@@ -62,7 +63,11 @@ function dropConnection(c: Context): Response | undefined {
   return undefined
 }
 
+/** The objects the request being served has changed (for the write log). */
+const touched = new AsyncLocalStorage<Set<string>>()
+
 export function registerGuard(app: Hono, s: SfState): void {
+  s.store.listeners.push((objectName) => touched.getStore()?.add(objectName))
   app.use('/services/data/*', async (c: Context, next: Next) => {
     const url = new URL(c.req.url)
     const uriLength = url.pathname.length + url.search.length
@@ -109,7 +114,9 @@ export function registerGuard(app: Hono, s: SfState): void {
       if (dropped) return dropped
       return sfErrorResponse(c, 503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable. Please try again later.')
     }
-    await next()
+    const objects = new Set<string>()
+    await touched.run(objects, next)
+    if (objects.size > 0) s.stats.recordWrite(operationOf(c.req.method, url.pathname), [...objects].sort())
     c.res.headers.set('Sforce-Limit-Info', limitHeader())
   })
 }

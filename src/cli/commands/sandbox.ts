@@ -20,6 +20,8 @@ export interface SandboxFlags {
   throttle?: boolean
   tokenTtl?: number
   envOut?: string
+  /** commander's `--no-package`: false when given. */
+  package?: boolean
 }
 
 export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<number> {
@@ -44,6 +46,7 @@ export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<nu
       ...(flags.faultRate !== undefined ? { faultRate: flags.faultRate } : {}),
       ...(flags.throttle ? { throttle: true } : {}),
       ...(flags.tokenTtl !== undefined ? { tokenTtlSeconds: flags.tokenTtl } : {}),
+      ...(flags.package === false ? { package: false } : {}),
     })
   } catch (e) {
     io.stderr(`The sandbox could not start: ${describeError(e)}\n`)
@@ -55,6 +58,7 @@ export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<nu
     for (const co of sandbox.companies) io.stdout(`QBO sandbox company: realm=${co.realmId} name=${co.companyName}\n`)
   }
   io.stdout(`Salesforce sandbox ready: ${sandbox.salesforce.url}\n`)
+  if (flags.package === false) io.stdout('The Salesforce org has no Tally package yet: install it with `tally salesforce deploy`.\n')
   if (flags.envOut) io.stdout(`Wrote ${flags.envOut}: run \`tally import --env-file ${flags.envOut}\`\n`)
   await untilStopped(io.stopSignal)
   await sandbox.close()

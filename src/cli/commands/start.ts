@@ -15,6 +15,7 @@ import { buildWebApp, webAppBuilt } from '../../hub/web-build.js'
 import { connectSalesforce, nameQboConnections } from '../../jobs/connections.js'
 import { createHubAuth, adminPasswordHash } from '../../jobs/hub-auth.js'
 import { createHubServices } from '../../jobs/hub-services.js'
+import { startOrgRunRequests } from '../../jobs/org-run-requests.js'
 import { createRunService } from '../../jobs/runs.js'
 import { openTally, type Tally } from '../../jobs/tally.js'
 import { describeError } from '../../lib/errors.js'
@@ -83,7 +84,10 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     else if (config.adminPassword) io.stdout('Sign in as admin with the password in TALLY_ADMIN_PASSWORD.\n')
     else io.stdout(`Sign in as admin with the password printed on first start (delete ${join(config.dataDir, 'admin-password.hash')} to get a new one).\n`)
 
+    // Runs asked for in the org (Tally_Run__c, Status Requested), heard through the Streaming API.
+    const requests = config.salesforce.clientId ? startOrgRunRequests(t, runs) : null
     await untilStopped(io.stopSignal)
+    await requests?.stop()
     await server.close()
     return EXIT.ok
   } catch (e) {

@@ -10,6 +10,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ConnectionView, DeleteConnection, GetConnections, PostAuthorize, Provider } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { Modal } from '../components/Modal.js'
+import { PackageDeploy } from '../components/PackageDeploy.js'
 import { ErrorAlert, Spinner } from '../components/States.js'
 import { useToast } from '../components/Toasts.js'
 import { formatDateTime, relative } from '../format.js'
@@ -93,6 +94,7 @@ export function ConnectionsPage(props: { flags: URLSearchParams }) {
           </div>
         ))}
       </div>
+      {list ? <PackageDeploy disabled={!list.find((c) => c.provider === 'salesforce')?.connected} /> : null}
       {confirm ? (
         <Modal
           title={`Disconnect ${titleOf(confirm, list ?? [])}?`}
