@@ -10,7 +10,7 @@ import { createHubServices } from '../../src/jobs/hub-services.js'
 import { groupsOfFields, fieldsOfGroups } from '../../src/jobs/org-settings.js'
 import { createRunService } from '../../src/jobs/runs.js'
 import { openTally } from '../../src/jobs/tally.js'
-import { getSettings } from '../../src/store/index.js'
+import { getCompanySettings } from '../../src/store/index.js'
 import { SWITCHABLE_FIELDS } from '../../src/sync/fields.js'
 import { startHarness, type Harness } from '../helpers/tally-harness.js'
 
@@ -57,10 +57,10 @@ describe('Tally_Settings__c', () => {
     const second = await h.tally('import', '--json')
     expect(second.code).toBe(0)
     expect(second.json<Summary>().accountsCreated).toBeGreaterThan(0)
-    // The store keeps the copy it read.
+    // The store keeps the copy it read, as the company's (settings are per company, contract §9).
     const t = await openTally(parseConfig(h.env, h.dir))
     try {
-      expect((await getSettings(t.store.db)).createAccounts).toBe(true)
+      expect((await getCompanySettings(t.store.db, h.sandbox.qbo.emulator.realmId)).createAccounts).toBe(true)
     } finally {
       await t.close()
     }
