@@ -180,10 +180,16 @@ function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
   return out
 }
 
+/** Words one letter or two from another that mean something else: "Northeast" is not "Northwest". */
+const DISTINCT: ReadonlySet<string> = new Set([
+  'north', 'south', 'east', 'west', 'northeast', 'northwest', 'southeast', 'southwest', 'northern',
+  'southern', 'eastern', 'western', 'upper', 'lower', 'central', 'first', 'second', 'third',
+])
+
 /** Edits one word may differ by and still be "the same word misspelt": none for short words and
  * numbers ("Store 12" is not "Store 14"), one from five letters, two from nine. */
 function allowedEdits(a: string, b: string): number {
-  if (/\d/u.test(a) || /\d/u.test(b) || a[0] !== b[0]) return 0
+  if (/\d/u.test(a) || /\d/u.test(b) || a[0] !== b[0] || DISTINCT.has(a) || DISTINCT.has(b)) return 0
   const len = Math.min(a.length, b.length)
   return len >= 9 ? 2 : len >= 5 ? 1 : 0
 }
@@ -278,12 +284,16 @@ const WEIGHT = { domain: 0.65, phone: 0.75, address: 0.75, postal: 0.15, domainN
 /** What a contradicting signal takes off (both sides have a value and they differ). */
 const CONFLICT = { domain: 6, phone: 4, postal: 4 }
 
-function scoreAccount(cp: CustomerProfile, a: Prepared, index: SuggestionIndex): Suggestion {
+function bestName(cp: CustomerProfile, a: Prepared): NameScore {
   let best: NameScore = { score: 0, reasons: [] }
   for (const n of cp.names) {
     const s = scoreName(n.text, n.key, a)
     if (s.score > best.score) best = s
   }
+  return best
+}
+
+function scoreAccount(cp: CustomerProfile, a: Prepared, best: NameScore, index: SuggestionIndex): Suggestion {
   const reasons = [...best.reasons]
   let keep = 1 // the product of (1 − weight) over agreeing signals
   let conflict = 0
@@ -333,13 +343,21 @@ function scoreAccount(cp: CustomerProfile, a: Prepared, index: SuggestionIndex):
 const MIN_SCORE = 30
 /** Two Accounts closer than this fit "equally well". */
 const TIE_MARGIN = 3
+/** Where the name alone leaves a customer when several Accounts have the same name: only the
+ * contact signals can then tell them apart. */
+const SHARED_NAME_SCORE = 85
 
 /** Up to `limit` (3) suggested Accounts for one customer, best first. */
 export function suggestAccounts(customer: SourceCustomer, index: SuggestionIndex, limit = 3): Suggestion[] {
   const cp = customerProfile(customer)
+  const named = [...candidates(cp, index)].map((i) => ({ a: index.accounts[i]!, name: bestName(cp, index.accounts[i]!) }))
+  const sameName = named.filter((n) => n.name.score >= CONFIDENT_SCORE).length
   const scored: Suggestion[] = []
-  for (const i of candidates(cp, index)) {
-    const s = scoreAccount(cp, index.accounts[i]!, index)
+  for (const { a, name } of named) {
+    const capped = sameName > 1 && name.score > SHARED_NAME_SCORE
+      ? { score: SHARED_NAME_SCORE, reasons: [...name.reasons, `${sameName} Accounts have this name`] }
+      : name
+    const s = scoreAccount(cp, a, capped, index)
     if (s.score >= MIN_SCORE) scored.push(s)
   }
   scored.sort((x, y) => y.score - x.score || x.accountName.localeCompare(y.accountName) || x.accountId.localeCompare(y.accountId))

@@ -44,7 +44,7 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
   ['equip', 'equipment'], ['hldgs', 'holdings'], ['grp', 'group'], ['ind', 'industries'],
   ['inds', 'industries'], ['lab', 'laboratory'], ['labs', 'laboratories'], ['med', 'medical'],
   ['prod', 'products'], ['prods', 'products'], ['sys', 'systems'], ['tech', 'technology'],
-  ['univ', 'university'], ['dr', 'doctor'], ['contr', 'contractors'], ['constr', 'construction'],
+  ['univ', 'university'], ['vet', 'veterinary'], ['hosp', 'hospital'], ['dr', 'doctor'], ['contr', 'contractors'], ['constr', 'construction'],
 ])
 
 /** Words that join and do not distinguish ("Smith & Jones" = "Smith and Jones" = "Smith Jones"). */
