@@ -13,9 +13,10 @@
  * Accounts fit equally well neither is promised.
  *
  * Candidates come from blocking, not from scoring every Account: the Accounts that share a name word
- * (or its first four letters, for spelling differences), the run-together name, the website domain,
- * the phone or the postal code. Words so common that they would bring in a large part of the org
- * ("services", "group") block only when the name has nothing rarer.
+ * (or its first four letters, for spelling differences) or the run-together name — at most
+ * MAX_NAME_CANDIDATES of them, those sharing the most and the rarest words, so that common words
+ * ("services", "group") cannot flood the scorer — and every Account of the same website domain,
+ * phone or postal code and street.
  */
 import { distance } from 'fastest-levenshtein'
 import { normalizeName } from '../lib/names.js'
@@ -65,8 +66,6 @@ export interface SuggestionIndex {
   readonly byPhone: ReadonlyMap<string, number[]>
   readonly byPostal: ReadonlyMap<string, number[]>
   readonly byAddress: ReadonlyMap<string, number[]>
-  /** Posting lists longer than this are "common" (see the module note). */
-  readonly commonAt: number
 }
 
 function push(map: Map<string, number[]>, key: string | undefined, i: number): void {
@@ -114,8 +113,7 @@ export function buildSuggestionIndex(accounts: Iterable<AccountProfile>): Sugges
     push(byPostal, p.postal, i)
     if (p.postal && p.street) push(byAddress, `${p.postal}|${p.street}`, i)
   }
-  const commonAt = Math.max(200, Math.ceil(prepared.length / 100))
-  return { accounts: prepared, byToken, byPrefix, byCompact, byDomain, byPhone, byPostal, byAddress, commonAt }
+  return { accounts: prepared, byToken, byPrefix, byCompact, byDomain, byPhone, byPostal, byAddress }
 }
 
 /** Salesforce's BillingStreet holds every line, separated by newlines; the first names the street. */
@@ -124,7 +122,8 @@ function firstLine(street: string | undefined): string | undefined {
 }
 
 interface CustomerProfile {
-  names: { text: string; key: NameKey }[]
+  /** `via`: the name is not the customer's own but its top-level customer's. */
+  names: { text: string; key: NameKey; via?: string }[]
   domains: string[]
   phones: string[]
   postal?: string
@@ -135,48 +134,59 @@ const DELETED_SUFFIX = /\s*\(deleted\)\s*$/iu
 
 function customerProfile(c: SourceCustomer): CustomerProfile {
   const person = { given: c.givenName, family: c.familyName }
-  const texts = new Set<string>()
-  const add = (t: string | undefined): void => {
+  const texts = new Map<string, string | undefined>()
+  const add = (t: string | undefined, via?: string): void => {
     const s = t?.replace(DELETED_SUFFIX, '').trim()
-    if (s) texts.add(s)
+    if (s && !texts.has(s)) texts.set(s, via)
   }
   add(c.displayName)
   add(c.companyName)
   // A sub-customer or project belongs to its top-level customer's Account (contract §5).
-  if (c.isSubCustomer && c.fullyQualifiedName?.includes(':')) add(c.fullyQualifiedName.split(':')[0])
+  if (c.isSubCustomer && c.fullyQualifiedName?.includes(':')) {
+    const top = c.fullyQualifiedName.split(':')[0]
+    add(top, top)
+  }
   if (c.givenName && c.familyName) add(`${c.givenName} ${c.familyName}`)
-  const names = [...texts].map((text) => ({ text, key: nameKey(text, person) })).filter((n) => n.key.tokens.length > 0)
+  const names = [...texts].map(([text, via]) => ({ text, via, key: nameKey(text, person) })).filter((n) => n.key.tokens.length > 0)
   const domains = [...new Set([emailDomain(c.email), websiteDomain(c.website)].filter((d): d is string => !!d))]
   const phones = [...new Set([c.phone, c.mobile, c.otherPhone].map(phoneKey).filter((p): p is string => !!p))]
   return { names, domains, phones, postal: postalKey(c.billing?.postalCode), street: streetKey(c.billing?.lines[0]) }
 }
+
+/** At most this many Accounts are scored per customer by name: those sharing the most and the
+ * rarest words. Accounts found by website, phone or street address are always scored. */
+const MAX_NAME_CANDIDATES = 150
 
 function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
   const out = new Set<number>()
   const addAll = (list: number[] | undefined): void => {
     for (const i of list ?? []) out.add(i)
   }
+  // Each shared key counts more the rarer it is; a common word alone cannot flood the scorer.
+  const weight = new Map<number, number>()
+  const vote = (list: number[] | undefined, w = 1): void => {
+    if (!list) return
+    const v = w / Math.log2(2 + list.length)
+    for (const i of list) weight.set(i, (weight.get(i) ?? 0) + v)
+  }
   for (const n of cp.names) {
-    const lists: number[][] = []
     for (const t of n.key.tokens) {
       const exact = index.byToken.get(t)
-      if (exact) lists.push(exact)
+      vote(exact)
       const pre = prefixOf(t)
       const byPre = pre ? index.byPrefix.get(pre) : undefined
-      if (byPre && byPre !== exact) lists.push(byPre)
+      if (byPre && byPre !== exact) vote(byPre, 0.5)
     }
-    addAll(index.byCompact.get(n.key.tokens.join('')))
-    const rare = lists.filter((l) => l.length <= index.commonAt)
-    if (rare.length > 0) rare.forEach(addAll)
-    else if (lists.length > 0) addAll(lists.reduce((a, b) => (a.length <= b.length ? a : b)))
+    vote(index.byCompact.get(n.key.tokens.join('')), 2)
+  }
+  if (weight.size <= MAX_NAME_CANDIDATES) for (const i of weight.keys()) out.add(i)
+  else {
+    const ranked = [...weight].sort((x, y) => y[1] - x[1])
+    for (let k = 0; k < MAX_NAME_CANDIDATES; k++) out.add(ranked[k]![0])
   }
   for (const d of cp.domains) addAll(index.byDomain.get(d))
   for (const p of cp.phones) addAll(index.byPhone.get(p))
-  if (cp.postal) {
-    const list = index.byPostal.get(cp.postal)
-    if (list && list.length <= index.commonAt) addAll(list)
-    else if (cp.street) addAll(index.byAddress.get(`${cp.postal}|${cp.street}`))
-  }
+  if (cp.postal && cp.street) addAll(index.byAddress.get(`${cp.postal}|${cp.street}`))
   return out
 }
 
@@ -224,21 +234,25 @@ export function scoreName(cText: string, c: NameKey, a: Prepared | { key: NameKe
   }
   if (ct.join('') === a.compact) return { score: 93, reasons: ['same name written with different spacing'] }
 
-  // Align word by word: equal words first, then misspelt ones.
+  // Align word by word: equal words first, then misspelt ones (by index, so reasons show the words
+  // as written).
+  const cs = c.shown
+  const as = a.key.shown
   const free = at.map(() => true)
-  const matched: string[] = []
-  const misspelt: string[] = []
+  const matched: number[] = []
+  const misspelt: [number, number][] = []
   let edits = 0
-  const pending: string[] = []
-  for (const t of ct) {
+  const pending: number[] = []
+  ct.forEach((t, i) => {
     const j = at.findIndex((x, k) => free[k] && x === t)
     if (j >= 0) {
       free[j] = false
-      matched.push(t)
-    } else pending.push(t)
-  }
-  const unmatchedC: string[] = []
-  for (const t of pending) {
+      matched.push(i)
+    } else pending.push(i)
+  })
+  const unmatchedC: number[] = []
+  for (const i of pending) {
+    const t = ct[i]!
     let best = -1
     let bestD = Infinity
     at.forEach((x, k) => {
@@ -251,32 +265,33 @@ export function scoreName(cText: string, c: NameKey, a: Prepared | { key: NameKe
     })
     if (best >= 0) {
       free[best] = false
-      misspelt.push(`${t} / ${at[best]}`)
+      misspelt.push([i, best])
       edits += bestD
-    } else unmatchedC.push(t)
+    } else unmatchedC.push(i)
   }
-  const unmatchedA = at.filter((_, k) => free[k])
+  const unmatchedA = at.map((_, k) => k).filter((k) => free[k])
   const isInitial = (t: string): boolean => t.length === 1 && !/\d/u.test(t)
-  const spelling = misspelt.length > 0 ? [`small spelling difference (${misspelt.join(', ')})`] : []
+  const spelling = misspelt.length > 0 ? [`small spelling difference (${misspelt.map(([i, k]) => `${quote(cs[i]!)} / ${quote(as[k]!)}`).join(', ')})`] : []
 
   if (unmatchedC.length === 0 && unmatchedA.length === 0) {
     return { score: Math.max(75, 88 - 3 * (edits - 1)), reasons: spelling }
   }
   // "John A. Melton" and "John Melton": only an initial is extra.
-  if ([...unmatchedC, ...unmatchedA].every(isInitial) && matched.length + misspelt.length >= 2) {
+  if ([...unmatchedC.map((i) => ct[i]!), ...unmatchedA.map((k) => at[k]!)].every(isInitial) && matched.length + misspelt.length >= 2) {
     return { score: misspelt.length > 0 ? 82 : 88, reasons: [...spelling, 'same name apart from an initial'] }
   }
   const common = matched.length + misspelt.length * 0.8
   if (common === 0) return { score: 0, reasons: [] }
   const dice = (2 * common) / (ct.length + at.length)
-  const shared = [...matched, ...misspelt.map((m) => m.split(' / ')[0]!)]
-  const reasons = [`shares ${shared.map(quote).join(', ')}`, ...spelling]
-  const extra = [...unmatchedC, ...unmatchedA]
+  const shared = [...matched, ...misspelt.map(([i]) => i)].sort((x, y) => x - y).map((i) => quote(cs[i]!))
+  const reasons = [`shares ${shared.join(', ')}`, ...spelling]
+  const onlyC = unmatchedC.map((i) => quote(cs[i]!)).join(', ')
+  const onlyA = unmatchedA.map((k) => quote(as[k]!)).join(', ')
   // One name is the other with words added ("Sunrise Dental" — "Sunrise Dental Austin").
   if (unmatchedC.length === 0 || unmatchedA.length === 0) {
-    return { score: Math.round(45 + 30 * dice), reasons: [...reasons, `but not ${extra.map(quote).join(', ')}`] }
+    return { score: Math.round(45 + 30 * dice), reasons: [...reasons, `but not ${onlyC || onlyA}`] }
   }
-  return { score: Math.round(60 * dice), reasons: [...reasons, `but ${unmatchedC.map(quote).join(', ')} against ${unmatchedA.map(quote).join(', ')}`] }
+  return { score: Math.round(60 * dice), reasons: [...reasons, `but ${onlyC} against ${onlyA}`] }
 }
 
 /** How much each contact signal closes the gap to 100 when it agrees, before it is shared. */
@@ -288,7 +303,7 @@ function bestName(cp: CustomerProfile, a: Prepared): NameScore {
   let best: NameScore = { score: 0, reasons: [] }
   for (const n of cp.names) {
     const s = scoreName(n.text, n.key, a)
-    if (s.score > best.score) best = s
+    if (s.score > best.score) best = n.via ? { score: s.score, reasons: [`by its top-level customer ${quote(n.via)}`, ...s.reasons] } : s
   }
   return best
 }

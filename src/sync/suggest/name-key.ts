@@ -56,6 +56,8 @@ const FOLD: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 'oe', �
 export interface NameKey {
   /** The distinguishing words, in order, each with a plural "s" taken off. */
   tokens: string[]
+  /** The same words as written (after folding), for reasons: "dallas" where `tokens` has "dalla". */
+  shown: string[]
   /** What normalising changed, for reasons. */
   legalForms: string[]
   abbreviations: string[]
@@ -113,15 +115,22 @@ export function nameKey(name: string, person?: { given?: string; family?: string
   ws = stripForms(ws, legalForms)
   if (ws.length > 1 && ws[0] === 'the') ws = ws.slice(1)
   const tokens: string[] = []
+  const shown: string[] = []
   for (const w of ws) {
     if (CONNECTORS.has(w)) continue
     const full = ABBREVIATIONS.get(w)
     if (full) abbreviations.push(w)
-    for (const x of (full ?? w).split(' ')) tokens.push(stem(x))
+    for (const x of (full ?? w).split(' ')) {
+      tokens.push(stem(x))
+      shown.push(x)
+    }
   }
   // "Acme & Co" → the "Co" is a form even when it was not last before "&" went.
-  while (tokens.length > 1 && LEGAL_FORMS.has(tokens[tokens.length - 1]!)) legalForms.unshift(LEGAL_FORMS.get(tokens.pop()!)!)
-  return { tokens, legalForms, abbreviations, reordered }
+  while (tokens.length > 1 && LEGAL_FORMS.has(tokens[tokens.length - 1]!)) {
+    legalForms.unshift(LEGAL_FORMS.get(tokens.pop()!)!)
+    shown.pop()
+  }
+  return { tokens, shown, legalForms, abbreviations, reordered }
 }
 
 /** "Last, First": one or two words before the comma and one to three after, none of them a legal form
