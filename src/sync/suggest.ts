@@ -13,7 +13,7 @@
  * Accounts fit equally well neither is promised.
  *
  * Candidates come from blocking, not from scoring every Account: the Accounts that share a name word
- * (or its first four letters, for spelling differences) or the run-together name — at most
+ * (or, for a word no Account has, its first four letters: a spelling difference) or the run-together name — at most
  * MAX_NAME_CANDIDATES of them, those sharing the most and the rarest words, so that common words
  * ("services", "group") cannot flood the scorer — and every Account of the same website domain,
  * phone or postal code and street.
@@ -46,11 +46,23 @@ export interface Suggestion {
 /** The score at or above which a suggestion is a promise (and `tally links accept`'s default). */
 export const CONFIDENT_SCORE = 90
 
-interface Prepared {
-  profile: AccountProfile
+/** A name in the forms it is compared in, computed once. */
+interface Keyed {
   key: NameKey
-  compact: string
+  /** normalizeName of the name as written. */
   exact: string
+  /** The words joined: in order, sorted, and run together. */
+  joined: string
+  sorted: string
+  compact: string
+}
+
+function keyed(text: string, key: NameKey): Keyed {
+  return { key, exact: normalizeName(text), joined: key.tokens.join(' '), sorted: [...key.tokens].sort().join(' '), compact: key.tokens.join('') }
+}
+
+interface Prepared extends Keyed {
+  profile: AccountProfile
   domain?: string
   phone?: string
   postal?: string
@@ -94,9 +106,7 @@ export function buildSuggestionIndex(accounts: Iterable<AccountProfile>): Sugges
     const key = nameKey(profile.name)
     const p: Prepared = {
       profile,
-      key,
-      compact: key.tokens.join(''),
-      exact: normalizeName(profile.name),
+      ...keyed(profile.name, key),
       domain: websiteDomain(profile.website ?? undefined),
       phone: phoneKey(profile.phone ?? undefined),
       postal: postalKey(profile.billingPostalCode ?? undefined),
@@ -123,7 +133,7 @@ function firstLine(street: string | undefined): string | undefined {
 
 interface CustomerProfile {
   /** `via`: the name is not the customer's own but its top-level customer's. */
-  names: { text: string; key: NameKey; via?: string }[]
+  names: (Keyed & { text: string; via?: string })[]
   domains: string[]
   phones: string[]
   postal?: string
@@ -147,7 +157,9 @@ function customerProfile(c: SourceCustomer): CustomerProfile {
     add(top, top)
   }
   if (c.givenName && c.familyName) add(`${c.givenName} ${c.familyName}`)
-  const names = [...texts].map(([text, via]) => ({ text, via, key: nameKey(text, person) })).filter((n) => n.key.tokens.length > 0)
+  const names = [...texts]
+    .map(([text, via]) => ({ text, via, ...keyed(text, nameKey(text, person)) }))
+    .filter((n) => n.key.tokens.length > 0)
   const domains = [...new Set([emailDomain(c.email), websiteDomain(c.website)].filter((d): d is string => !!d))]
   const phones = [...new Set([c.phone, c.mobile, c.otherPhone].map(phoneKey).filter((p): p is string => !!p))]
   return { names, domains, phones, postal: postalKey(c.billing?.postalCode), street: streetKey(c.billing?.lines[0]) }
@@ -155,7 +167,7 @@ function customerProfile(c: SourceCustomer): CustomerProfile {
 
 /** At most this many Accounts are scored per customer by name: those sharing the most and the
  * rarest words. Accounts found by website, phone or street address are always scored. */
-const MAX_NAME_CANDIDATES = 150
+const MAX_NAME_CANDIDATES = 100
 
 function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
   const out = new Set<number>()
@@ -172,12 +184,11 @@ function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
   for (const n of cp.names) {
     for (const t of n.key.tokens) {
       const exact = index.byToken.get(t)
-      vote(exact)
-      const pre = prefixOf(t)
-      const byPre = pre ? index.byPrefix.get(pre) : undefined
-      if (byPre && byPre !== exact) vote(byPre, 0.5)
+      // A word no Account has may be misspelt: look it up by its first four letters.
+      const pre = exact ? undefined : prefixOf(t)
+      vote(exact ?? (pre ? index.byPrefix.get(pre) : undefined), exact ? 1 : 0.5)
     }
-    vote(index.byCompact.get(n.key.tokens.join('')), 2)
+    vote(index.byCompact.get(n.compact), 2)
   }
   if (weight.size <= MAX_NAME_CANDIDATES) for (const i of weight.keys()) out.add(i)
   else {
@@ -224,15 +235,16 @@ function sameNameReasons(c: NameKey, a: NameKey, cText: string): string[] {
 }
 
 /** How well one of the customer's names fits an Account's name, 0–100, and why. */
-export function scoreName(cText: string, c: NameKey, a: Prepared | { key: NameKey; exact: string; compact: string }): NameScore {
-  if (normalizeName(cText) === a.exact) return { score: 100, reasons: ['same name'] }
+function scoreName(cText: string, cn: Keyed, a: Keyed): NameScore {
+  const c = cn.key
+  if (cn.exact === a.exact) return { score: 100, reasons: ['same name'] }
   const ct = c.tokens
   const at = a.key.tokens
-  if (ct.join(' ') === at.join(' ')) return { score: 96, reasons: sameNameReasons(c, a.key, cText) }
-  if ([...ct].sort().join(' ') === [...at].sort().join(' ')) {
+  if (cn.joined === a.joined) return { score: 96, reasons: sameNameReasons(c, a.key, cText) }
+  if (cn.sorted === a.sorted) {
     return { score: 93, reasons: [...sameNameReasons(c, a.key, cText).filter((r) => !r.startsWith('same name')), 'same words in another order'] }
   }
-  if (ct.join('') === a.compact) return { score: 93, reasons: ['same name written with different spacing'] }
+  if (cn.compact === a.compact) return { score: 93, reasons: ['same name written with different spacing'] }
 
   // Align word by word: equal words first, then misspelt ones (by index, so reasons show the words
   // as written).
@@ -302,7 +314,7 @@ const CONFLICT = { domain: 6, phone: 4, postal: 4 }
 function bestName(cp: CustomerProfile, a: Prepared): NameScore {
   let best: NameScore = { score: 0, reasons: [] }
   for (const n of cp.names) {
-    const s = scoreName(n.text, n.key, a)
+    const s = scoreName(n.text, n, a)
     if (s.score > best.score) best = n.via ? { score: s.score, reasons: [`by its top-level customer ${quote(n.via)}`, ...s.reasons] } : s
   }
   return best
