@@ -95,10 +95,14 @@ describe('contact keys', () => {
     expect(isPublicMailDomain('weber-logistik.de')).toBe(false)
   })
 
-  it('compares phones by their last nine digits, without extension', () => {
+  it('compares phones by their national number, without country code, trunk 0 or extension', () => {
     expect(phoneKey('+44 (0)20 7946 0011')).toBe(phoneKey('020 7946 0011'))
     expect(phoneKey('+33 1 45 22 10 10')).toBe(phoneKey('01 45 22 10 10'))
     expect(phoneKey('+1 (512) 555-0123 x204')).toBe(phoneKey('512.555.0123'))
+    expect(phoneKey('+49 89 1234567')).toBe(phoneKey('089 1234567'))
+    expect(phoneKey('+31 20 555 0123')).toBe(phoneKey('020 555 0123'))
+    expect(phoneKey('1-440-555-0100')).toBe(phoneKey('440-555-0100'))
+    expect(phoneKey('212-555-0100')).not.toBe(phoneKey('312-555-0100'))
     expect(phoneKey('555-12')).toBeUndefined()
   })
 

@@ -36,17 +36,29 @@ export function websiteDomain(website: string | undefined): string | undefined {
   return isPublicMailDomain(host) ? undefined : registrableDomain(host)
 }
 
+/** Country calling codes of the countries Tally's customers are in (ITU-T E.164 assignments):
+ * US/CA 1, UK 44, DE 49, FR 33, NL 31, BE 32, AT 43, CH 41, IE 353. */
+const COUNTRY_CODES = ['353', '44', '49', '33', '31', '32', '43', '41']
+
 /**
- * A phone number's last nine digits — the subscriber number without country code or trunk prefix for
- * US/CA (10 digits), UK, DE, FR and NL numbers alike, so "+44 20 7946 0958" equals "020 7946 0958"
- * and "+1 (555) 010-4477" equals "555.010.4477". An extension ("x12", "ext. 12") is not part of it.
- * Numbers of fewer than seven digits are no evidence.
+ * A phone number as its national significant number: without "+"/"00" and the country code, and
+ * without the trunk "0", so "+44 (0)20 7946 0958" equals "020 7946 0958", "+33 1 45 22 10 10" equals
+ * "01 45 22 10 10" and "+1 (555) 010-4477" equals "555.010.4477". An extension ("x12", "ext. 12") is
+ * not part of it. Numbers of fewer than seven digits are no evidence.
  */
 export function phoneKey(phone: string | undefined): string | undefined {
   if (!phone) return undefined
   const main = phone.toLowerCase().split(/\s*(?:x|ext\.?|extension|poste|durchwahl)\s*\d+\s*$/u)[0] ?? ''
-  const digits = main.replace(/\D/gu, '')
-  return digits.length >= 7 ? digits.slice(-9) : undefined
+  const international = /^\s*(?:\+|00)/u.test(main)
+  let d = main.replace(/\D/gu, '')
+  if (d.startsWith('00')) d = d.slice(2)
+  if ((international && d.startsWith('1')) || (d.length === 11 && d.startsWith('1'))) d = d.slice(1) // NANP
+  else if (international) {
+    const cc = COUNTRY_CODES.find((c) => d.startsWith(c))
+    if (cc) d = d.slice(cc.length)
+  }
+  d = d.replace(/^0/u, '')
+  return d.length >= 7 ? d : undefined
 }
 
 /** A postal code in upper case without spaces; a US ZIP+4 as its five-digit ZIP. */
