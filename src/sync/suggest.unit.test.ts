@@ -74,6 +74,8 @@ describe('name key', () => {
     expect(nameKey('Melton, John').reordered).toBe(true)
     expect(words('de Vries, Anna Maria', { given: 'Anna Maria', family: 'de Vries' })).toBe('anna maria de vrie')
     expect(nameKey('Acme, Inc').reordered).toBe(false)
+    expect(words('Dr. Jane Doe, DDS')).toBe('jane doe')
+    expect(words('John Smith Jr')).toBe('john smith jr')
   })
 
   it('writes out common abbreviations', () => {

@@ -4,7 +4,7 @@
  * accents, case and punctuation gone, "&" read as "and" and dropped with it, a leading "The"
  * dropped, legal forms of the US, UK, DE, FR, NL and other countries dropped (also in dotted forms
  * such as "L.L.C." or "S.A.R.L."), "Last, First" read as "First Last", and common abbreviations
- * written out. It also records what it changed, so a suggestion can say why two names agree.
+ * written out; a person's titles ("Dr.", "Mrs") and letters ("DDS", "CPA") are dropped. It also records what it changed, so a suggestion can say why two names agree.
  */
 
 /** Legal forms; keys are the form with dots and spaces removed, values how a reason shows them. */
@@ -27,6 +27,16 @@ const LEGAL_FORMS: ReadonlyMap<string, string> = new Map([
   ['aps', 'ApS'], ['asa', 'ASA'],
 ])
 
+/** A person's titles before the name and letters after it ("Dr. Jane Doe, DDS" is "Jane Doe"); they
+ * are dropped like legal forms. "Jr"/"Sr" stay: they tell two people apart. */
+const TITLES: ReadonlyMap<string, string> = new Map([
+  ['mr', 'Mr'], ['mrs', 'Mrs'], ['ms', 'Ms'], ['miss', 'Miss'], ['dr', 'Dr.'], ['prof', 'Prof.'],
+  ['herr', 'Herr'], ['frau', 'Frau'], ['mme', 'Mme'], ['dhr', 'Dhr.'], ['mevr', 'Mevr.'],
+])
+const POST_NOMINALS: ReadonlyMap<string, string> = new Map([
+  ['md', 'MD'], ['dds', 'DDS'], ['dmd', 'DMD'], ['dvm', 'DVM'], ['cpa', 'CPA'], ['esq', 'Esq.'], ['phd', 'PhD'],
+])
+
 /** Forms that also start a name ("SARL Dupont", "SAS Martin"); others are only dropped at the end,
  * so that "AG Builders" keeps its "AG". */
 const LEADING_FORMS: ReadonlySet<string> = new Set(['sarl', 'sas', 'sasu', 'eurl', 'sci', 'snc', 'bv', 'vof'])
@@ -44,7 +54,7 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
   ['equip', 'equipment'], ['hldgs', 'holdings'], ['grp', 'group'], ['ind', 'industries'],
   ['inds', 'industries'], ['lab', 'laboratory'], ['labs', 'laboratories'], ['med', 'medical'],
   ['prod', 'products'], ['prods', 'products'], ['sys', 'systems'], ['tech', 'technology'],
-  ['univ', 'university'], ['vet', 'veterinary'], ['hosp', 'hospital'], ['dr', 'doctor'], ['contr', 'contractors'], ['constr', 'construction'],
+  ['univ', 'university'], ['vet', 'veterinary'], ['hosp', 'hospital'], ['contr', 'contractors'], ['constr', 'construction'],
 ])
 
 /** Words that join and do not distinguish ("Smith & Jones" = "Smith and Jones" = "Smith Jones"). */
@@ -88,8 +98,10 @@ function stem(w: string): string {
 
 function stripForms(ws: string[], forms: string[]): string[] {
   const out = [...ws]
-  while (out.length > 1 && LEGAL_FORMS.has(out[out.length - 1]!)) forms.unshift(LEGAL_FORMS.get(out.pop()!)!)
-  while (out.length > 1 && LEADING_FORMS.has(out[0]!)) forms.push(LEGAL_FORMS.get(out.shift()!)!)
+  const trailing = (w: string): string | undefined => LEGAL_FORMS.get(w) ?? POST_NOMINALS.get(w)
+  const leading = (w: string): string | undefined => (LEADING_FORMS.has(w) ? LEGAL_FORMS.get(w) : TITLES.get(w))
+  while (out.length > 1 && trailing(out[out.length - 1]!)) forms.unshift(trailing(out.pop()!)!)
+  while (out.length > 1 && leading(out[0]!)) forms.push(leading(out.shift()!)!)
   return out
 }
 
@@ -105,7 +117,7 @@ export function nameKey(name: string, person?: { given?: string; family?: string
   const parts = folded.split(',').map((p) => words(p)).filter((p) => p.length > 0)
   let ws: string[]
   // "Acme, Inc." — the part after the comma is only a legal form.
-  const tail = parts.slice(1).every((p) => p.every((w) => LEGAL_FORMS.has(w)))
+  const tail = parts.slice(1).every((p) => p.every((w) => LEGAL_FORMS.has(w) || POST_NOMINALS.has(w)))
   if (parts.length === 2 && !tail && isPersonComma(parts[0]!, parts[1]!, person)) {
     ws = [...stripForms(parts[1]!, legalForms), ...parts[0]!]
     reordered = true
