@@ -13,7 +13,7 @@
  * Accounts fit equally well neither is promised.
  *
  * Candidates come from blocking, not from scoring every Account: the Accounts that share a name word
- * (or, for a word no Account has, its first four letters: a spelling difference) or the run-together name — at most
+ * (or its first four letters, for a spelling difference) or the run-together name — at most
  * MAX_NAME_CANDIDATES of them, those sharing the most and the rarest words, so that common words
  * ("services", "group") cannot flood the scorer — and every Account of the same website domain,
  * phone or postal code and street.
@@ -116,6 +116,9 @@ export function buildSuggestionIndex(accounts: Iterable<AccountProfile>): Sugges
     for (const t of key.tokens) {
       push(byToken, t, i)
       push(byPrefix, prefixOf(t), i)
+      // "Müller" is indexed as "mueller"; someone who typed "Muller" should still find it.
+      const plain = t.replace(/([aou])e/gu, '$1')
+      if (plain !== t) push(byToken, plain, i)
     }
     push(byCompact, p.compact, i)
     push(byDomain, p.domain, i)
@@ -168,6 +171,8 @@ function customerProfile(c: SourceCustomer): CustomerProfile {
 /** At most this many Accounts are scored per customer by name: those sharing the most and the
  * rarest words. Accounts found by website, phone or street address are always scored. */
 const MAX_NAME_CANDIDATES = 100
+/** Past this many Accounts, a prefix is looked up only for words no Account has. */
+const PREFIX_CROWD = 500
 
 function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
   const out = new Set<number>()
@@ -184,9 +189,12 @@ function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
   for (const n of cp.names) {
     for (const t of n.key.tokens) {
       const exact = index.byToken.get(t)
-      // A word no Account has may be misspelt: look it up by its first four letters.
-      const pre = exact ? undefined : prefixOf(t)
-      vote(exact ?? (pre ? index.byPrefix.get(pre) : undefined), exact ? 1 : 0.5)
+      vote(exact)
+      // The word may be misspelt (even into another Account's word): look it up by its first four
+      // letters too, unless that brings in a crowd.
+      const pre = prefixOf(t)
+      const byPre = pre ? index.byPrefix.get(pre) : undefined
+      if (byPre && byPre !== exact && (!exact || byPre.length <= PREFIX_CROWD)) vote(byPre, 0.5)
     }
     vote(index.byCompact.get(n.compact), 2)
   }

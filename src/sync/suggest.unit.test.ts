@@ -63,7 +63,8 @@ describe('name key', () => {
   })
 
   it('ignores case, accents, punctuation, "&"/"and" and a leading "The"', () => {
-    expect(words('Müller & Söhne')).toBe(words('MULLER AND SOHNE'))
+    expect(words('Müller & Söhne')).toBe(words('MUELLER AND SOEHNE'))
+    expect(words('Lefèvre Électricité')).toBe('lefevre electricite')
     expect(words('The Lumber Yard')).toBe('lumber yard')
     expect(words("Sam's Deli")).toBe(words('Sams Deli'))
     expect(words('Straße')).toBe('strasse')

@@ -63,6 +63,8 @@ const CONNECTORS: ReadonlySet<string> = new Set(['and', 'und', 'et', 'y'])
 /** Letters NFD does not decompose. */
 const FOLD: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' }
 
+const UMLAUT: Readonly<Record<string, string>> = { ä: 'a', ö: 'o', ü: 'u' }
+
 export interface NameKey {
   /** The distinguishing words, in order, each with a plural "s" taken off. */
   tokens: string[]
@@ -74,9 +76,14 @@ export interface NameKey {
   reordered: boolean
 }
 
-/** Lower case, accents and ligatures folded, apostrophes joined, dotted initials joined. */
+/** Lower case, umlauts written out, other accents and ligatures folded, apostrophes and dotted
+ * initials joined. */
 export function foldText(text: string): string {
   return text
+    .normalize('NFC')
+    // German umlauts as Germans write them without the dots ("Müller" is "Mueller"), before the
+    // other accents go.
+    .replace(/[äöüÄÖÜ]/gu, (c) => `${UMLAUT[c.toLowerCase()]}e`)
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
