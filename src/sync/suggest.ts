@@ -20,6 +20,7 @@
  */
 import { distance } from 'fastest-levenshtein'
 import { normalizeName } from '../lib/names.js'
+import { matchableName } from './match.js'
 import type { SourceCustomer } from './model.js'
 import { emailDomain, phoneKey, postalKey, streetKey, websiteDomain } from './suggest/contact-keys.js'
 import { nameKey, type NameKey } from './suggest/name-key.js'
@@ -143,13 +144,11 @@ interface CustomerProfile {
   street?: string
 }
 
-const DELETED_SUFFIX = /\s*\(deleted\)\s*$/iu
-
 function customerProfile(c: SourceCustomer): CustomerProfile {
   const person = { given: c.givenName, family: c.familyName }
   const texts = new Map<string, string | undefined>()
   const add = (t: string | undefined, via?: string): void => {
-    const s = t?.replace(DELETED_SUFFIX, '').trim()
+    const s = t === undefined ? undefined : matchableName(t, c.active).trim()
     if (s && !texts.has(s)) texts.set(s, via)
   }
   add(c.displayName)
