@@ -1,0 +1,408 @@
+/**
+ * @module sync/suggest
+ * Suggested Accounts for a customer the exact rules of §5 leave `Unmapped` or `Ambiguous`
+ * (contract §10): up to three Accounts, best first, each with a score from 0 to 100 and the reasons
+ * in words. Pure: an index built once per run from the Accounts' profiles, then one call per customer.
+ *
+ * What a score means (design notes "Suggestions"): 90 or more is a promise that a person can accept
+ * without looking twice. The name alone reaches it only when the names are the same after
+ * normalising (see suggest/name-key) and nothing contradicts it; a spelling difference, a shared word
+ * or a name contained in a longer one (a franchise "Sunrise Dental" against "Sunrise Dental – Austin")
+ * stays below unless the phone, the street address or the e-mail domain confirms it. A signal that
+ * several Accounts share (one brand's website for all its locations) counts for less, and when two
+ * Accounts fit equally well neither is promised.
+ *
+ * Candidates come from blocking, not from scoring every Account: the Accounts that share a name word
+ * (or its first four letters, for a spelling difference) or the run-together name — at most
+ * MAX_NAME_CANDIDATES of them, those sharing the most and the rarest words, so that common words
+ * ("services", "group") cannot flood the scorer — and every Account of the same website domain,
+ * phone or postal code and street.
+ */
+import { distance } from 'fastest-levenshtein'
+import { normalizeName } from '../lib/names.js'
+import { matchableName } from './match.js'
+import type { SourceCustomer } from './model.js'
+import { emailDomain, phoneKey, postalKey, streetKey, websiteDomain } from './suggest/contact-keys.js'
+import { nameKey, type NameKey } from './suggest/name-key.js'
+
+/** What the suggestions need of an Account (the Account's Name, Website, Phone, BillingStreet and
+ * BillingPostalCode). */
+export interface AccountProfile {
+  id: string
+  name: string
+  website?: string | null
+  phone?: string | null
+  billingStreet?: string | null
+  billingPostalCode?: string | null
+}
+
+export interface Suggestion {
+  accountId: string
+  accountName: string
+  /** 0–100; 90 or more: accept without looking twice. */
+  score: number
+  reasons: string[]
+}
+
+/** The score at or above which a suggestion is a promise (and `tally links accept`'s default). */
+export const CONFIDENT_SCORE = 90
+
+/** A name in the forms it is compared in, computed once. */
+interface Keyed {
+  key: NameKey
+  /** normalizeName of the name as written. */
+  exact: string
+  /** The words joined: in order, sorted, and run together. */
+  joined: string
+  sorted: string
+  compact: string
+}
+
+function keyed(text: string, key: NameKey): Keyed {
+  return { key, exact: normalizeName(text), joined: key.tokens.join(' '), sorted: [...key.tokens].sort().join(' '), compact: key.tokens.join('') }
+}
+
+interface Prepared extends Keyed {
+  profile: AccountProfile
+  domain?: string
+  phone?: string
+  postal?: string
+  street?: string
+}
+
+export interface SuggestionIndex {
+  readonly accounts: readonly Prepared[]
+  readonly byToken: ReadonlyMap<string, number[]>
+  readonly byPrefix: ReadonlyMap<string, number[]>
+  readonly byCompact: ReadonlyMap<string, number[]>
+  readonly byDomain: ReadonlyMap<string, number[]>
+  readonly byPhone: ReadonlyMap<string, number[]>
+  readonly byPostal: ReadonlyMap<string, number[]>
+  readonly byAddress: ReadonlyMap<string, number[]>
+}
+
+function push(map: Map<string, number[]>, key: string | undefined, i: number): void {
+  if (!key) return
+  const list = map.get(key)
+  if (!list) map.set(key, [i])
+  else if (list[list.length - 1] !== i) list.push(i)
+}
+
+const prefixOf = (t: string): string | undefined => (t.length >= 5 && !/\d/u.test(t) ? t.slice(0, 4) : undefined)
+
+/** Builds the index once per run; the same Account twice (by Id) counts once. */
+export function buildSuggestionIndex(accounts: Iterable<AccountProfile>): SuggestionIndex {
+  const prepared: Prepared[] = []
+  const seen = new Set<string>()
+  const byToken = new Map<string, number[]>()
+  const byPrefix = new Map<string, number[]>()
+  const byCompact = new Map<string, number[]>()
+  const byDomain = new Map<string, number[]>()
+  const byPhone = new Map<string, number[]>()
+  const byPostal = new Map<string, number[]>()
+  const byAddress = new Map<string, number[]>()
+  for (const profile of accounts) {
+    if (seen.has(profile.id)) continue
+    seen.add(profile.id)
+    const key = nameKey(profile.name)
+    const p: Prepared = {
+      profile,
+      ...keyed(profile.name, key),
+      domain: websiteDomain(profile.website ?? undefined),
+      phone: phoneKey(profile.phone ?? undefined),
+      postal: postalKey(profile.billingPostalCode ?? undefined),
+      street: streetKey(firstLine(profile.billingStreet ?? undefined)),
+    }
+    const i = prepared.push(p) - 1
+    for (const t of key.tokens) {
+      push(byToken, t, i)
+      push(byPrefix, prefixOf(t), i)
+      // "Müller" is indexed as "mueller"; someone who typed "Muller" should still find it.
+      const plain = t.replace(/([aou])e/gu, '$1')
+      if (plain !== t) push(byToken, plain, i)
+    }
+    push(byCompact, p.compact, i)
+    push(byDomain, p.domain, i)
+    push(byPhone, p.phone, i)
+    push(byPostal, p.postal, i)
+    if (p.postal && p.street) push(byAddress, `${p.postal}|${p.street}`, i)
+  }
+  return { accounts: prepared, byToken, byPrefix, byCompact, byDomain, byPhone, byPostal, byAddress }
+}
+
+/** Salesforce's BillingStreet holds every line, separated by newlines; the first names the street. */
+function firstLine(street: string | undefined): string | undefined {
+  return street?.split(/\r?\n/u).find((l) => l.trim().length > 0)
+}
+
+interface CustomerProfile {
+  /** `via`: the name is not the customer's own but its top-level customer's. */
+  names: (Keyed & { text: string; via?: string })[]
+  domains: string[]
+  phones: string[]
+  postal?: string
+  street?: string
+}
+
+function customerProfile(c: SourceCustomer): CustomerProfile {
+  const person = { given: c.givenName, family: c.familyName }
+  const texts = new Map<string, string | undefined>()
+  const add = (t: string | undefined, via?: string): void => {
+    const s = t === undefined ? undefined : matchableName(t, c.active).trim()
+    if (s && !texts.has(s)) texts.set(s, via)
+  }
+  add(c.displayName)
+  add(c.companyName)
+  // A sub-customer or project belongs to its top-level customer's Account (contract §5).
+  if (c.isSubCustomer && c.fullyQualifiedName?.includes(':')) {
+    const top = c.fullyQualifiedName.split(':')[0]
+    add(top, top)
+  }
+  if (c.givenName && c.familyName) add(`${c.givenName} ${c.familyName}`)
+  const names = [...texts]
+    .map(([text, via]) => ({ text, via, ...keyed(text, nameKey(text, person)) }))
+    .filter((n) => n.key.tokens.length > 0)
+  const domains = [...new Set([emailDomain(c.email), websiteDomain(c.website)].filter((d): d is string => !!d))]
+  const phones = [...new Set([c.phone, c.mobile, c.otherPhone].map(phoneKey).filter((p): p is string => !!p))]
+  return { names, domains, phones, postal: postalKey(c.billing?.postalCode), street: streetKey(c.billing?.lines[0]) }
+}
+
+/** At most this many Accounts are scored per customer by name: those sharing the most and the
+ * rarest words. Accounts found by website, phone or street address are always scored. */
+const MAX_NAME_CANDIDATES = 100
+/** Past this many Accounts, a prefix is looked up only for words no Account has. */
+const PREFIX_CROWD = 500
+
+function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
+  const out = new Set<number>()
+  const addAll = (list: number[] | undefined): void => {
+    for (const i of list ?? []) out.add(i)
+  }
+  // Each shared key counts more the rarer it is; a common word alone cannot flood the scorer.
+  const weight = new Map<number, number>()
+  const vote = (list: number[] | undefined, w = 1): void => {
+    if (!list) return
+    const v = w / Math.log2(2 + list.length)
+    for (const i of list) weight.set(i, (weight.get(i) ?? 0) + v)
+  }
+  for (const n of cp.names) {
+    for (const t of n.key.tokens) {
+      const exact = index.byToken.get(t)
+      vote(exact)
+      // The word may be misspelt (even into another Account's word): look it up by its first four
+      // letters too, unless that brings in a crowd.
+      const pre = prefixOf(t)
+      const byPre = pre ? index.byPrefix.get(pre) : undefined
+      if (byPre && byPre !== exact && (!exact || byPre.length <= PREFIX_CROWD)) vote(byPre, 0.5)
+    }
+    vote(index.byCompact.get(n.compact), 2)
+  }
+  if (weight.size <= MAX_NAME_CANDIDATES) for (const i of weight.keys()) out.add(i)
+  else {
+    const ranked = [...weight].sort((x, y) => y[1] - x[1])
+    for (let k = 0; k < MAX_NAME_CANDIDATES; k++) out.add(ranked[k]![0])
+  }
+  for (const d of cp.domains) addAll(index.byDomain.get(d))
+  for (const p of cp.phones) addAll(index.byPhone.get(p))
+  if (cp.postal && cp.street) addAll(index.byAddress.get(`${cp.postal}|${cp.street}`))
+  return out
+}
+
+/** Words one letter or two from another that mean something else: "Northeast" is not "Northwest". */
+const DISTINCT: ReadonlySet<string> = new Set([
+  'north', 'south', 'east', 'west', 'northeast', 'northwest', 'southeast', 'southwest', 'northern',
+  'southern', 'eastern', 'western', 'upper', 'lower', 'central', 'first', 'second', 'third',
+])
+
+/** Edits one word may differ by and still be "the same word misspelt": none for short words and
+ * numbers ("Store 12" is not "Store 14"), one from five letters, two from nine. */
+function allowedEdits(a: string, b: string): number {
+  if (/\d/u.test(a) || /\d/u.test(b) || a[0] !== b[0] || DISTINCT.has(a) || DISTINCT.has(b)) return 0
+  const len = Math.min(a.length, b.length)
+  return len >= 9 ? 2 : len >= 5 ? 1 : 0
+}
+
+interface NameScore {
+  score: number
+  reasons: string[]
+}
+
+const quote = (s: string): string => `'${s}'`
+
+function sameNameReasons(c: NameKey, a: NameKey, cText: string): string[] {
+  const reasons: string[] = []
+  const forms = [...new Set([...c.legalForms, ...a.legalForms])]
+  if (forms.length > 0) reasons.push(`name without ${forms.map(quote).join(', ')}`)
+  const abbr = [...new Set([...c.abbreviations, ...a.abbreviations])]
+  if (abbr.length > 0) reasons.push(`${abbr.map((x) => quote(x.charAt(0).toUpperCase() + x.slice(1))).join(', ')} written out`)
+  if (c.reordered) reasons.push(`${quote(cText)} read as first name, last name`)
+  if (a.reordered) reasons.push('Account name read as first name, last name')
+  if (reasons.length === 0) reasons.push('same name apart from case, accents and punctuation')
+  return reasons
+}
+
+/** How well one of the customer's names fits an Account's name, 0–100, and why. */
+function scoreName(cText: string, cn: Keyed, a: Keyed): NameScore {
+  const c = cn.key
+  if (cn.exact === a.exact) return { score: 100, reasons: ['same name'] }
+  const ct = c.tokens
+  const at = a.key.tokens
+  if (cn.joined === a.joined) return { score: 96, reasons: sameNameReasons(c, a.key, cText) }
+  if (cn.sorted === a.sorted) {
+    return { score: 93, reasons: [...sameNameReasons(c, a.key, cText).filter((r) => !r.startsWith('same name')), 'same words in another order'] }
+  }
+  if (cn.compact === a.compact) return { score: 93, reasons: ['same name written with different spacing'] }
+
+  // Align word by word: equal words first, then misspelt ones (by index, so reasons show the words
+  // as written).
+  const cs = c.shown
+  const as = a.key.shown
+  const free = at.map(() => true)
+  const matched: number[] = []
+  const misspelt: [number, number][] = []
+  let edits = 0
+  const pending: number[] = []
+  ct.forEach((t, i) => {
+    const j = at.findIndex((x, k) => free[k] && x === t)
+    if (j >= 0) {
+      free[j] = false
+      matched.push(i)
+    } else pending.push(i)
+  })
+  const unmatchedC: number[] = []
+  for (const i of pending) {
+    const t = ct[i]!
+    let best = -1
+    let bestD = Infinity
+    at.forEach((x, k) => {
+      if (!free[k]) return
+      const d = distance(t, x)
+      if (d <= allowedEdits(t, x) && d < bestD) {
+        best = k
+        bestD = d
+      }
+    })
+    if (best >= 0) {
+      free[best] = false
+      misspelt.push([i, best])
+      edits += bestD
+    } else unmatchedC.push(i)
+  }
+  const unmatchedA = at.map((_, k) => k).filter((k) => free[k])
+  const isInitial = (t: string): boolean => t.length === 1 && !/\d/u.test(t)
+  const spelling = misspelt.length > 0 ? [`small spelling difference (${misspelt.map(([i, k]) => `${quote(cs[i]!)} / ${quote(as[k]!)}`).join(', ')})`] : []
+
+  if (unmatchedC.length === 0 && unmatchedA.length === 0) {
+    return { score: Math.max(75, 88 - 3 * (edits - 1)), reasons: spelling }
+  }
+  // "John A. Melton" and "John Melton": only an initial is extra.
+  if ([...unmatchedC.map((i) => ct[i]!), ...unmatchedA.map((k) => at[k]!)].every(isInitial) && matched.length + misspelt.length >= 2) {
+    return { score: misspelt.length > 0 ? 82 : 88, reasons: [...spelling, 'same name apart from an initial'] }
+  }
+  const common = matched.length + misspelt.length * 0.8
+  if (common === 0) return { score: 0, reasons: [] }
+  const dice = (2 * common) / (ct.length + at.length)
+  const shared = [...matched, ...misspelt.map(([i]) => i)].sort((x, y) => x - y).map((i) => quote(cs[i]!))
+  const reasons = [`shares ${shared.join(', ')}`, ...spelling]
+  const onlyC = unmatchedC.map((i) => quote(cs[i]!)).join(', ')
+  const onlyA = unmatchedA.map((k) => quote(as[k]!)).join(', ')
+  // One name is the other with words added ("Sunrise Dental" — "Sunrise Dental Austin").
+  if (unmatchedC.length === 0 || unmatchedA.length === 0) {
+    return { score: Math.round(45 + 30 * dice), reasons: [...reasons, `but not ${onlyC || onlyA}`] }
+  }
+  return { score: Math.round(60 * dice), reasons: [...reasons, `but ${onlyC} against ${onlyA}`] }
+}
+
+/** How much each contact signal closes the gap to 100 when it agrees, before it is shared. */
+const WEIGHT = { domain: 0.65, phone: 0.75, address: 0.75, postal: 0.15, domainName: 0.4 }
+/** What a contradicting signal takes off (both sides have a value and they differ). */
+const CONFLICT = { domain: 6, phone: 4, postal: 4 }
+
+function bestName(cp: CustomerProfile, a: Prepared): NameScore {
+  let best: NameScore = { score: 0, reasons: [] }
+  for (const n of cp.names) {
+    const s = scoreName(n.text, n, a)
+    if (s.score > best.score) best = n.via ? { score: s.score, reasons: [`by its top-level customer ${quote(n.via)}`, ...s.reasons] } : s
+  }
+  return best
+}
+
+function scoreAccount(cp: CustomerProfile, a: Prepared, best: NameScore, index: SuggestionIndex): Suggestion {
+  const reasons = [...best.reasons]
+  let keep = 1 // the product of (1 − weight) over agreeing signals
+  let conflict = 0
+  const shared = (list: number[] | undefined): number => Math.max(1, list?.length ?? 1)
+
+  if (a.domain && cp.domains.includes(a.domain)) {
+    const n = shared(index.byDomain.get(a.domain))
+    keep *= 1 - WEIGHT.domain / n
+    reasons.push(n > 1 ? `same e-mail domain (${a.domain}), as ${n} Accounts have` : `same e-mail domain (${a.domain})`)
+  } else if (a.domain && cp.domains.length > 0) {
+    conflict += CONFLICT.domain
+    reasons.push(`different e-mail domain (${cp.domains[0]} / ${a.domain})`)
+  } else if (!a.domain && cp.domains.some((d) => d.split('.')[0] === a.compact)) {
+    keep *= 1 - WEIGHT.domainName
+    reasons.push('e-mail domain spells the name')
+  }
+
+  if (a.phone && cp.phones.includes(a.phone)) {
+    const n = shared(index.byPhone.get(a.phone))
+    keep *= 1 - WEIGHT.phone / n
+    reasons.push(n > 1 ? `same phone, as ${n} Accounts have` : 'same phone')
+  } else if (a.phone && cp.phones.length > 0) {
+    conflict += CONFLICT.phone
+    reasons.push('different phone')
+  }
+
+  if (a.postal && cp.postal === a.postal) {
+    if (a.street && cp.street && a.street === cp.street) {
+      const n = shared(index.byAddress.get(`${a.postal}|${a.street}`))
+      keep *= 1 - WEIGHT.address / n
+      reasons.push(n > 1 ? `same postal code and street, as ${n} Accounts have` : 'same postal code and street')
+    } else {
+      keep *= 1 - WEIGHT.postal / shared(index.byPostal.get(a.postal))
+      reasons.push('same postal code')
+    }
+  } else if (a.postal && cp.postal) {
+    conflict += CONFLICT.postal
+    reasons.push('different postal code')
+  }
+
+  const raw = best.score + (100 - best.score) * (1 - keep) - conflict
+  const score = Math.max(0, Math.min(100, Math.round(raw)))
+  return { accountId: a.profile.id, accountName: a.profile.name, score, reasons }
+}
+
+/** Suggestions below this are noise, not help. */
+const MIN_SCORE = 30
+/** Two Accounts closer than this fit "equally well". */
+const TIE_MARGIN = 3
+/** Where the name alone leaves a customer when several Accounts have the same name: only the
+ * contact signals can then tell them apart. */
+const SHARED_NAME_SCORE = 85
+
+/** Up to `limit` (3) suggested Accounts for one customer, best first. */
+export function suggestAccounts(customer: SourceCustomer, index: SuggestionIndex, limit = 3): Suggestion[] {
+  const cp = customerProfile(customer)
+  const named = [...candidates(cp, index)].map((i) => ({ a: index.accounts[i]!, name: bestName(cp, index.accounts[i]!) }))
+  const sameName = named.filter((n) => n.name.score >= CONFIDENT_SCORE).length
+  const scored: Suggestion[] = []
+  for (const { a, name } of named) {
+    const capped = sameName > 1 && name.score > SHARED_NAME_SCORE
+      ? { score: SHARED_NAME_SCORE, reasons: [...name.reasons, `${sameName} Accounts have this name`] }
+      : name
+    const s = scoreAccount(cp, a, capped, index)
+    if (s.score >= MIN_SCORE) scored.push(s)
+  }
+  scored.sort((x, y) => y.score - x.score || x.accountName.localeCompare(y.accountName) || x.accountId.localeCompare(y.accountId))
+  const [first, second] = scored
+  // No promise when another Account fits as well: a person has to choose.
+  if (first && second && first.score >= CONFIDENT_SCORE && first.score - second.score < TIE_MARGIN) {
+    for (const s of scored) {
+      if (s.score < CONFIDENT_SCORE) break
+      s.score = CONFIDENT_SCORE - 1
+      s.reasons.push('another Account fits as well')
+    }
+  }
+  return scored.slice(0, limit)
+}
