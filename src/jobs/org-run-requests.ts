@@ -52,27 +52,36 @@ export function startOrgRunRequests(t: Tally, runs: RunService, o: { pollMs?: nu
 
   async function drain(): Promise<void> {
     for (let r = queue.shift(); r && !stopped; r = queue.shift()) {
-      // The run of the company it names (contract §12); empty: the first company (several
-      // companies in one requested run are not done yet: one Tally_Run__c per company's run).
+      // The run of the company it names; empty: every connected company (contract §12), one after
+      // another. Each company's run has a Tally_Run__c of its own, naming its realm: the request's
+      // record is the first company's, the others' runs create theirs.
       const known = (await qboCompanies(t)).map((c) => c.company)
-      const realm = r.QBO_Realm_Id__c || known[0] || t.config.qbo.realmId
       if (r.QBO_Realm_Id__c && !known.includes(r.QBO_Realm_Id__c) && sf) {
         await failOrgRun(sf, r.Id, `Tally is not connected to QuickBooks company ${r.QBO_Realm_Id__c} (connected: ${known.join(', ') || 'none'}): add it on the Hub's Connections page, or leave QBO Realm Id empty.`, now()).catch(() => {})
         continue
       }
-      try {
-        await runs.execute({ mode: r.Mode__c === 'sync' ? 'sync' : 'import', dryRun: r.Dry_Run__c === true, orgRunId: r.Id, ...(realm ? { realmId: realm } : {}) })
-      } catch (e) {
-        if (e instanceof RunAlreadyRunningError) {
-          // Another run (the Hub's, a schedule's) is going on: ask again when it has had time to end.
-          // (It stays in `seen`, so an event for it meanwhile does not queue it twice.)
-          const again = r
-          await new Promise((res) => setTimeout(res, busyRetryMs))
-          queue.unshift(again)
-          continue
+      const realms = r.QBO_Realm_Id__c ? [r.QBO_Realm_Id__c] : known.length > 0 ? known : [t.config.qbo.realmId].filter((x): x is string => !!x)
+      for (let i = 0; i < Math.max(realms.length, 1) && !stopped; ) {
+        const realm = realms[i]
+        try {
+          await runs.execute({
+            mode: r.Mode__c === 'sync' ? 'sync' : 'import',
+            dryRun: r.Dry_Run__c === true,
+            ...(i === 0 ? { orgRunId: r.Id } : {}),
+            ...(realm ? { realmId: realm } : {}),
+          })
+        } catch (e) {
+          if (e instanceof RunAlreadyRunningError) {
+            // Another run of this company (the Hub's, a schedule's) is going on: ask again when it
+            // has had time to end. (The request stays in `seen`, so an event for it meanwhile does
+            // not queue it twice.)
+            await new Promise((res) => setTimeout(res, busyRetryMs))
+            continue
+          }
+          // The run itself marked its record Failed with the reason.
+          t.logger.warn('requested run failed', { id: r.Id, realm, error: describeError(e) })
         }
-        // The run itself marked the record Failed with the reason.
-        t.logger.warn('requested run failed', { id: r.Id, error: describeError(e) })
+        i += 1
       }
       // Done: the same record may be requested again later.
       seen.delete(r.Id)

@@ -83,7 +83,9 @@ export async function startOrgRun(
     const started = { Status__c: 'Running', Started__c: iso(o.now()) }
     try {
       if (o.requestedId) {
-        await sf.patchRecord(RUN_OBJECT, o.requestedId, started)
+        // The request may have left the company empty (every company): its record names the
+        // company whose run it holds.
+        await sf.patchRecord(RUN_OBJECT, o.requestedId, { ...started, QBO_Realm_Id__c: o.realmId })
         recordId = o.requestedId
       } else {
         recordId = await sf.create(RUN_OBJECT, { ...started, Mode__c: o.mode, Dry_Run__c: o.dryRun, QBO_Realm_Id__c: o.realmId })
