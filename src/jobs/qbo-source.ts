@@ -25,9 +25,10 @@ const set = <K extends keyof SourceCustomer>(o: SourceCustomer, k: K, v: SourceC
 }
 
 /** QBO Customer (wire) → SourceCustomer. */
-export function toSourceCustomer(w: QboCustomer, realmId: string): SourceCustomer {
+export function toSourceCustomer(w: QboCustomer, realmId: string, companyName?: string | null): SourceCustomer {
   const c: SourceCustomer = {
     realmId,
+    ...(companyName ? { qboCompanyName: companyName } : {}),
     qboId: w.Id,
     displayName: w.DisplayName,
     isSubCustomer: w.Job === true,
@@ -68,12 +69,13 @@ export function toSourceCustomer(w: QboCustomer, realmId: string): SourceCustome
   return c
 }
 
-export function qboCustomerSource(client: QboClient, realmId: string): CustomerSource {
+/** `companyName`: the company's name as the connection knows it (CompanyInfo), for `QBO_Company__c`. */
+export function qboCustomerSource(client: QboClient, realmId: string, companyName?: string | null): CustomerSource {
   return {
     realmId,
     async *listAllCustomers() {
       for await (const page of client.listCustomers({ includeInactive: true, pageSize: 1000 })) {
-        yield page.map((w) => toSourceCustomer(w, realmId))
+        yield page.map((w) => toSourceCustomer(w, realmId, companyName))
       }
     },
     async listChangedCustomers(since) {
@@ -86,7 +88,7 @@ export function qboCustomerSource(client: QboClient, realmId: string): CustomerS
         if (e instanceof QboCdcTruncatedError) return null
         throw e
       }
-      return { customers: r.customers.map((w) => toSourceCustomer(w, realmId)), deletedIds: r.deletedIds }
+      return { customers: r.customers.map((w) => toSourceCustomer(w, realmId, companyName)), deletedIds: r.deletedIds }
     },
     apiCalls: () => client.stats().apiCalls + client.stats().oauthCalls,
   }

@@ -15,6 +15,7 @@ import {
   claimRun,
   finishRun,
   getCheckpoint,
+  getConnection,
   markStaleRunsInterrupted,
   recordFailure,
   recordSuccess,
@@ -183,7 +184,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         if (cp && now().getTime() - cp.getTime() < CDC_WINDOW_MS) since = cp
       }
       const result = await runSync(
-        { source: qboCustomerSource(qbo, qbo.realmId), target: salesforceTarget(sf), state: syncStateStore(t.store) },
+        { source: qboCustomerSource(qbo, qbo.realmId, (await getConnection(db, t.cipher, qboRef))?.label), target: salesforceTarget(sf), state: syncStateStore(t.store) },
         {
           runId,
           mode: req.mode,

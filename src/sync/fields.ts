@@ -57,6 +57,7 @@ export const SYNCED_FIELDS: readonly SyncedField[] = [
   { name: 'Name', label: 'QBO Customer Name', group: 'always', type: 'text', length: 80, qboField: 'DisplayName', value: (c) => c.displayName },
   { name: 'QBO_Id__c', label: 'QBO Id', group: 'always', type: 'text', length: 20, qboField: 'Id', value: (c) => c.qboId },
   { name: 'QBO_Realm_Id__c', label: 'QBO Realm Id', group: 'always', type: 'text', length: 20, qboField: 'realm', value: (c) => c.realmId },
+  { name: 'QBO_Company__c', label: 'QBO Company', group: 'always', type: 'text', length: 255, qboField: 'CompanyInfo.CompanyName', value: (c) => opt(c.qboCompanyName) },
   { name: 'Display_Name__c', label: 'Display Name', group: 'always', type: 'text', length: 255, qboField: 'DisplayName', value: (c) => c.displayName },
   { name: 'Active__c', label: 'Active', group: 'always', type: 'checkbox', qboField: 'Active', value: (c) => c.active },
   { name: 'Is_Sub_Customer__c', label: 'Is Sub-Customer', group: 'always', type: 'checkbox', qboField: 'Job', value: (c) => c.isSubCustomer },

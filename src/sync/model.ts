@@ -18,6 +18,9 @@ export interface SourceAddress {
 /** One QBO customer, active or inactive, in the engine's words. */
 export interface SourceCustomer {
   realmId: string
+  /** The QuickBooks company's name (CompanyInfo), when Tally knows it: `QBO_Company__c`, so the
+   * org's list views and reports can tell companies apart (contract §4). */
+  qboCompanyName?: string
   qboId: string
   displayName: string
   title?: string

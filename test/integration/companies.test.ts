@@ -69,6 +69,8 @@ describe('three QuickBooks companies in one org', () => {
       const mine = records.filter((r) => r['QBO_Realm_Id__c'] === co.realmId)
       expect(mine).toHaveLength(h.sandbox.qbo.emulator.customers(co.realmId).length)
       for (const r of mine) expect(r['QBO_Key__c']).toBe(`${co.realmId}-${String(r['QBO_Id__c'])}`)
+      // The company's name is on every record, so the org's list views and reports tell them apart.
+      for (const r of mine) expect(r['QBO_Company__c']).toBe(co.companyName)
     }
 
     // Customers of one name in several companies link to one Account.
@@ -191,7 +193,10 @@ describe('three QuickBooks companies in one org', () => {
     const both = (await h.tally('import', '--json')).json<Summary>()
     const [p1, p2] = both.companies ?? []
     expect(p1).toMatchObject({ realmId: first.realmId })
-    expect(p1?.customers.unchanged).toBe(30 - (p1?.links.created ?? 0))
+    // None is created again; they are only updated (the company's name, now known, goes onto
+    // QBO_Company__c, and Create Accounts links the unmatched ones).
+    expect(p1?.customers).toMatchObject({ seen: 30, created: 0, failed: 0 })
+    expect(h.records().filter((r) => r['QBO_Realm_Id__c'] === first.realmId).every((r) => typeof r['QBO_Company__c'] === 'string')).toBe(true)
     expect(p2).toMatchObject({ realmId: second.realmId })
     expect(p2?.customers.created).toBe(30)
     // The second company started with the first company's settings (Create Accounts on).
