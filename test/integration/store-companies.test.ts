@@ -120,7 +120,9 @@ describe.each(STORE_DIALECTS)('several companies in the store on %s', (dialect) 
       expect((await listConnections(store.db, cipher, 'qbo')).map((c) => c.label)).toEqual(['US entity', 'Canada entity'])
     })
 
-    it.runIf(dialect === 'postgres')('locks each company on its own: one held does not block another', async () => {
+    // Postgres only: there each company's lock is an advisory lock of its own, while SQLite has one
+    // write lock for the whole file (so the test is not defined there, rather than skipped).
+    if (dialect === 'postgres') it('locks each company on its own: one held does not block another', async () => {
       const other = h.openAnother()
       let release!: () => void
       const held = new Promise<void>((r) => (release = r))
