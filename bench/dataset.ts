@@ -126,5 +126,7 @@ export function rerunInput(s: SandboxState): MinimumInput {
     accountsToCreate: 0,
     writes: [],
     qboTokenHeld: true,
+    // The company's Tally_Settings__c was created by the first run.
+    orgSettingsRecord: true,
   }
 }

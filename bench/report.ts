@@ -40,7 +40,7 @@ export function toMarkdown(r: BenchResult): string {
   const out: string[] = []
   out.push(`# Import benchmark — ${r.date}`, '')
   out.push(`Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node} (${r.machine.platform}). Sandbox in-process, latency ${r.latencyMs} ms per API request, seed 1.`, '')
-  out.push('| dataset | run | system | Tally calls | minimum (strict / with package check) | Tally / minimum (strict / with check) | naive calls | wall time (Tally / naive) | peak RSS Tally (above baseline / absolute) |')
+  out.push('| dataset | run | system | Tally calls | minimum (strict / with package check / with the run\'s record in the org) | Tally / minimum (strict / with check / with record) | naive calls | wall time (Tally / naive) | peak RSS Tally (above baseline / absolute) |')
   out.push('|---|---|---|--:|--:|--:|--:|--:|--:|')
   for (const s of r.sizes) {
     const label = `${s.size.toLocaleString('en-US')} customers, ${s.facts.accounts.toLocaleString('en-US')} Accounts`
@@ -51,7 +51,7 @@ export function toMarkdown(r: BenchResult): string {
       const q = m.sandbox.qbo.requests
       const sf = m.sandbox.salesforce.requests
       out.push(`| ${label} | ${run} | QBO | ${tallyCalls(m, 'qbo')} | ${min.qbo.total} | ${ratio(q, min.qbo.total)} | ${naive ? naive.sandbox.qbo.requests : '—'} | ${wall} | ${mem} |`)
-      out.push(`| | | Salesforce | ${tallyCalls(m, 'salesforce')} | ${min.salesforce.strict} / ${min.salesforce.withPackageCheck} | ${ratio(sf, min.salesforce.strict)} / ${ratio(sf, min.salesforce.withPackageCheck)} | ${naive ? naive.sandbox.salesforce.requests : '—'} | | |`)
+      out.push(`| | | Salesforce | ${tallyCalls(m, 'salesforce')} | ${min.salesforce.strict} / ${min.salesforce.withPackageCheck} / ${min.salesforce.withOrgRun} | ${ratio(sf, min.salesforce.strict)} / ${ratio(sf, min.salesforce.withPackageCheck)} / ${ratio(sf, min.salesforce.withOrgRun)} | ${naive ? naive.sandbox.salesforce.requests : '—'} | | |`)
     }
   }
   out.push('', '## Details', '')
@@ -60,9 +60,9 @@ export function toMarkdown(r: BenchResult): string {
     const m1 = s.minimum.first.salesforce
     out.push(`### ${s.size.toLocaleString('en-US')} customers`, '')
     out.push(`Data: ${f.topLevel} top-level customers and ${f.subCustomers} sub-customers (deepest level ${f.maxLevel}); ${f.accounts} Accounts; ${f.matchOne} top-level customers match exactly one Account, ${f.matchMany} several; ${f.accountsToCreate} Accounts to create (Tally created ${s.first.value.accountsCreated}).`, '')
-    out.push(`Minimum, first import, Salesforce: OAuth ${m1.oauth} + existing records ${m1.existing} + Accounts ${m1.accounts} (read all ${m1.accountsReadAll}, name lookups ${m1.accountNameLookups}) + Account upserts ${m1.accountUpserts} + record upserts ${m1.recordUpserts} (level-sorted packing: ${m1.recordUpsertsLevelSorted}) = ${m1.strict}; + package check ${m1.packageCheck} = ${m1.withPackageCheck}. QBO: OAuth ${s.minimum.first.qbo.oauth} + pages ${s.minimum.first.qbo.pages}.`, '')
+    out.push(`Minimum, first import, Salesforce: OAuth ${m1.oauth} + existing records ${m1.existing} + Accounts ${m1.accounts} (read all ${m1.accountsReadAll}, name lookups ${m1.accountNameLookups}) + Account upserts ${m1.accountUpserts} + record upserts ${m1.recordUpserts} (level-sorted packing: ${m1.recordUpsertsLevelSorted}) = ${m1.strict}; + package check ${m1.packageCheck} = ${m1.withPackageCheck}; + the run's record in the org ${m1.orgRun} = ${m1.withOrgRun}. QBO: OAuth ${s.minimum.first.qbo.oauth} + pages ${s.minimum.first.qbo.pages}.`, '')
     const m2 = s.minimum.second.salesforce
-    out.push(`Minimum, again: QBO ${s.minimum.second.qbo.total} (token held, ${s.minimum.second.qbo.pages} pages); Salesforce OAuth ${m2.oauth} + existing ${m2.existing} + Accounts ${m2.accounts} (read all ${m2.accountsReadAll}, lookups ${m2.accountNameLookups}) = ${m2.strict} (+ check ${m2.withPackageCheck}).`, '')
+    out.push(`Minimum, again: QBO ${s.minimum.second.qbo.total} (token held, ${s.minimum.second.qbo.pages} pages); Salesforce OAuth ${m2.oauth} + existing ${m2.existing} + Accounts ${m2.accounts} (read all ${m2.accountsReadAll}, lookups ${m2.accountNameLookups}) = ${m2.strict} (+ check ${m2.withPackageCheck}; + the run's record ${m2.withOrgRun}).`, '')
     out.push(`Tally, first import: ${s.first.value.customers.created} created, ${s.first.value.customers.failed} failed, status ${s.first.value.status}; QBO ${ops(s.first.sandbox.qbo.byOperation)}; Salesforce ${ops(s.first.sandbox.salesforce.byOperation)}.`, '')
     out.push(`Tally, again: ${s.second.value.customers.unchanged} unchanged, ${s.second.value.customers.created + s.second.value.customers.updated} written; QBO ${ops(s.second.sandbox.qbo.byOperation)}; Salesforce ${ops(s.second.sandbox.salesforce.byOperation)}.`, '')
     if (s.naive) {
