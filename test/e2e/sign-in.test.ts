@@ -63,7 +63,7 @@ describe('before the first import', () => {
     const { page, errors } = await openHub(browser, sys)
     await logIn(page, sys)
     await expect.poll(() => page.getByText('No import has run yet.').count()).toBe(1)
-    await expect.poll(() => page.getByRole('region', { name: /Unmapped and ambiguous customers/ }).innerText()).toContain('Every customer is linked to an Account.')
+    await expect.poll(() => page.getByRole('region', { name: /Unmapped and ambiguous customers/ }).innerText()).toContain('Nothing to link yet.')
     await nav(page, 'QBO Customers').click()
     await page.getByRole('heading', { name: 'No customers yet — Start Import on Sync Customers.' }).waitFor()
     await page.getByRole('link', { name: 'Go to Sync Customers' }).click()

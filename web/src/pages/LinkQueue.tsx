@@ -17,7 +17,8 @@ function why(r: CustomerRow): string {
   return r.active ? `No Account is named “${r.matchName}”.` : `Inactive in QuickBooks; no Account is named “${r.matchName}”.`
 }
 
-export function LinkQueue(props: { version: number; realmId?: string }) {
+/** `imported`: an import has run (for the company shown); until then an empty queue means nothing yet. */
+export function LinkQueue(props: { version: number; realmId?: string; imported: boolean }) {
   const [items, setItems] = useState<CustomerRow[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [editing, setEditing] = useState<string | null>(null)
@@ -41,7 +42,7 @@ export function LinkQueue(props: { version: number; realmId?: string }) {
         {error ? <div className="slds-p-horizontal_medium"><ErrorAlert message={error} onRetry={load} /></div> : null}
         {!items && !error ? <div className="slds-p-horizontal_medium"><Spinner /></div> : null}
         {items && items.length === 0 ? (
-          <EmptyState title="Every customer is linked to an Account.">
+          <EmptyState title={props.imported ? 'Every customer is linked to an Account.' : 'Nothing to link yet.'}>
             Customers with no Account of the same name, or with several, appear here after an import.
           </EmptyState>
         ) : null}

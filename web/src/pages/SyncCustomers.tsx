@@ -194,7 +194,7 @@ export function SyncCustomersPage() {
       ) : (
         <SyncSettingsSection key={realm} {...(realm ? { realmId: realm } : {})} />
       )}
-      <LinkQueue version={queueVersion} {...(realm ? { realmId: realm } : {})} />
+      <LinkQueue version={queueVersion} imported={last !== null} {...(realm ? { realmId: realm } : {})} />
       {runs && runs.length > 0 ? <RunHistory runs={runs} /> : null}
     </div>
   )
