@@ -18,6 +18,8 @@ import { registerStreaming, type StreamingOptions } from './streaming/bayeux.js'
 import { permissionSetAssignmentObject, permissionSetObject, pushTopicObject } from './setup-objects.js'
 import { issueTokens } from './routes/oauth.js'
 import { registerOAuth } from './routes/oauth.js'
+import { registerBulk2, DEFAULT_BULK_OPTIONS, type BulkOptions } from './routes/bulk2.js'
+import { newBulkState } from './bulk/jobs.js'
 import { registerComposite } from './routes/composite.js'
 import { registerGuard } from './routes/guard.js'
 import { registerMerge } from './routes/merge.js'
@@ -63,6 +65,9 @@ export interface SalesforceEmulatorOptions {
   trimText?: boolean
   /** Validation rules, as an admin would add them (FIELD_CUSTOM_VALIDATION_EXCEPTION). */
   validationRules?: ValidationRule[]
+  /** Bulk API 2.0 timing and limits (defaults in routes/bulk2.ts: a closed job waits 10 ms, then
+   * 20 ms per 10,000-record batch; uploads up to 150 MB base64-encoded; 50,000 query rows a page). */
+  bulk?: Partial<BulkOptions>
 }
 
 export interface SalesforceEmulator {
@@ -144,6 +149,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     api: { max: resolved.dailyApiLimit, used: 0 },
     limits: defaultLimits(),
     faultQueue: [],
+    bulk: newBulkState(),
     writeContext: () => ({
       store,
       ids: state.ids,
@@ -193,6 +199,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     state.api = { max: resolved.dailyApiLimit, used: 0 }
     state.limits = defaultLimits()
     state.faultQueue = []
+    state.bulk = newBulkState()
     state.userId = state.ids.next('005')
     store.put('User', {
       Id: state.userId,
@@ -241,6 +248,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   registerSObjects(app, state)
   registerComposite(app, state)
   registerQuery(app, state)
+  registerBulk2(app, state, { ...DEFAULT_BULK_OPTIONS, ...options.bulk })
   registerMerge(app, state)
   registerMetadataApi(app, state, metadataApi)
   const streaming = registerStreaming(app, state, options.streaming)

@@ -4,6 +4,7 @@
  */
 import type { RequestStats } from '../../emulators/shared/stats.js'
 import type { Random } from '../../emulators/shared/random.js'
+import type { BulkState } from './bulk/jobs.js'
 import type { IdFactory } from './ids.js'
 import type { ApiAccount, LimitTable } from './limits.js'
 import type { Schema } from './schema.js'
@@ -55,5 +56,7 @@ export interface SfState {
   /** The other limits `/limits` reports. */
   limits: LimitTable
   faultQueue: FaultKind[]
+  /** Bulk API 2.0 ingest and query jobs. */
+  bulk: BulkState
   writeContext(): WriteContext
 }

@@ -31,6 +31,13 @@ export function operationOf(method: string, path: string): string {
   if (!head) return 'resources'
   if (head === 'query' || head === 'queryAll') return second ? `${head}.more` : head
   if (head === 'limits') return 'limits'
+  if (head === 'jobs' && (second === 'ingest' || second === 'query')) {
+    // Bulk API 2.0: bulk2.ingest.create / .upload / .close / .info / .successfulResults …
+    const kind = `bulk2.${second}`
+    if (!third) return `${kind}.${method === 'POST' ? 'create' : 'list'}`
+    if (fourth) return `${kind}.${fourth === 'batches' ? 'upload' : fourth}`
+    return `${kind}.${{ GET: 'info', PATCH: 'state', DELETE: 'delete' }[method] ?? method}`
+  }
   if (head === 'composite' && second === 'sobjects') {
     const verb = { POST: third ? 'retrieve' : 'create', PATCH: third ? 'upsert' : 'update', DELETE: 'delete', GET: 'retrieve' }[method]
     return `collections.${verb ?? method}`
@@ -119,6 +126,14 @@ export function registerGuard(app: Hono, s: SfState): void {
     if (objects.size > 0) s.stats.recordWrite(operationOf(c.req.method, url.pathname), [...objects].sort())
     c.res.headers.set('Sforce-Limit-Info', limitHeader())
   })
+}
+
+/** Runs `fn` (work done outside a request, e.g. a Bulk API job's batch) and logs what it changed
+ * as one write of `operation`, as a request's writes are logged. */
+export function recordWrites(s: SfState, operation: string, fn: () => void): void {
+  const objects = new Set<string>()
+  touched.run(objects, fn)
+  if (objects.size > 0) s.stats.recordWrite(operation, [...objects].sort())
 }
 
 export const versionOf = (c: Context): string => (c.get('sfVersion' as never) as string | undefined) ?? '62.0'
