@@ -172,6 +172,19 @@ export function upsertRecord(
   return { kind: 'saved', result: { ...result, created: result.success } }
 }
 
+/** An upsert as one row of a batch (sObject Collections, a Bulk API 2.0 job): a key that matches
+ * several records fails that row with DUPLICATE_EXTERNAL_ID, where a single-record upsert answers
+ * HTTP 300 with the matching ids. */
+export function upsertRow(ctx: WriteContext, obj: ObjectDef, key: FieldDef, value: unknown, input: Record<string, unknown>): SaveResult {
+  const outcome = upsertRecord(ctx, obj, key, value, input)
+  if (outcome.kind === 'saved') return outcome.result
+  return {
+    success: false,
+    created: false,
+    errors: [sfError('DUPLICATE_EXTERNAL_ID', `${key.label}: more than one record found for external id field: ${outcome.ids.join(', ')}`, [key.name])],
+  }
+}
+
 export function deleteRecord(ctx: WriteContext, id: string): SaveResult {
   const obj = ctx.store.objectOfId(id)
   const rec = obj ? ctx.store.get(obj.name, id) : undefined

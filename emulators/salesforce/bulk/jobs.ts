@@ -15,7 +15,7 @@ import { normalizeId } from '../ids.js'
 import { findField, findObject, findRelationship } from '../schema.js'
 import type { FieldDef, ObjectDef } from '../schema.js'
 import type { SfState } from '../state.js'
-import { createRecord, deleteRecord, updateRecord, upsertRecord, type SaveResult } from '../writes.js'
+import { createRecord, deleteRecord, updateRecord, upsertRow, type SaveResult } from '../writes.js'
 import { compileQuery, runQuery, type CompiledQuery } from '../soql/query.js'
 import { NULL_VALUE, parseCsv, type Dialect } from './csv.js'
 
@@ -143,15 +143,7 @@ function writeRow(s: SfState, job: IngestJob, obj: ObjectDef, columns: Column[],
       if (value === undefined || value === null || value === '') {
         return { success: false, created: false, errors: [sfError('MISSING_ARGUMENT', `${key.name} not specified`, [])] }
       }
-      const outcome = upsertRecord(ctx, obj, key, value, rest)
-      if (outcome.kind === 'multiple') {
-        return {
-          success: false,
-          created: false,
-          errors: [sfError('DUPLICATE_EXTERNAL_ID', `${key.label}: more than one record found for external id field: ${outcome.ids.join(', ')}`, [key.name])],
-        }
-      }
-      return outcome.result
+      return upsertRow(ctx, obj, key, value, rest)
     }
     case 'delete':
     case 'hardDelete':

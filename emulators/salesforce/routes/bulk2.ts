@@ -53,7 +53,8 @@ const csvResponse = (c: Context, text: string, headers: Record<string, string> =
 const invalidJob = (c: Context, message: string, status = 400) => sfErrorResponse(c, status, 'INVALIDJOB', message)
 const jobNotFound = (c: Context) => sfErrorResponse(c, 404, 'NOT_FOUND', 'The requested resource does not exist')
 
-function ingestInfo(job: IngestJob, version: string) {
+/** What Get Job Info answers for either kind of job; each kind adds its own fields. */
+function commonInfo(job: IngestJob | QueryJob, jobType: 'V2Ingest' | 'V2Query') {
   return {
     id: job.id,
     operation: job.operation,
@@ -62,45 +63,31 @@ function ingestInfo(job: IngestJob, version: string) {
     createdDate: formatDateTime(job.createdDate),
     systemModstamp: formatDateTime(job.systemModstamp),
     state: job.state,
-    ...(job.externalIdFieldName ? { externalIdFieldName: job.externalIdFieldName } : {}),
     concurrencyMode: 'Parallel',
     contentType: 'CSV',
     apiVersion: job.apiVersion,
-    jobType: 'V2Ingest',
-    contentUrl: `services/data/v${version}/jobs/ingest/${job.id}/batches`,
+    jobType,
     lineEnding: job.lineEnding,
     columnDelimiter: job.columnDelimiter,
     numberRecordsProcessed: job.numberRecordsProcessed,
-    numberRecordsFailed: job.numberRecordsFailed,
     retries: job.retries,
     totalProcessingTime: job.totalProcessingTime,
-    apiActiveProcessingTime: job.apiActiveProcessingTime,
-    apexProcessingTime: 0,
     ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
   }
 }
 
-function queryInfo(job: QueryJob) {
+function ingestInfo(job: IngestJob, version: string) {
   return {
-    id: job.id,
-    operation: job.operation,
-    object: job.object,
-    createdById: job.createdById,
-    createdDate: formatDateTime(job.createdDate),
-    systemModstamp: formatDateTime(job.systemModstamp),
-    state: job.state,
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    apiVersion: job.apiVersion,
-    jobType: 'V2Query',
-    lineEnding: job.lineEnding,
-    columnDelimiter: job.columnDelimiter,
-    numberRecordsProcessed: job.numberRecordsProcessed,
-    retries: job.retries,
-    totalProcessingTime: job.totalProcessingTime,
-    ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
+    ...commonInfo(job, 'V2Ingest'),
+    ...(job.externalIdFieldName ? { externalIdFieldName: job.externalIdFieldName } : {}),
+    contentUrl: `services/data/v${version}/jobs/ingest/${job.id}/batches`,
+    numberRecordsFailed: job.numberRecordsFailed,
+    apiActiveProcessingTime: job.apiActiveProcessingTime,
+    apexProcessingTime: 0,
   }
 }
+
+const queryInfo = (job: QueryJob) => commonInfo(job, 'V2Query')
 
 /** Body fields common to both job kinds; an error response for a bad one. */
 function dialectOf(c: Context, body: Record<string, unknown>): Dialect | Response {

@@ -12,7 +12,7 @@ import { errors, sfError } from '../errors.js'
 import { normalizeId } from '../ids.js'
 import { findField, findObject } from '../schema.js'
 import type { SfState } from '../state.js'
-import { createRecord, deleteRecord, updateRecord, upsertRecord } from '../writes.js'
+import { createRecord, deleteRecord, updateRecord, upsertRow } from '../writes.js'
 import type { SaveResult } from '../writes.js'
 import { lockFault, sfErrorResponse, sfJson, versionOf } from './guard.js'
 import { jsonBody, serializeRecord } from './sobjects.js'
@@ -128,15 +128,7 @@ export function registerComposite(app: Hono, s: SfState): void {
       if (key === undefined || key === null || key === '') {
         return { success: false, errors: [sfError('MISSING_ARGUMENT', `${f.name} not specified`, [])], created: false }
       }
-      const outcome = upsertRecord(ctx, obj, f, key, rec)
-      if (outcome.kind === 'multiple') {
-        return {
-          success: false,
-          created: false,
-          errors: [sfError('DUPLICATE_EXTERNAL_ID', `${f.label}: more than one record found for external id field: ${outcome.ids.join(', ')}`, [f.name])],
-        }
-      }
-      return outcome.result
+      return upsertRow(ctx, obj, f, key, rec)
     }, () => undefined)
     return sfJson(c, results.map((r) => shape({ ...r, created: r.created ?? false })))
   })
