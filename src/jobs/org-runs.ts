@@ -111,6 +111,13 @@ export async function startOrgRun(
       }))
       summary.apiCalls.salesforce += 1 + Math.ceil(errorRecords.length / COLLECTION_CHUNK)
       try {
+        // The errors first, the status last: whoever sees the run end (a person refreshing the
+        // record, a Streaming client, a test) finds its errors already there.
+        if (errorRecords.length > 0) {
+          const results = await sf.insert(RUN_ERROR_OBJECT, errorRecords)
+          const refused = results.filter((r) => !r.ok).length
+          if (refused > 0) o.logger?.warn('org run: some run errors were not written', { refused })
+        }
         await sf.patchRecord(RUN_OBJECT, recordId, {
           Status__c: STATUS[summary.status],
           Finished__c: iso(o.now()),
@@ -121,11 +128,6 @@ export async function startOrgRun(
           QBO_Calls__c: summary.apiCalls.qbo,
           Summary__c: summaryJson(summary),
         })
-        if (errorRecords.length > 0) {
-          const results = await sf.insert(RUN_ERROR_OBJECT, errorRecords)
-          const refused = results.filter((r) => !r.ok).length
-          if (refused > 0) o.logger?.warn('org run: some run errors were not written', { refused })
-        }
       } catch (e) {
         warn('could not write the outcome', e)
       }
