@@ -7,7 +7,7 @@
 
 import type { ProgressEvent } from '../jobs/runs.js'
 import type { Provider } from '../lib/provider.js'
-import type { CustomerView, RunStatus, Session } from '../store/index.js'
+import type { CustomerView, LinkHistoryEntry, RunStatus, Session } from '../store/index.js'
 import type { RunSummary as EngineRunSummary } from '../sync/run.js'
 import type { PackageDeployService } from './routes/salesforce-package.js'
 
@@ -113,6 +113,35 @@ export type CustomerRow = CustomerView & { matchName: string }
 
 export type CustomerFilter = 'all' | 'mapped' | 'unmapped' | 'ambiguous' | 'inactive'
 
+/** One suggested Account of a record (contract §10; the engine's type, src/sync/suggest.ts). */
+export type { Suggestion as SuggestionView } from '../sync/suggest.js'
+
+/** One link change (contract §10; the store's type). `who`: the Hub user, `salesforce:<user>` for
+ * an edit in the org, or `tally` for a run. */
+export type { LinkHistoryEntry } from '../store/index.js'
+
+/** Which link changes the History page lists. `by`: `tally` (runs), `hub` (people in the Hub, also
+ * acceptances and undos), `salesforce` (edits in the org). */
+export interface LinkHistoryQuery {
+  realmId?: string
+  by?: 'tally' | 'hub' | 'salesforce'
+  /** Case-insensitive substring of the customer's display name or an Account's name. */
+  search?: string
+  /** 1-based. */
+  page: number
+  pageSize: number
+}
+
+/** A best suggestion that `accept` linked (or, with `dryRun`, would link). */
+export interface AcceptedLink {
+  key: string
+  qboId: string
+  displayName: string
+  accountId: string
+  accountName: string
+  score: number
+}
+
 export interface HubServices {
   connections: {
     list(): Promise<ConnectionView[]>
@@ -158,7 +187,23 @@ export interface HubServices {
     searchAccounts(term: string): Promise<{ id: string; name: string }[]>
     /** Writes `Account__c` and `Link_Status__c = Manual` in Salesforce immediately.
      * Throws `NotFoundError` for an unknown key. */
-    link(key: string, accountId: string | null, accountName?: string): Promise<CustomerRow>
+    link(key: string, accountId: string | null, accountName?: string, who?: string): Promise<CustomerRow>
+  }
+  /** Suggestions, Ignore, the link history and Undo (contract §10). `who` is the Hub user. */
+  links: {
+    /** Links one record to one of its suggested Accounts (a `Manual` link, contract §10).
+     * Throws `NotFoundError` for an unknown key, or an Account that is not among its suggestions. */
+    acceptSuggestion(key: string, accountId: string, who: string): Promise<CustomerRow>
+    /** Links every record of the queue whose best suggestion scores at least `minScore`; with
+     * `dryRun`, only says which (the count the Hub shows before it acts). */
+    acceptAll(o: { minScore: number; dryRun: boolean; realmId?: string; who: string }): Promise<{ accepted: AcceptedLink[] }>
+    /** `Ignored` (contract §5.11): never linked, suggested or given an Account until a person links it. */
+    ignore(key: string, who: string): Promise<CustomerRow>
+    /** Back to the queue (`Unmapped`); the next run links it by the rules again. */
+    unignore(key: string, who: string): Promise<CustomerRow>
+    history(q: LinkHistoryQuery): Promise<{ total: number; items: LinkHistoryEntry[] }>
+    /** Restores the entry's old link as `Manual` (itself a new entry). Throws `NotFoundError`. */
+    undo(id: string, who: string): Promise<LinkHistoryEntry>
   }
   /** "Deploy the Salesforce package" (absent: the Hub offers no deploy). */
   salesforcePackage?: PackageDeployService

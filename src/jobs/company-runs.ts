@@ -50,7 +50,7 @@ export class UnknownCompanyError extends AppError {
 }
 
 const zeroCustomers = () => ({ seen: 0, created: 0, updated: 0, unchanged: 0, failed: 0 })
-const zeroLinks = () => ({ matched: 0, created: 0, inherited: 0, manual: 0, unmapped: 0, ambiguous: 0 })
+const zeroLinks = () => ({ matched: 0, created: 0, inherited: 0, manual: 0, unmapped: 0, ambiguous: 0, ignored: 0 })
 
 /** The companies a run is for: the one `realmId` names, or every runnable company. */
 export async function companiesToRun(t: Tally, realmId?: string): Promise<{ realmId: string; companyName: string | null }[]> {

@@ -33,6 +33,7 @@ export function customerViews(result: RunResult, realmId: string): CustomerView[
       parentName: c.parentQboId ? (byId.get(c.parentQboId)?.displayName ?? null) : null,
       email: c.email ?? null,
       candidates: item.link.candidates ? item.link.candidates.map((a) => ({ id: a.id, name: a.name })) : null,
+      suggestions: item.link.suggestions ?? null,
     })
   }
   return rows

@@ -7,16 +7,12 @@
 import { AppError, RunAlreadyRunningError } from '../lib/errors.js'
 import {
   exchangeSalesforceCode,
-  getQboCustomerRecord,
   salesforceAuthorizeUrl,
   searchAccounts,
-  setRecordLink,
-  soql,
 } from '../salesforce/index.js'
 import {
   disconnectConnection,
   getConnection,
-  getCustomerView,
   getCompanySettings,
   getRun,
   getSettings,
@@ -28,14 +24,13 @@ import {
   listRunMessages,
   listRuns,
   saveConnection,
-  saveRecordStates,
   saveSettings,
-  setCustomerViewLink,
   type Connection,
   type CustomerView,
   type Run,
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS, SYNCED_FIELDS } from '../sync/fields.js'
+import { createLinkService } from './links.js'
 import { matchableName } from '../sync/match.js'
 import type {
   ConnectionView,
@@ -45,7 +40,7 @@ import type {
   Provider,
   RunView,
 } from '../hub/services.js'
-import { NotFoundError, PLAN_FILTERS, WrongCompanyError } from '../hub/services.js'
+import { PLAN_FILTERS, WrongCompanyError } from '../hub/services.js'
 import { companiesToRun } from './company-runs.js'
 import { connectSalesforce, defaultRealm, nameQboConnection, qboCompanies, qboOAuth, salesforceClient } from './connections.js'
 import { resolveSettings, writeOrgSettings } from './org-settings.js'
@@ -110,6 +105,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
   /** The connected QuickBooks company, whose Tally_Settings__c the Hub shows. */
   // The first connected QuickBooks company: the Hub's default company (contract §9).
   const currentRealm = (): Promise<string | null> => defaultRealm(t)
+  const linkService = createLinkService(t, sf)
 
   return {
     salesforcePackage: createPackageDeployService(t),
@@ -278,28 +274,16 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       async searchAccounts(term) {
         return (await searchAccounts(await sf(), term, 20)).map((a) => ({ id: a.id, name: a.name }))
       },
-      async link(key, accountId, givenName) {
-        const view = await getCustomerView(db, key)
-        if (!view) throw new NotFoundError(`No QBO Customer record with key ${key}; run an import first.`)
-        const client = await sf()
-        // The record's Id as Salesforce has it now (a record may have been re-created since).
-        const rec = view.salesforceId ? { Id: view.salesforceId } : await getQboCustomerRecord(client, key)
-        if (!rec) throw new NotFoundError(`The QBO Customer record ${key} is not in Salesforce; run an import first.`)
-        const recordId = String(rec['Id'])
-        // The Hub's lookup already showed the Account's name; only a caller that did not give it
-        // costs a query. An Id Salesforce does not know is refused by the PATCH itself.
-        let accountName = accountId ? (givenName ?? null) : null
-        if (accountId && accountName === null) {
-          const found = await client.query<{ Id: string; Name: string }>(soql`SELECT Id, Name FROM Account WHERE Id = ${accountId} LIMIT 1`)
-          if (found.length === 0) throw new NotFoundError(`No Account with Id ${accountId}.`)
-          accountName = found[0]?.Name ?? null
-        }
-        await setRecordLink(client, recordId, accountId, 'Manual')
-        // Tally now remembers this link as written, with the Manual status that keeps it.
-        await saveRecordStates(db, [{ key, salesforceId: recordId, accountWritten: accountId, linkStatus: 'Manual' }])
-        await setCustomerViewLink(db, key, { accountId, accountName, linkStatus: 'Manual' })
-        return toRow({ ...view, salesforceId: recordId, accountId, accountName, linkStatus: 'Manual' })
-      },
+      link: async (key, accountId, givenName, who = 'admin') =>
+        toRow(await linkService.change(key, { accountId, ...(givenName !== undefined ? { accountName: givenName } : {}), status: 'Manual', who, reason: accountId ? 'linked by hand in the Hub' : 'link cleared by hand in the Hub' })),
+    },
+    links: {
+      acceptSuggestion: async (key, accountId, who) => toRow(await linkService.acceptSuggestion(key, accountId, who)),
+      acceptAll: async (o) => ({ accepted: await linkService.acceptAll(o) }),
+      ignore: async (key, who) => toRow(await linkService.ignore(key, who)),
+      unignore: async (key, who) => toRow(await linkService.unignore(key, who)),
+      history: (q) => linkService.history(q),
+      undo: (id, who) => linkService.undo(id, who),
     },
   }
 }

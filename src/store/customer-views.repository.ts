@@ -40,6 +40,16 @@ export interface CustomerView {
   email: string | null
   /** The Accounts an `Ambiguous` customer could link to (contract §5 rule 4). */
   candidates: CustomerViewCandidate[] | null
+  /** Suggested Accounts of an `Unmapped` or `Ambiguous` record, best first (contract §10); null
+   * when none were computed. */
+  suggestions: CustomerViewSuggestion[] | null
+}
+
+export interface CustomerViewSuggestion {
+  accountId: string
+  accountName: string
+  score: number
+  reasons: string[]
 }
 
 /**
@@ -79,6 +89,7 @@ function rowToView(r: CustomerViewRow): CustomerView {
     parentName: r.parent_name,
     email: r.email,
     candidates: r.candidates === null ? null : (JSON.parse(r.candidates) as CustomerViewCandidate[]),
+    suggestions: r.suggestions === null ? null : (JSON.parse(r.suggestions) as CustomerViewSuggestion[]),
   }
 }
 
@@ -104,6 +115,10 @@ function viewToRow(v: CustomerView, updatedAt: string): NewCustomerViewRow {
       v.candidates === null
         ? null
         : JSON.stringify(v.candidates.map((c) => ({ id: c.id, name: c.name }))),
+    suggestions:
+      v.suggestions === null
+        ? null
+        : JSON.stringify(v.suggestions.map((x) => ({ accountId: x.accountId, accountName: x.accountName, score: x.score, reasons: x.reasons }))),
     updated_at: updatedAt,
   }
 }
@@ -139,6 +154,7 @@ export async function upsertCustomerViews(
             parent_name: eb.ref('excluded.parent_name'),
             email: eb.ref('excluded.email'),
             candidates: eb.ref('excluded.candidates'),
+            suggestions: eb.ref('excluded.suggestions'),
             updated_at: eb.ref('excluded.updated_at'),
           })),
         )
@@ -286,4 +302,31 @@ export async function setCustomerViewsInactive(db: Db, keys: readonly string[], 
       .where('key', 'in', keys.slice(i, i + 500))
       .execute()
   }
+}
+
+/** Replaces the suggestions of these rows (after `tally links suggest` recomputed them). */
+export async function setCustomerViewSuggestions(
+  db: Db,
+  rows: readonly { key: string; suggestions: CustomerViewSuggestion[] | null }[],
+  now: Date = new Date(),
+): Promise<void> {
+  if (rows.length === 0) return
+  await inTransaction(db, async (trx) => {
+    for (const r of rows) {
+      await trx
+        .updateTable('customer_views')
+        .set({ suggestions: r.suggestions === null ? null : JSON.stringify(r.suggestions), updated_at: toIso(now) })
+        .where('key', '=', r.key)
+        .execute()
+    }
+  })
+}
+
+/** The rows of these link statuses (all companies, or one), by display name. */
+export async function listCustomerViewsByStatus(db: Db, statuses: readonly string[], realmId?: string): Promise<CustomerView[]> {
+  if (statuses.length === 0) return []
+  let query = db.selectFrom('customer_views').selectAll().where('link_status', 'in', statuses)
+  if (realmId !== undefined) query = query.where('realm_id', '=', realmId)
+  const rows = await query.orderBy(sql`lower(display_name)`).orderBy('key').execute()
+  return rows.map(rowToView)
 }

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely'
 import type { CheckpointsTable } from './tables/checkpoints.table.js'
 import type { ConnectionsTable } from './tables/connections.table.js'
 import type { CustomerViewsTable } from './tables/customer-views.table.js'
+import type { LinkHistoryTable } from './tables/link-history.table.js'
 import type { LoginAttemptsTable } from './tables/login-attempts.table.js'
 import type { RecordStatesTable } from './tables/record-states.table.js'
 import type { RunMessagesTable } from './tables/run-messages.table.js'
@@ -25,6 +26,7 @@ export interface Database {
   sessions: SessionsTable
   login_attempts: LoginAttemptsTable
   customer_views: CustomerViewsTable
+  link_history: LinkHistoryTable
 }
 
 /** The store's Kysely instance, or a transaction / lock handle on it. */

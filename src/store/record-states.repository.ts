@@ -9,7 +9,7 @@ import type { Db } from './database.js'
 import type { Store } from './store.js'
 import { inTransaction } from './transaction.js'
 
-export type StoredLinkStatus = 'Matched' | 'Created' | 'Manual' | 'Inherited' | 'Unmapped' | 'Ambiguous'
+export type StoredLinkStatus = 'Matched' | 'Created' | 'Manual' | 'Inherited' | 'Unmapped' | 'Ambiguous' | 'Ignored'
 
 /** A refusal that repeats (same shape as `Refusal` of src/sync/model.ts). */
 export interface RecordRefusal {

@@ -63,7 +63,8 @@ export function customerKey(realmId: string, qboId: string): string {
   return `${realmId}-${qboId}`
 }
 
-export const LINK_STATUSES = ['Matched', 'Created', 'Manual', 'Inherited', 'Unmapped', 'Ambiguous'] as const
+/** `Ignored` (contract §5.11): a person said this customer has no Account here. */
+export const LINK_STATUSES = ['Matched', 'Created', 'Manual', 'Inherited', 'Unmapped', 'Ambiguous', 'Ignored'] as const
 export type LinkStatus = (typeof LINK_STATUSES)[number]
 
 /** A Salesforce Account as the mapping needs it. */

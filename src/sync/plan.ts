@@ -23,6 +23,7 @@ import {
   type TargetFields,
 } from './model.js'
 import type { AccountCreate, RecordWrite } from './ports.js'
+import type { Suggestion } from './suggest.js'
 
 export interface SyncSettings {
   createAccounts: boolean
@@ -60,6 +61,9 @@ export interface PlannedLink {
   /** The Account will be created in this run with this `QBO_Source_Key__c`. */
   accountSourceKey?: string
   candidates?: AccountRef[]
+  /** Up to three suggested Accounts of an `Unmapped` or `Ambiguous` link, best first (contract
+   * §10); absent when the run did not compute them. */
+  suggestions?: Suggestion[]
   reason: string
   /** A problem with the link's Account that did not stop it (a name shortened to fit). */
   issues?: FieldIssue[]

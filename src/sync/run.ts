@@ -47,7 +47,8 @@ export interface RunSummary {
   dryRun: boolean
   status: 'succeeded' | 'partial' | 'failed'
   customers: { seen: number; created: number; updated: number; unchanged: number; failed: number }
-  links: { matched: number; created: number; inherited: number; manual: number; unmapped: number; ambiguous: number }
+  /** `ignored` is added to contract §6's counts (§5.11). */
+  links: { matched: number; created: number; inherited: number; manual: number; unmapped: number; ambiguous: number; ignored: number }
   accountsCreated: number
   /** Records whose customer QBO no longer has (merged away), marked inactive in this run. */
   goneFromQbo: number
@@ -83,6 +84,7 @@ const LINK_KEYS: Record<LinkStatus, keyof RunSummary['links']> = {
   Manual: 'manual',
   Unmapped: 'unmapped',
   Ambiguous: 'ambiguous',
+  Ignored: 'ignored',
 }
 
 export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
@@ -193,7 +195,7 @@ function summarize(
   run: { read: RunSummary['read']; apiCalls: RunSummary['apiCalls']; durationMs: number; usage: RunSummary['salesforceApiUsage'] | null },
 ): RunSummary {
   const customers = { seen: 0, created: 0, updated: 0, unchanged: 0, failed: 0 }
-  const links = { matched: 0, created: 0, inherited: 0, manual: 0, unmapped: 0, ambiguous: 0 }
+  const links = { matched: 0, created: 0, inherited: 0, manual: 0, unmapped: 0, ambiguous: 0, ignored: 0 }
   const errors: SummaryError[] = []
   let goneFromQbo = 0
   let goneFailed = 0

@@ -7,6 +7,7 @@
 import { serve } from '@hono/node-server'
 import { createHubApp } from '../../src/hub/app.js'
 import type {
+  LinkHistoryEntry,
   ConnectionView, CustomerRow, HubAuth, HubServices, ProgressEvent, RunMessage, RunView, SessionRecord,
 } from '../../src/hub/services.js'
 import { RunAlreadyRunningError } from '../../src/lib/errors.js'
@@ -33,6 +34,7 @@ export function previewServices(): HubServices {
       isSubCustomer: status === 'Inherited', parentName: status === 'Inherited' ? 'Freeman Sporting Goods' : null,
       email: i % 3 === 0 ? `${name.toLowerCase().replace(/[^a-z]+/g, '')}@example.com` : null,
       candidates: status === 'Ambiguous' ? acc : null,
+      suggestions: null,
     }
   })
   const connections: ConnectionView[] = [
@@ -45,13 +47,28 @@ export function previewServices(): HubServices {
   const runs: RunView[] = [{
     runId: 'run-1', mode: 'import', dryRun: false, status: 'partial', phase: 'done', done: 30, total: 30,
     startedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), finishedAt: new Date(Date.now() - 2 * 3_600_000 + 8_400).toISOString(), error: null,
-    summary: { customers: { seen: 30, created: 29, updated: 0, unchanged: 0, failed: 1 }, links: { matched: 20, created: 0, inherited: 2, manual: 0, unmapped: 6, ambiguous: 2 },
+    summary: { customers: { seen: 30, created: 29, updated: 0, unchanged: 0, failed: 1 }, links: { matched: 20, created: 0, inherited: 2, manual: 0, unmapped: 6, ambiguous: 2, ignored: 0 },
       accountsCreated: 0, apiCalls: { qbo: 2, salesforce: 5 }, durationMs: 8400 },
   }]
   const messages: Record<string, RunMessage[]> = { 'run-1': [
     { level: 'warning', qboId: '12', displayName: "Jeff's Jalopies", field: 'Email__c', code: 'INVALID_EMAIL_ADDRESS', message: 'Email: invalid email address: jeff@@jalopies; the record synced without it.' },
     { level: 'error', qboId: '17', displayName: 'Paulsen Medical Supplies', field: null, code: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record' },
   ] }
+  const history: LinkHistoryEntry[] = []
+  const find = (key: string): CustomerRow => {
+    const r = rows.find((x) => x.key === key)
+    if (!r) throw new NotFoundError(`No QBO Customer ${key}`)
+    return r
+  }
+  const change = (r: CustomerRow, accountId: string | null, accountName: string | null, status: string, who: string, reason: string, undoOf?: string): CustomerRow => {
+    const at = new Date().toISOString()
+    const id = `${at}-${history.length}`
+    history.unshift({ id, at, who, realmId: r.realmId, qboKey: r.key, qboId: r.qboId, displayName: r.displayName, fromAccountId: r.accountId, fromAccountName: r.accountName,
+      toAccountId: accountId, toAccountName: accountName, fromStatus: r.linkStatus, toStatus: status, reason, undoOf: undoOf ?? null, undoneBy: null })
+    if (undoOf) { const u = history.find((h) => h.id === undoOf); if (u) u.undoneBy = id }
+    Object.assign(r, { accountId, accountName, linkStatus: status, ...(status === 'Unmapped' || status === 'Ambiguous' ? {} : { suggestions: null }) })
+    return r
+  }
   const listeners = new Map<string, Set<(e: ProgressEvent) => void>>()
   const emit = (r: RunView) => {
     const e: ProgressEvent = { runId: r.runId, phase: (r.phase ?? 'reading') as ProgressEvent['phase'], done: r.done, total: r.total, status: r.status }
@@ -112,6 +129,30 @@ export function previewServices(): HubServices {
         Object.assign(r, { accountId: a?.id ?? null, accountName: a?.name ?? null, linkStatus: 'Manual' })
         r.candidates = null
         return r
+      },
+    },
+    // In memory, as the rest: the real ones are src/jobs/links.ts.
+    links: {
+      acceptSuggestion: async (key, accountId, who) => {
+        const r = rows.find((x) => x.key === key)
+        const s = r?.suggestions?.find((x) => x.accountId === accountId)
+        if (!r || !s) throw new NotFoundError(`No suggestion ${accountId} for ${key}`)
+        return change(r, s.accountId, s.accountName, 'Manual', who, `accepted the suggestion "${s.accountName}"`)
+      },
+      acceptAll: async (o) => {
+        const chosen = rows.filter((r) => (r.linkStatus === 'Unmapped' || r.linkStatus === 'Ambiguous') && (r.suggestions?.[0]?.score ?? -1) >= o.minScore)
+        const accepted = chosen.map((r) => ({ key: r.key, qboId: r.qboId, displayName: r.displayName, accountId: r.suggestions![0]!.accountId, accountName: r.suggestions![0]!.accountName, score: r.suggestions![0]!.score }))
+        if (!o.dryRun) for (const r of chosen) change(r, r.suggestions![0]!.accountId, r.suggestions![0]!.accountName, 'Manual', o.who, 'accepted the suggestion')
+        return { accepted }
+      },
+      ignore: async (key, who) => change(find(key), null, null, 'Ignored', who, 'ignored'),
+      unignore: async (key, who) => change(find(key), null, null, 'Unmapped', who, 'no longer ignored'),
+      history: async (q) => ({ total: history.length, items: history.slice((q.page - 1) * q.pageSize, q.page * q.pageSize) }),
+      undo: async (id, who) => {
+        const e = history.find((h) => h.id === id)
+        if (!e) throw new NotFoundError(`No entry ${id}`)
+        change(find(e.qboKey), e.fromAccountId, e.fromAccountName, 'Manual', who, `undid the change of ${e.at}`, id)
+        return history[0]!
       },
     },
   }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createHubApp } from '../../src/hub/app.js'
-import type { HubAuth, HubServices, LoginAttemptStore, SessionRecord, SessionStore } from '../../src/hub/services.js'
+import { NotFoundError, type HubAuth, type HubServices, type LoginAttemptStore, type SessionRecord, type SessionStore } from '../../src/hub/services.js'
 
 const PASSWORD = 'correct horse battery staple'
 const PUBLIC_URL = 'http://127.0.0.1:3000'
@@ -38,8 +38,16 @@ function memoryServices(): HubServices {
       searchAccounts: async () => [],
       link: async (key, accountId) => ({
         key, realmId: '1', salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', matchName: 'X', accountId, accountName: null,
-        linkStatus: 'Manual', active: true, isSubCustomer: false, parentName: null, email: null, candidates: null,
+        linkStatus: 'Manual', active: true, isSubCustomer: false, parentName: null, email: null, candidates: null, suggestions: null,
       }),
+    },
+    links: {
+      acceptSuggestion: async () => { throw new NotFoundError('no suggestions here') },
+      acceptAll: async () => ({ accepted: [] }),
+      ignore: async () => { throw new NotFoundError('no records here') },
+      unignore: async () => { throw new NotFoundError('no records here') },
+      history: async () => ({ total: 0, items: [] }),
+      undo: async () => { throw new NotFoundError('no history here') },
     },
   }
 }

@@ -37,6 +37,7 @@ function view(qboId: string, o: Partial<CustomerView> = {}): CustomerView {
     parentName: null,
     email: null,
     candidates: null,
+    suggestions: null,
     ...o,
   }
 }

@@ -24,6 +24,8 @@ export interface CustomerViewsTable {
   email: string | null
   /** JSON array of `{ id, name }`: the Accounts an `Ambiguous` customer could link to. */
   candidates: string | null
+  /** JSON array of `{ accountId, accountName, score, reasons }`, best first (contract §10). */
+  suggestions: string | null
   updated_at: string
 }
 
