@@ -108,7 +108,7 @@ export interface PlanPage {
 
 /** One `QBO_Customer__c` record as the Hub lists it: the store's copy (one type, the store's), and
  * the name Accounts are matched by — the display name without the " (deleted)" QBO appends to an
- * inactive customer's (the engine's rule, src/sync/match.ts; pages show it, never re-derive it). */
+ * inactive customer's (the engine's rule, src/sync/link.ts; pages show it, never re-derive it). */
 export type CustomerRow = CustomerView & { matchName: string }
 
 export type CustomerFilter = 'all' | 'mapped' | 'unmapped' | 'ambiguous' | 'inactive'

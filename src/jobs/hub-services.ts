@@ -31,7 +31,7 @@ import {
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS, SYNCED_FIELDS } from '../sync/fields.js'
 import { createLinkService } from './links.js'
-import { matchableName } from '../sync/match.js'
+import { matchableName } from '../sync/link.js'
 import type {
   ConnectionView,
   CustomerRow,

@@ -24,6 +24,7 @@ import {
   updateRunProgress,
   setCustomerViewsInactive,
   upsertCustomerViews,
+  appendLinkHistory,
   qboCompany,
   type ConnectionRef,
 } from '../store/index.js'
@@ -209,6 +210,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         // unchanged, so the overlap costs no writes (and CDC is one call whatever the window).
         await saveCheckpoint(db, qbo.realmId, new Date(result.readAt.getTime() - CLOCK_SKEW_MS))
         await upsertCustomerViews(db, customerViews(result, qbo.realmId))
+        await appendLinkHistory(db, result.linkChanges.map((c) => ({ ...c, realmId: qbo.realmId })))
         const gone = (result.outcomes ?? []).filter((o) => o.item.gone && o.status === 'updated').map((o) => o.item.key)
         if (gone.length > 0) await setCustomerViewsInactive(db, gone)
       }
