@@ -38,6 +38,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--create-accounts', 'create an Account for a customer no Account matches')
       .option('--no-create-accounts', 'leave unmatched customers Unmapped')
       .option('--dry-run', 'plan only: write nothing to Salesforce')
+      .option('--no-suggestions', 'compute no suggested Accounts in this run (they may cost a few Salesforce calls)')
       .option('--retry-refused', 'send again the writes Salesforce refused in earlier runs (once their cause is fixed)')
       .option('--json', 'print the summary as JSON on stdout and nothing else there')
       .option('--env-file <file>', 'a dotenv file of Tally\'s variables')

@@ -24,6 +24,7 @@ import {
   updateRunProgress,
   setCustomerViewsInactive,
   upsertCustomerViews,
+  listCustomerViewsByStatus,
   appendLinkHistory,
   qboCompany,
   type ConnectionRef,
@@ -32,7 +33,7 @@ import { SWITCHABLE_FIELDS } from '../sync/fields.js'
 import type { Progress } from '../sync/ports.js'
 import { runSync, type RunResult } from '../sync/run.js'
 import { NotConnectedError, defaultRealm, qboClient, salesforceClient } from './connections.js'
-import { customerViews } from './customer-view.js'
+import { customerViews, keepSuggestions } from './customer-view.js'
 import { plannedCustomers, PreviewMemory, type PlannedCustomer } from './run-plan.js'
 import { qboCustomerSource } from './qbo-source.js'
 import { failOrgRun, startOrgRun, type OrgRun } from './org-runs.js'
@@ -49,6 +50,9 @@ export interface RunRequest {
   realmId?: string
   /** Send again what Salesforce refused in earlier runs (`--retry-refused`). */
   retryRefused?: boolean
+  /** False: compute no suggestions in this run (contract §10; they cost calls when the run would
+   * not read every Account anyway). */
+  suggest?: boolean
   /** The `Tally_Run__c` that asked for this run in the org (Status Requested). */
   orgRunId?: string
 }
@@ -193,6 +197,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           settings: { createAccounts: req.createAccounts ?? settings.createAccounts, enabledFields: enabled },
           ...(since ? { since } : {}),
           ...(req.retryRefused ? { retryRefused: true } : {}),
+          ...(req.suggest === false ? { suggest: false } : {}),
           now,
           // The engine's 'done' is not the run's: its record in the org and the store are still
           // to be written, and a 'done' seen now would end the Hub's live view on "running".
@@ -209,7 +214,13 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         // Our clock and Intuit's may differ: windows overlap by a minute. Records read twice are
         // unchanged, so the overlap costs no writes (and CDC is one call whatever the window).
         await saveCheckpoint(db, qbo.realmId, new Date(result.readAt.getTime() - CLOCK_SKEW_MS))
-        await upsertCustomerViews(db, customerViews(result, qbo.realmId))
+        const views = customerViews(result, qbo.realmId)
+        const keep = keepSuggestions(result)
+        if (keep.size > 0) {
+          const held = new Map((await listCustomerViewsByStatus(db, ['Unmapped', 'Ambiguous'], qbo.realmId)).map((v) => [v.key, v.suggestions]))
+          for (const v of views) if (keep.has(v.key)) v.suggestions = held.get(v.key) ?? null
+        }
+        await upsertCustomerViews(db, views)
         await appendLinkHistory(db, result.linkChanges.map((c) => ({ ...c, realmId: qbo.realmId })))
         const gone = (result.outcomes ?? []).filter((o) => o.item.gone && o.status === 'updated').map((o) => o.item.key)
         if (gone.length > 0) await setCustomerViewsInactive(db, gone)

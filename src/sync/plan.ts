@@ -13,6 +13,7 @@ import {
   linkChange,
   linkBasis,
   matchableName,
+  NAME_KEY_PREFIX,
   suggestionFields,
   type AccountIndex,
   type LinkSubject,
@@ -34,6 +35,8 @@ import type { AccountCreate, RecordWrite } from './ports.js'
 import type { SuggestionIndex } from './suggest.js'
 
 export { accountSourceKey, accountsToCheck, NAME_KEY_PREFIX, type PlannedLink } from './link.js'
+
+const SUGGESTED_ACCOUNT = 'Suggested_Account__c'
 
 export interface SyncSettings {
   createAccounts: boolean
@@ -66,6 +69,8 @@ export interface PlanInput {
   /** The Accounts' profiles, when the run read them: Unmapped and Ambiguous customers get
    * suggestions, and the best goes onto the record (contract §10). */
   suggestions?: SuggestionIndex
+  /** Only these customers (by QBO Id) get suggestions; the others keep what their records hold. */
+  suggestFor?: ReadonlySet<string>
 }
 
 export interface PlanItem {
@@ -100,7 +105,7 @@ export function writeFingerprint(w: RecordWrite): string {
   const fields = Object.entries(w.fields)
     .filter(([k]) => k !== LINK_FIELDS.lastSynced)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return JSON.stringify([fields, w.accountSourceKey ?? null, w.parentKey ?? null])
+  return JSON.stringify([fields, w.accountSourceKey ?? null, w.parentKey ?? null, w.suggestedSourceKey ?? null])
 }
 
 export interface Plan {
@@ -178,6 +183,7 @@ export function planSync(input: PlanInput): Plan {
     states,
     retryRefused: input.retryRefused ?? false,
     ...(input.suggestions ? { suggestions: input.suggestions } : {}),
+    ...(input.suggestFor ? { suggestFor: input.suggestFor } : {}),
   })
   const topLinks = decided.links
 
@@ -249,8 +255,17 @@ function planItem(
   if (link.status !== 'Manual' && link.accountSourceKey === undefined) desired[LINK_FIELDS.account] = link.accountId
   // The best suggestion goes onto the record, and is cleared once it is linked or ignored (contract
   // §4); a run that did not compute suggestions leaves a waiting record's as they are.
+  let suggestedSourceKey: string | undefined
   if (link.status !== 'Unmapped' && link.status !== 'Ambiguous') Object.assign(desired, suggestionFields(undefined))
-  else if (link.suggestions) Object.assign(desired, suggestionFields(link.suggestions[0]))
+  else if (link.suggestions) {
+    Object.assign(desired, suggestionFields(link.suggestions[0]))
+    // An Account this run creates (the suggestion index names it by its source key until then).
+    const id = desired[SUGGESTED_ACCOUNT]
+    if (typeof id === 'string' && id.startsWith(NAME_KEY_PREFIX)) {
+      suggestedSourceKey = id
+      delete desired[SUGGESTED_ACCOUNT]
+    }
+  }
 
   let parentKey: string | undefined
   if (settings.enabledFields.has(LINK_FIELDS.parent)) {
@@ -278,6 +293,7 @@ function planItem(
   }
   if (link.accountSourceKey !== undefined) changed.push(LINK_FIELDS.account)
   if (parentKey !== undefined) changed.push(LINK_FIELDS.parent)
+  if (suggestedSourceKey !== undefined) changed.push(SUGGESTED_ACCOUNT)
 
   const base = {
     key,
@@ -297,6 +313,7 @@ function planItem(
     isNew: !e,
     ...(link.accountSourceKey !== undefined ? { accountSourceKey: link.accountSourceKey } : {}),
     ...(parentKey !== undefined ? { parentKey } : {}),
+    ...(suggestedSourceKey !== undefined ? { suggestedSourceKey } : {}),
   }
   const fingerprint = writeFingerprint(recordWrite)
   const action = e ? 'update' : 'create'

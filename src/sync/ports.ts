@@ -28,6 +28,9 @@ export interface RecordWrite {
   accountSourceKey?: string
   /** Set `Parent_Customer__c` to the record whose `QBO_Key__c` is this (written in this run). */
   parentKey?: string
+  /** Set `Suggested_Account__c` to the Account created in this run with this `QBO_Source_Key__c`
+   * (the best suggestion is an Account the run creates for another customer's name). */
+  suggestedSourceKey?: string
   /** The record is new in Salesforce (written before any record that references it). */
   isNew: boolean
 }

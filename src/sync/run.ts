@@ -186,7 +186,11 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     // when the lookup did not read them.
     const byId = new Map(accounts.map((a) => [a.id, a]))
     for (const p of profiles) byId.set(p.id, p)
-    plan = planSync({ ...planInput, suggestions: buildSuggestionIndex(byId.values()) })
+    // The Accounts this run creates are candidates too, named by their source key until they exist:
+    // a run resumed after they were created, or the next run, then suggests the same.
+    const created = new Set([...byId.values()].map((a) => a.sourceKey).filter(Boolean))
+    for (const a of plan.accountsToCreate) if (!created.has(a.sourceKey)) byId.set(a.sourceKey, { id: a.sourceKey, name: a.name, sourceKey: a.sourceKey })
+    plan = planSync({ ...planInput, suggestions: buildSuggestionIndex(byId.values()), suggestFor: new Set(waiting.map((c) => c.qboId)) })
   }
 
   let outcomes: ItemOutcome[] | null = null
@@ -277,9 +281,12 @@ function linkChangesOf(
   return out
 }
 
-/** The customers read in this run whose link waits for a person: what suggestions are for. */
+/** The customers read in this run whose link waits for a person and whose record is written
+ * anyway (new, or changed in QuickBooks): what a run suggests for. A record that is unchanged keeps
+ * its suggestion, so a run with nothing changed costs no call and no write for them; `tally links
+ * suggest` (or the Hub's Refresh) recomputes every one, e.g. after Accounts were added. */
 function waitingCustomers(plan: Plan, customers: readonly SourceCustomer[]): SourceCustomer[] {
-  const ids = new Set(plan.items.filter((i) => !i.gone && (i.link.status === 'Unmapped' || i.link.status === 'Ambiguous')).map((i) => i.qboId))
+  const ids = new Set(plan.items.filter((i) => !i.gone && i.action !== 'unchanged' && (i.link.status === 'Unmapped' || i.link.status === 'Ambiguous')).map((i) => i.qboId))
   return customers.filter((c) => ids.has(c.qboId))
 }
 

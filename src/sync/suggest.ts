@@ -423,11 +423,16 @@ export function suggestionTerms(customers: Iterable<SourceCustomer>): Suggestion
   const postalCodes = new Set<string>()
   for (const c of customers) {
     const cp = customerProfile(c)
+    // The words folded (as the scorer compares) and as written: SOQL's LIKE ignores case but not
+    // accents, so "Renée" is found by "rené", not by "rene".
+    const part = (t: string): void => {
+      const chars = [...t]
+      const p = chars.length >= 5 && !/\d/u.test(t) ? chars.slice(0, 4).join('') : t
+      if ([...p].length >= 3) nameParts.add(p)
+    }
     for (const n of cp.names) {
-      for (const t of n.key.shown) {
-        const p = t.length >= 5 && !/\d/u.test(t) ? t.slice(0, 4) : t
-        if (p.length >= 3) nameParts.add(p)
-      }
+      for (const t of n.key.shown) part(t)
+      for (const w of n.text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w) part(w)
     }
     for (const d of cp.domains) domains.add(d)
     const raw = c.billing?.postalCode?.trim()
