@@ -13,6 +13,7 @@ import { refreshLease } from './0005_refresh_lease.js'
 import { recordRefusals } from './0006_record_refusals.js'
 import { runLock } from './0007_run_lock.js'
 import { companies } from './0008_companies.js'
+import { alerts } from './0010_alerts.js'
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
@@ -26,6 +27,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         '0006_record_refusals': recordRefusals,
         '0007_run_lock': runLock,
         '0008_companies': companies,
+        '0010_alerts': alerts,
       }
     },
   }
