@@ -31,6 +31,7 @@ import {
   saveRecordStates,
   saveSettings,
   setCustomerViewLink,
+  type Alert,
   type Connection,
   type CustomerView,
   type Run,
@@ -38,6 +39,7 @@ import {
 import { SWITCHABLE_FIELDS, SYNCED_FIELDS } from '../sync/fields.js'
 import { matchableName } from '../sync/match.js'
 import type {
+  AlertView,
   ConnectionView,
   CustomerRow,
   HubServices,
@@ -46,6 +48,7 @@ import type {
   RunView,
 } from '../hub/services.js'
 import { NotFoundError, PLAN_FILTERS, WrongCompanyError } from '../hub/services.js'
+import { reportConnection } from './alerts/index.js'
 import { companiesToRun } from './company-runs.js'
 import { connectSalesforce, defaultRealm, nameQboConnection, qboCompanies, qboOAuth, salesforceClient } from './connections.js'
 import { resolveSettings, writeOrgSettings } from './org-settings.js'
@@ -90,6 +93,8 @@ function toRunView(r: Run): RunView {
   }
 }
 
+const toAlertView = (a: Alert): AlertView => ({ ...a, at: a.at.toISOString() })
+
 function toRow(v: CustomerView): CustomerRow {
   return { ...v, matchName: matchableName(v.displayName, v.active) }
 }
@@ -113,6 +118,8 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
 
   return {
     salesforcePackage: createPackageDeployService(t),
+    // Read through `t` at each request: `tally start` gives Tally its alerts once the Hub listens.
+    ...(t.alerts ? { alerts: { recent: async (limit: number) => (await t.alerts?.recent(limit) ?? []).map(toAlertView) } } : {}),
     connections: {
       async list() {
         const view = (provider: Provider, c: Connection | null, realmId: string | null): ConnectionView => ({
@@ -166,7 +173,9 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
             tokens: { ...tokens, refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? null },
           })
           await initCompanySettings(db, realmId)
-          await nameQboConnection(t, realmId).catch(() => {}) // the generic label stays if this fails
+          const named = await nameQboConnection(t, realmId).catch(() => null) // the generic label stays if this fails
+          // A company reconnected in the Hub holds a new grant: its reconnect problem is over.
+          await reportConnection(t.alerts, { realmId, companyName: named }, null)
           return
         }
         const { clientId, clientSecret, loginUrl } = t.config.salesforce
