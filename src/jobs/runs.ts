@@ -13,6 +13,7 @@ import { SalesforceError, type SalesforceClient } from '../salesforce/index.js'
 import {
   addRunMessages,
   claimRun,
+  countRefusedRecords,
   finishRun,
   getCheckpoint,
   getConnection,
@@ -224,7 +225,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       await finishRun(db, runId, { status: result.summary.status, summary: result.summary })
       emit({ phase: 'done', done: result.plan.items.length, total: result.plan.items.length }, result.summary.status)
       // After the run is recorded and announced: an alert's delivery never holds the Hub's view.
-      await reportRunFinished(t.alerts, { realmId: qbo.realmId, companyName }, result.summary).catch((e) => t.logger.warn('alerts not reported', { runId, error: describeError(e) }))
+      await reportRunFinished(t.alerts, { realmId: qbo.realmId, companyName }, result.summary, () => countRefusedRecords(db, qbo.realmId)).catch((e) => t.logger.warn('alerts not reported', { runId, error: describeError(e) }))
       return { ...result, runId, realmId: qbo.realmId }
     } catch (e) {
       const message = e instanceof AppError ? e.toText() : describeError(e)

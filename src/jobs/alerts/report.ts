@@ -21,8 +21,12 @@ function reason(e: AppError): string {
   return code && !/\s/.test(code) ? code.replace(/^salesforce\./, '') : 'authorization refused'
 }
 
-/** A run finished (succeeded or partial): its summary says which problems it ended or started. */
-export async function reportRunFinished(sink: AlertSink | undefined, company: Company & { realmId: string }, summary: RunSummary): Promise<void> {
+/**
+ * A run finished (succeeded or partial): its summary says which problems it ended or started.
+ * `refusedRecords`: the company's records still held refused in the store — a sync that read
+ * only changes did not see them, so its clean summary does not mean they recovered.
+ */
+export async function reportRunFinished(sink: AlertSink | undefined, company: Company & { realmId: string }, summary: RunSummary, refusedRecords: () => Promise<number>): Promise<void> {
   // A dry run writes nothing: it proves little about records, and a person watches it anyway.
   if (!sink || summary.dryRun) return
   // The run completed: both vendors answered with the grants Tally holds.
@@ -40,7 +44,7 @@ export async function reportRunFinished(sink: AlertSink | undefined, company: Co
       examples.push(`${e.displayName}: ${e.field ? `${e.field} ` : ''}${e.code}`)
     }
     await sink.raise(recordsFailed(company, failed, examples))
-  } else {
+  } else if (summary.read === 'all' || (await refusedRecords()) === 0) {
     await sink.resolve('records-failed', company)
   }
 }
