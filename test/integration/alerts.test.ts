@@ -17,6 +17,7 @@ import { openTally } from '../../src/jobs/tally.js'
 import { hashPassword } from '../../src/lib/crypto.js'
 import { listen } from '../../src/lib/http-server.js'
 import { listAlerts, listOpenProblems } from '../../src/store/index.js'
+import { webhookChannel } from '../../src/jobs/alerts/webhook.js'
 import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../helpers/alert-receivers.js'
 import { startHarness, type Harness } from '../helpers/tally-harness.js'
 
@@ -194,5 +195,37 @@ describe('alerts from runs', () => {
       { channel: 'email', ok: false, error: expect.stringMatching(/ECONNREFUSED|connect/i), at: expect.any(String) },
     ])
     expect((await fetch(`${server.url}/api/alerts?limit=0`, { headers: { cookie } })).status).toBe(400)
+  })
+})
+
+describe('the webhook channel', () => {
+  it('tries again after a 5xx a couple of times, never after a 4xx, and says why it gave up', async () => {
+    hook = await startWebhookReceiver()
+    open.push(hook)
+    const ch = webhookChannel({ url: hook.url, baseDelayMs: 1 })
+    const message = { subject: 's', text: 'Reconnect Salesforce.' }
+
+    hook.failNext(2, 502)
+    await ch.send(message)
+    expect(hook.attempts).toBe(3)
+    expect(hook.posts).toEqual([{ text: 'Reconnect Salesforce.' }])
+
+    hook.failNext(5, 500)
+    await expect(ch.send(message)).rejects.toThrow(/HTTP 500: try later/)
+    expect(hook.attempts).toBe(6)
+
+    hook.failNext(1, 404)
+    await expect(ch.send(message)).rejects.toThrow(/HTTP 404/)
+    expect(hook.attempts).toBe(7)
+
+    // Nobody listening (a receiver that has stopped; fetch refuses port 9 outright): the error
+    // names the host, not the URL's secret path.
+    const stopped = await startWebhookReceiver()
+    await stopped.close()
+    const gone = webhookChannel({ url: stopped.url, baseDelayMs: 1, retries: 1 })
+    const e = await gone.send(message).catch((x: unknown) => x as Error)
+    expect(e).toBeInstanceOf(Error)
+    expect((e as Error).message).toMatch(/^the webhook at http:\/\/127\.0\.0\.1:\d+ could not be reached: .*ECONNREFUSED/)
+    expect((e as Error).message).not.toMatch(/secret/)
   })
 })
