@@ -41,6 +41,7 @@ function memoryServices(): HubServices {
         linkStatus: 'Manual', active: true, isSubCustomer: false, parentName: null, email: null, candidates: null,
       }),
     },
+    alerts: { recent: async () => [] },
   }
 }
 
@@ -115,7 +116,7 @@ describe('Hub security', () => {
     const routes = apiRoutes(app)
     // Sanity: the enumeration sees the routes of every resource.
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['GET /api/connections', 'PUT /api/settings', 'POST /api/runs', 'GET /api/runs/x1/events', 'PUT /api/customers/x1/account']),
+      expect.arrayContaining(['GET /api/connections', 'PUT /api/settings', 'POST /api/runs', 'GET /api/runs/x1/events', 'PUT /api/customers/x1/account', 'GET /api/alerts']),
     )
     expect(routes.length).toBeGreaterThanOrEqual(17)
     for (const r of routes) {
