@@ -155,6 +155,30 @@ describe('alerts from runs', () => {
     expect(alerts.map((a) => [a.kind, a.state])).toEqual([['reconnect-qbo', 'recovered'], ['reconnect-qbo', 'raised']])
   })
 
+  it('several companies: the company whose records fail is alerted, by name; the other is not', async () => {
+    const NORTH = '4620816365000000001'
+    const SOUTH = '4620816365000000002'
+    await setUp({
+      data: {
+        qbo: { customers: [], vendors: [], employees: [] },
+        qboCompanies: [
+          { realmId: NORTH, companyName: 'North Ltd', customers: [{ Id: '1', DisplayName: 'Client One', CompanyName: 'Client One' }], vendors: [], employees: [] },
+          { realmId: SOUTH, companyName: 'South Inc', customers: [{ Id: '1', DisplayName: 'Held Co', CompanyName: 'Held Co' }, { Id: '2', DisplayName: 'Fine Co' }], vendors: [], employees: [] },
+        ],
+        salesforce: { accounts: [], qboCustomers: [] },
+      },
+    })
+    await refuse('^Held Co$')
+    const r = await h.tally('import', '--json')
+    expect(r.code).toBe(2)
+    expect(hook.posts.map((p) => p.text)).toEqual([
+      expect.stringMatching(new RegExp(`^1 customer of QuickBooks company "South Inc" \\(realm ${SOUTH}\\) could not be synced to Salesforce \\(Held Co: Company_Name__c FIELD_CUSTOM_VALIDATION_EXCEPTION\\)\\.`)),
+    ])
+    expect(smtp.mails.map((m) => m.subject)).toEqual(['[Tally] Records failed: "South Inc" (realm 4620816365000000002)'])
+    const { open: problems } = await storedAlerts()
+    expect(problems.map((p) => [p.kind, p.realmId])).toEqual([['records-failed', SOUTH]])
+  })
+
   it('a channel that cannot deliver is recorded on the alert and does not fail the run; the Hub lists the alerts', async () => {
     await setUp()
     await smtp.close()
