@@ -5,6 +5,7 @@
  * types, so a change to an endpoint is a type error in all three places.
  */
 import type {
+  AlertView,
   ConnectionView,
   CustomerFilter,
   CustomerRow,
@@ -17,7 +18,7 @@ import type {
   SyncSettingsView,
 } from './services.js'
 
-export type { ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunView, SyncSettingsView }
+export type { AlertView, ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunView, SyncSettingsView }
 export type { ProgressEvent } from './services.js'
 
 /** The closed set of error codes of the one error envelope. */
@@ -138,6 +139,12 @@ export interface GetSyncRuns {
   Querystring: { limit?: number; realmId?: string }
   Success: { runs: RunView[] }
 }
+export interface GetAlerts {
+  Method: 'GET'
+  Path: '/api/alerts'
+  Querystring: { limit?: number }
+  Success: { alerts: AlertView[] }
+}
 export interface GetSyncRun {
   Method: 'GET'
   Path: '/api/runs/:id'
@@ -209,6 +216,7 @@ export type HubEndpoint =
   | PostSyncRun
   | GetSyncRuns
   | GetSyncRun
+  | GetAlerts
   | GetSyncRunMessages
   | GetSyncRunPlan
   | GetSyncRunEvents

@@ -7,7 +7,7 @@
 
 import type { ProgressEvent } from '../jobs/runs.js'
 import type { Provider } from '../lib/provider.js'
-import type { CustomerView, LinkHistoryEntry, RunStatus, Session } from '../store/index.js'
+import type { AlertChannel, AlertKind, AlertState, CustomerView, LinkHistoryEntry, RunStatus, Session } from '../store/index.js'
 import type { RunSummary as EngineRunSummary } from '../sync/run.js'
 import type { PackageDeployService } from './routes/salesforce-package.js'
 
@@ -142,6 +142,22 @@ export interface AcceptedLink {
   score: number
 }
 
+export type { AlertChannel, AlertKind, AlertState }
+
+/** One alert sent (contract §11): a problem raised, or its recovery, and what each channel said. */
+export interface AlertView {
+  id: string
+  at: string
+  kind: AlertKind
+  /** The QuickBooks company it is about; null for the org as a whole. */
+  realmId: string | null
+  companyName: string | null
+  state: AlertState
+  text: string
+  /** One entry per channel tried; none when no channel is configured. */
+  deliveries: { channel: AlertChannel; ok: boolean; error?: string; at: string }[]
+}
+
 export interface HubServices {
   connections: {
     list(): Promise<ConnectionView[]>
@@ -207,6 +223,10 @@ export interface HubServices {
   }
   /** "Deploy the Salesforce package" (absent: the Hub offers no deploy). */
   salesforcePackage?: PackageDeployService
+  /** The alerts sent, newest first (absent: the Hub lists none). */
+  alerts?: {
+    recent(limit: number): Promise<AlertView[]>
+  }
 }
 
 /** A Reconnect came back authorized for another QuickBooks company than the one chosen. */

@@ -13,6 +13,7 @@ import { SalesforceError, type SalesforceClient } from '../salesforce/index.js'
 import {
   addRunMessages,
   claimRun,
+  countRefusedRecords,
   finishRun,
   getCheckpoint,
   getConnection,
@@ -32,6 +33,7 @@ import {
 import { SWITCHABLE_FIELDS } from '../sync/fields.js'
 import type { Progress } from '../sync/ports.js'
 import { runSync, type RunResult } from '../sync/run.js'
+import { reportRunFailed, reportRunFinished } from './alerts/index.js'
 import { NotConnectedError, defaultRealm, qboClient, salesforceClient } from './connections.js'
 import { customerViews, keepSuggestions } from './customer-view.js'
 import { plannedCustomers, PreviewMemory, type PlannedCustomer } from './run-plan.js'
@@ -188,8 +190,9 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         // No checkpoint, or one older than CDC can reach: no `since`, so the run reads everything.
         if (cp && now().getTime() - cp.getTime() < CDC_WINDOW_MS) since = cp
       }
+      const companyName = (await getConnection(db, t.cipher, qboRef))?.label ?? null
       const result = await runSync(
-        { source: qboCustomerSource(qbo, qbo.realmId, (await getConnection(db, t.cipher, qboRef))?.label), target: salesforceTarget(sf), state: syncStateStore(t.store) },
+        { source: qboCustomerSource(qbo, qbo.realmId, companyName ?? undefined), target: salesforceTarget(sf), state: syncStateStore(t.store) },
         {
           runId,
           mode: req.mode,
@@ -234,6 +237,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       if (result.summary.dryRun) previews.keep(runId, plannedCustomers(result))
       await finishRun(db, runId, { status: result.summary.status, summary: result.summary })
       emit({ phase: 'done', done: result.plan.items.length, total: result.plan.items.length }, result.summary.status)
+      // After the run is recorded and announced: an alert's delivery never holds the Hub's view.
+      await reportRunFinished(t.alerts, { realmId: qbo.realmId, companyName }, result.summary, () => countRefusedRecords(db, qbo.realmId)).catch((e) => t.logger.warn('alerts not reported', { runId, error: describeError(e) }))
       return { ...result, runId, realmId: qbo.realmId }
     } catch (e) {
       const message = e instanceof AppError ? e.toText() : describeError(e)
@@ -243,6 +248,11 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       else if (req.orgRunId && sf) await failOrgRun(sf, req.orgRunId, message, now()).catch(() => {})
       await finishRun(db, runId, { status: 'failed', error: message }).catch(() => {})
       emit({ phase: 'done', done: 0, total: 0 }, 'failed')
+      if (realmId) {
+        const companyName = (await getConnection(db, t.cipher, qboRef).catch(() => null))?.label ?? null
+        await reportRunFailed(t.alerts, { realmId, companyName }, e, { dryRun: req.dryRun ?? false, notConnected: e instanceof NotConnectedError })
+          .catch((err) => t.logger.warn('alerts not reported', { runId, error: describeError(err) }))
+      }
       throw e
     } finally {
       clearInterval(heartbeat)

@@ -4,6 +4,7 @@
  * `Db` — the store's `db` or a transaction/lock handle, which have the same type.
  */
 import type { Kysely } from 'kysely'
+import type { AlertProblemsTable, AlertsTable } from './tables/alerts.table.js'
 import type { CheckpointsTable } from './tables/checkpoints.table.js'
 import type { ConnectionsTable } from './tables/connections.table.js'
 import type { CustomerViewsTable } from './tables/customer-views.table.js'
@@ -27,6 +28,8 @@ export interface Database {
   login_attempts: LoginAttemptsTable
   customer_views: CustomerViewsTable
   link_history: LinkHistoryTable
+  alert_problems: AlertProblemsTable
+  alerts: AlertsTable
 }
 
 /** The store's Kysely instance, or a transaction / lock handle on it. */

@@ -49,6 +49,7 @@ function memoryServices(): HubServices {
       history: async () => ({ total: 0, items: [] }),
       undo: async () => { throw new NotFoundError('no history here') },
     },
+    alerts: { recent: async () => [] },
   }
 }
 
@@ -123,7 +124,7 @@ describe('Hub security', () => {
     const routes = apiRoutes(app)
     // Sanity: the enumeration sees the routes of every resource.
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['GET /api/connections', 'PUT /api/settings', 'POST /api/runs', 'GET /api/runs/x1/events', 'PUT /api/customers/x1/account']),
+      expect.arrayContaining(['GET /api/connections', 'PUT /api/settings', 'POST /api/runs', 'GET /api/runs/x1/events', 'PUT /api/customers/x1/account', 'GET /api/alerts']),
     )
     expect(routes.length).toBeGreaterThanOrEqual(17)
     for (const r of routes) {

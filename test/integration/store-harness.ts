@@ -38,6 +38,8 @@ const TABLES = [
   'sessions',
   'customer_views',
   'login_attempts',
+  'alert_problems',
+  'alerts',
 ] as const
 
 export async function openStoreHarness(dialect: StoreDialect): Promise<StoreHarness> {

@@ -14,6 +14,7 @@ import { recordRefusals } from './0006_record_refusals.js'
 import { runLock } from './0007_run_lock.js'
 import { companies } from './0008_companies.js'
 import { links } from './0009_links.js'
+import { alerts } from './0010_alerts.js'
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
@@ -28,6 +29,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         '0007_run_lock': runLock,
         '0008_companies': companies,
         '0009_links': links,
+        '0010_alerts': alerts,
       }
     },
   }
