@@ -25,7 +25,6 @@ import {
   listRuns,
   saveConnection,
   saveSettings,
-  setCustomerViewLink,
   type Alert,
   type Connection,
   type CustomerView,
