@@ -158,6 +158,35 @@ export interface AlertView {
   deliveries: { channel: AlertChannel; ok: boolean; error?: string; at: string }[]
 }
 
+/** Automatic sync of one QuickBooks company, as the Hub's panel shows it (contract §11). */
+export interface AutoSyncCompanyView {
+  realmId: string
+  companyName: string | null
+  /** The company's "Automatic sync" switch. */
+  enabled: boolean
+  /** `off`: switched off (or the process runs with --no-auto-sync); `paused`: the API budget is spent. */
+  state: 'off' | 'idle' | 'syncing' | 'paused'
+  lastSweepAt: string | null
+  nextSweepAt: string | null
+  /** When the last change reached Salesforce, and how long after it was made in QuickBooks. */
+  lastChangeAt: string | null
+  lastLagMs: number | null
+  lastError: string | null
+  lastErrorAt: string | null
+}
+
+export interface AutoSyncView {
+  /** This Hub runs automatic syncs (false with `tally start --no-auto-sync`). */
+  running: boolean
+  /** Seconds between change-data-capture sweeps (`TALLY_SYNC_INTERVAL`). */
+  intervalSeconds: number
+  /** Webhooks are verified and taken (`QBO_WEBHOOK_VERIFIER` is set). */
+  webhooks: boolean
+  /** The org's daily Salesforce API use as last seen, and the share automatic syncs may use. */
+  budget: { share: number; used: number | null; max: number | null; paused: boolean; pausedSince: string | null }
+  companies: AutoSyncCompanyView[]
+}
+
 export interface HubServices {
   connections: {
     list(): Promise<ConnectionView[]>
@@ -220,6 +249,12 @@ export interface HubServices {
     history(q: LinkHistoryQuery): Promise<{ total: number; items: LinkHistoryEntry[] }>
     /** Restores the entry's old link as `Manual` (itself a new entry). Throws `NotFoundError`. */
     undo(id: string, who: string): Promise<LinkHistoryEntry>
+  }
+  /** Automatic sync (contract §11; absent: the Hub shows no panel). */
+  autoSync?: {
+    status(): Promise<AutoSyncView>
+    /** The company's "Automatic sync" switch; throws `NotFoundError` for a company not connected. */
+    setEnabled(realmId: string, enabled: boolean): Promise<AutoSyncCompanyView>
   }
   /** "Deploy the Salesforce package" (absent: the Hub offers no deploy). */
   salesforcePackage?: PackageDeployService
