@@ -97,10 +97,11 @@ export class Store {
   }
 
   /** The records with these Ids (deleted ones included, unknown Ids skipped), in the order `all`
-   * lists them. */
-  inTableOrder(objectName: string, ids: Iterable<string>): Rec[] {
+   * lists them: sorted by position when they are few, read from the table when they are many. */
+  inTableOrder(objectName: string, ids: ReadonlySet<string>): Rec[] {
     const table = this.tables.get(objectName)
     if (!table) return []
+    if (ids.size * 16 > table.size) return [...table.values()].filter((r) => ids.has(r.Id))
     const recs: Rec[] = []
     for (const id of ids) {
       const rec = table.get(id)

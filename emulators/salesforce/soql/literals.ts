@@ -50,26 +50,31 @@ export function unescapeString(raw: string): string {
 }
 
 /** A LIKE pattern, compiled: a case-insensitive anchored RegExp (`%` any run, `_` one
- * character), and its literal prefix — the text before the first wildcard, which the query
- * planner looks up in an index (empty when the pattern starts with a wildcard). */
+ * character), and its literal prefix and suffix — the text before the first wildcard and after
+ * the last one (the whole text when there is none), which the query planner looks up in its
+ * indexes (empty when the pattern starts, or ends, with a wildcard). */
 export interface LikePattern {
   re: RegExp
   prefix: string
+  suffix: string
 }
 
 export function compileLike(raw: string): LikePattern {
   const body = raw.startsWith("'") && raw.endsWith("'") ? raw.slice(1, -1) : raw
   let src = ''
   let prefix = ''
+  let suffix = ''
   let literalSoFar = true
   const lit = (s: string) => {
     if (literalSoFar) prefix += s
+    suffix += s
     src += s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
   }
   for (let i = 0; i < body.length; i++) {
     const ch = body.charAt(i)
     if (ch === '%' || ch === '_') {
       literalSoFar = false
+      suffix = ''
       src += ch === '%' ? '[\\s\\S]*' : '[\\s\\S]'
     } else if (ch === '\\') {
       const next = body.charAt(i + 1)
@@ -82,7 +87,7 @@ export function compileLike(raw: string): LikePattern {
       i += 1
     } else lit(ch)
   }
-  return { re: new RegExp(`^${src}$`, 'i'), prefix }
+  return { re: new RegExp(`^${src}$`, 'i'), prefix, suffix }
 }
 
 /**

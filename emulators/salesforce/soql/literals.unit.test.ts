@@ -35,13 +35,16 @@ describe('likeFold', () => {
 })
 
 describe('compileLike', () => {
-  it('gives the literal text before the first wildcard, escapes decoded', () => {
+  it('gives the literal text before the first wildcard and after the last, escapes decoded', () => {
     expect(compileLike("'Acme%Corp'").prefix).toBe('Acme')
     expect(compileLike("'50\\% Off\\_Store%'").prefix).toBe('50% Off_Store')
     expect(compileLike("'O\\'Br_en'").prefix).toBe("O'Br")
     expect(compileLike("'\\u0041b%'").prefix).toBe('Ab')
     expect(compileLike("'%acme'").prefix).toBe('')
-    expect(compileLike("'exact'")).toMatchObject({ prefix: 'exact' })
+    expect(compileLike("'exact'")).toMatchObject({ prefix: 'exact', suffix: 'exact' })
+    expect(compileLike("'Blue%Ridge%Co\\_'")).toMatchObject({ prefix: 'Blue', suffix: 'Co_' })
+    expect(compileLike("'Blue%'").suffix).toBe('')
+    expect(compileLike("'a_c'").suffix).toBe('c')
     expect(compileLike("'a_c%'").re.test('ABCdef')).toBe(true)
   })
 })

@@ -10,10 +10,14 @@
  * - `Id = '…'` / `Id IN (…)`: the records with those Ids;
  * - `F = 'text'` / `F IN ('text', …)` on any other field: an index of F by `foldText` (lower case
  *   unless the field is case-sensitive), the key `=` and `IN` compare;
- * - `F LIKE 'abc…'` with a literal prefix: an index of F by the `likeFold` of its first
- *   three characters, the case folding of the LIKE RegExp.
+ * - `F LIKE 'abc…'` with a literal prefix, `F LIKE '…xyz'` with a literal suffix: indexes of F
+ *   by the `likeFold` (the case folding of the LIKE RegExp) of its first three characters and of
+ *   its last three; with both, the records in both. Tally's `Name LIKE 'w1%w2%w3'` needs the
+ *   suffix: the first word alone is shared by a good part of an org.
  * An AND takes the smallest candidate set among its conditions (the others are checked on it); an
- * OR needs candidates from every branch and takes their union; NOT, other operators, NULL,
+ * OR needs candidates from every branch, and gives the records among each branch's candidates
+ * that satisfy that branch — checking one branch on its own candidates rather than every branch
+ * on the union (Tally's name lookup ORs an `IN` with a hundred and more LIKEs); NOT, other operators, NULL,
  * numbers, dates, a 15-character value on a lookup field and a LIKE that starts with a wildcard
  * give none, and a WHERE with no candidates is a scan. Indexes are built by the store on the
  * first query that needs them and kept in step with every write from then on.
@@ -27,42 +31,60 @@ import { likeFold } from './literals.js'
 import { foldText, operand } from './where.js'
 import type { Node, RawCondition } from './where.js'
 
-/** Characters of a value the LIKE index files it under. */
+/** Characters of a value the LIKE indexes file it under (its first ones, its last ones). */
 export const LIKE_KEY_LENGTH = 3
-
-/** Candidates beyond this share of the table are not worth sorting back into table order: the
- * scan reads the table in order anyway. */
-const MAX_SHARE = 0.25
 
 /**
  * The records `where` can be true of, deleted ones included, in the order `Store.all` lists
  * them (so that ORDER BY ties and unordered results come out as the scan's); undefined = scan.
+ * `exact`: every one of them satisfies `where` (a top-level OR, whose branches were checked
+ * here), so the caller need not check them again.
  */
-export function candidates(store: Store, object: ObjectDef, where: Node, now: Date): Rec[] | undefined {
-  const ids = idsFor(store, object, where, now)
-  if (!ids || ids.size > store.size(object.name) * MAX_SHARE) return undefined
-  return store.inTableOrder(object.name, ids)
+export function candidates(
+  store: Store,
+  object: ObjectDef,
+  where: Node,
+  now: Date,
+  predicate: (n: Node) => (rec: Rec) => boolean,
+): { recs: Rec[]; exact: boolean } | undefined {
+  // However many candidates there are, checking Ids against a set costs less than the WHERE.
+  const ids = idsFor({ store, object, now, predicate }, where)
+  return ids && { recs: store.inTableOrder(object.name, ids), exact: where.kind === 'or' }
 }
 
-function idsFor(store: Store, object: ObjectDef, n: Node, now: Date): ReadonlySet<string> | undefined {
+interface Planning {
+  store: Store
+  object: ObjectDef
+  now: Date
+  /** The evaluator's test of a record against part of the WHERE (query.ts `compileWhere`). */
+  predicate: (n: Node) => (rec: Rec) => boolean
+}
+
+function idsFor(p: Planning, n: Node): ReadonlySet<string> | undefined {
   if (n.kind === 'not') return undefined
-  if (n.kind === 'cond') return conditionIds(store, object, n.cond, now)
+  if (n.kind === 'cond') return conditionIds(p.store, p.object, n.cond, p.now)
   if (n.kind === 'and') {
     let best: ReadonlySet<string> | undefined
     for (const item of n.items) {
-      const ids = idsFor(store, object, item, now)
+      const ids = idsFor(p, item)
       if (ids && (!best || ids.size < best.size)) best = ids
     }
     return best
   }
-  // OR: every branch must narrow.
-  const union = new Set<string>()
+  // OR: every branch must narrow; a record satisfies the OR when it satisfies a branch, and then
+  // it is among that branch's candidates.
+  const matched = new Set<string>()
   for (const item of n.items) {
-    const ids = idsFor(store, object, item, now)
+    const ids = idsFor(p, item)
     if (!ids) return undefined
-    for (const id of ids) union.add(id)
+    const test = p.predicate(item)
+    for (const id of ids) {
+      if (matched.has(id)) continue
+      const rec = p.store.get(p.object.name, id)
+      if (rec && test(rec)) matched.add(id)
+    }
   }
-  return union
+  return matched
 }
 
 const NONE: ReadonlySet<string> = new Set()
@@ -80,7 +102,7 @@ function conditionIds(store: Store, object: ObjectDef, c: RawCondition, now: Dat
   if (op === 'LIKE') {
     const o = ops[0]
     if (ops.length !== 1 || o?.kind !== 'like') return undefined
-    return likeIds(store, object, f, likeFold(o.prefix))
+    return likeIds(store, object, f, likeFold(o.prefix), likeFold(o.suffix))
   }
   const texts: string[] = []
   for (const o of ops) {
@@ -109,14 +131,24 @@ function conditionIds(store: Store, object: ObjectDef, c: RawCondition, now: Dat
   return ids
 }
 
-function likeIds(store: Store, object: ObjectDef, f: FieldDef, prefix: string): ReadonlySet<string> | undefined {
-  if (prefix === '') return undefined
-  const index = store.keyIndex(object.name, `like:${f.name}`, f.name, (v) =>
-    typeof v === 'string' ? likeFold(v.slice(0, LIKE_KEY_LENGTH)) : undefined,
+function likeIds(store: Store, object: ObjectDef, f: FieldDef, prefix: string, suffix: string): ReadonlySet<string> | undefined {
+  const starts = prefix === '' ? undefined : keyed(store, object, f, 'start', prefix)
+  const ends = suffix === '' ? undefined : keyed(store, object, f, 'end', suffix)
+  if (!starts || !ends) return starts ?? ends
+  const [small, large] = starts.size <= ends.size ? [starts, ends] : [ends, starts]
+  const both = new Set<string>()
+  for (const id of small) if (large.has(id)) both.add(id)
+  return both
+}
+
+/** The records whose value starts (ends) with text that folds to `part`. */
+function keyed(store: Store, object: ObjectDef, f: FieldDef, side: 'start' | 'end', part: string): ReadonlySet<string> {
+  const index = store.keyIndex(object.name, `like-${side}:${f.name}`, f.name, (v) =>
+    typeof v === 'string' ? likeFold(side === 'start' ? v.slice(0, LIKE_KEY_LENGTH) : v.slice(-LIKE_KEY_LENGTH)) : undefined,
   )
-  if (prefix.length >= LIKE_KEY_LENGTH) return index.get(prefix.slice(0, LIKE_KEY_LENGTH)) ?? NONE
-  // A short prefix: every key it starts (keys of values shorter than the key length are the whole value).
+  if (part.length >= LIKE_KEY_LENGTH) return index.get(side === 'start' ? part.slice(0, LIKE_KEY_LENGTH) : part.slice(-LIKE_KEY_LENGTH)) ?? NONE
+  // A short part: every key it starts (ends); keys of values shorter than the key length are the whole value.
   const ids = new Set<string>()
-  for (const [key, set] of index) if (key.startsWith(prefix)) for (const id of set) ids.add(id)
+  for (const [key, set] of index) if (side === 'start' ? key.startsWith(part) : key.endsWith(part)) for (const id of set) ids.add(id)
   return ids
 }

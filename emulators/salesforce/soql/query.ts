@@ -209,12 +209,16 @@ export function runQuery(
   const schema = store.schema
   const where = q.where ? compileWhere(store, schema, q.object, q.where, opts.now) : () => true
   // The candidates are in table order, so everything after the filter sees what a scan gives it.
-  const narrowed = q.where && opts.planning?.useIndexes !== false ? candidates(store, q.object, q.where, opts.now) : undefined
+  const narrowed =
+    q.where && opts.planning?.useIndexes !== false
+      ? candidates(store, q.object, q.where, opts.now, (n) => compileWhere(store, schema, q.object, n, opts.now))
+      : undefined
   if (opts.planning) {
     if (narrowed) opts.planning.indexed++
     else opts.planning.scanned++
   }
-  let recs = (narrowed ?? store.all(q.object.name)).filter((r) => opts.includeDeleted || !r.IsDeleted).filter(where)
+  const live = (narrowed?.recs ?? store.all(q.object.name)).filter((r) => opts.includeDeleted || !r.IsDeleted)
+  let recs = narrowed?.exact ? live : live.filter(where)
   if (q.orderBy.length > 0) {
     const keyed = recs.map((r) => ({ r, keys: q.orderBy.map((o) => valueAt(store, r, o.path)) }))
     keyed.sort((x, y) => {

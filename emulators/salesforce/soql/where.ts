@@ -85,7 +85,7 @@ export function buildWhere(w: RawWhere): Node {
 export type Operand =
   | { kind: 'value'; v: unknown }
   | { kind: 'range'; start: number; end: number }
-  | { kind: 'like'; re: RegExp; prefix: string }
+  | { kind: 'like'; re: RegExp; prefix: string; suffix: string }
 
 const DAY = 86_400_000
 
