@@ -45,14 +45,19 @@ const rand = (): number => {
 }
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
 
-// The names of the sandbox's own generated company (`tally sandbox --generate`): businesses,
-// people and sub-customer projects, made unique as QuickBooks requires (`Summit Plumbing 37`).
+// The names of the sandbox's own generated company (`tally sandbox --generate`): the Accounts
+// bear its top-level customers' names (businesses and people, unique as QuickBooks requires:
+// `Summit Plumbing 37`), which are what Tally looks Accounts up by; the QBO_Customer__c records
+// are its customers, sub-customer projects included.
 log(`Generating and loading ${n.toLocaleString('en')} Accounts and ${n.toLocaleString('en')} QBO_Customer__c records…`)
 const loadStart = performance.now()
-const generated = generateSandboxData({ customers: n, seed: 1 }).qbo.customers
+const all = generateSandboxData({ customers: Math.ceil(n * 1.6), seed: 1 }).qbo.customers
+const topLevel = all.filter((c) => !c.ParentRef).slice(0, n)
+if (topLevel.length < n) throw new Error(`The generator made only ${topLevel.length} top-level customers`)
+const generated = all.slice(0, n)
 const REALM = '9130350000000001'
 const OTHER_REALM = '9130350000000002'
-const accounts = generated.map((c, i) => ({ Name: String(c.DisplayName), QBO_Source_Key__c: `${REALM}:${i}` }))
+const accounts = topLevel.map((c, i) => ({ Name: String(c.DisplayName), QBO_Source_Key__c: `${REALM}:${i}` }))
 const qboCustomers = generated.map((c, i) => ({
   Name: String(c.DisplayName).slice(0, 80),
   // A tenth in a second company (realm), as in an org that several companies sync into.
@@ -79,7 +84,7 @@ const queries: { label: string; soql: string[] }[] = [
   { label: `Account WHERE Id IN (${nNames})`, soql: [`SELECT Id, IsDeleted, MasterRecordId FROM Account WHERE Id IN ${quoted(sample(accountRecs, nNames).map((a) => String(a.Id)))}`] },
   { label: `QBO_Customer__c WHERE QBO_Key__c IN (${nNames})`, soql: [`SELECT Id, QBO_Key__c, Account__c FROM QBO_Customer__c WHERE QBO_Key__c IN ${quoted(sample(customerRecs, nNames).map((c) => String(c.QBO_Key__c)))}`] },
   { label: 'QBO_Customer__c WHERE QBO_Realm_Id__c = (a realm of 10%)', soql: [`SELECT Id, QBO_Key__c FROM QBO_Customer__c WHERE QBO_Realm_Id__c = '${OTHER_REALM}'`] },
-  { label: 'QBO_Customer__c WHERE QBO_Realm_Id__c = (a realm of 90%: scans either way)', soql: [`SELECT Id, QBO_Key__c FROM QBO_Customer__c WHERE QBO_Realm_Id__c = '${REALM}'`] },
+  { label: 'QBO_Customer__c WHERE QBO_Realm_Id__c = (a realm of 90%)', soql: [`SELECT Id, QBO_Key__c FROM QBO_Customer__c WHERE QBO_Realm_Id__c = '${REALM}'`] },
 ]
 
 async function runAll(soql: string[]): Promise<{ ms: number; records: unknown[] }> {

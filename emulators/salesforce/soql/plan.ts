@@ -11,8 +11,8 @@
  * - `F = 'text'` / `F IN ('text', …)` on any other field: an index of F by `foldText` (lower case
  *   unless the field is case-sensitive), the key `=` and `IN` compare;
  * - `F LIKE 'abc…'` with a literal prefix, `F LIKE '…xyz'` with a literal suffix: indexes of F
- *   by the `likeFold` (the case folding of the LIKE RegExp) of its first three characters and of
- *   its last three; with both, the records in both. Tally's `Name LIKE 'w1%w2%w3'` needs the
+ *   by the `likeFold` (the case folding of the LIKE RegExp) of its first and of its last one to
+ *   three characters; with both, the records in both. Tally's `Name LIKE 'w1%w2%w3'` needs the
  *   suffix: the first word alone is shared by a good part of an org.
  * An AND takes the smallest candidate set among its conditions (the others are checked on it); an
  * OR needs candidates from every branch, and gives the records among each branch's candidates
@@ -141,14 +141,16 @@ function likeIds(store: Store, object: ObjectDef, f: FieldDef, prefix: string, s
   return both
 }
 
-/** The records whose value starts (ends) with text that folds to `part`. */
+/**
+ * The records whose value starts (ends) with text that folds to `part`, from an index by the
+ * first (last) L characters, L = the part's length up to LIKE_KEY_LENGTH (one index per L, built
+ * when first needed). A value shorter than L is filed under all of it, a key no part of length L
+ * equals: it cannot match either.
+ */
 function keyed(store: Store, object: ObjectDef, f: FieldDef, side: 'start' | 'end', part: string): ReadonlySet<string> {
-  const index = store.keyIndex(object.name, `like-${side}:${f.name}`, f.name, (v) =>
-    typeof v === 'string' ? likeFold(side === 'start' ? v.slice(0, LIKE_KEY_LENGTH) : v.slice(-LIKE_KEY_LENGTH)) : undefined,
+  const len = Math.min(part.length, LIKE_KEY_LENGTH)
+  const index = store.keyIndex(object.name, `like-${side}-${len}:${f.name}`, f.name, (v) =>
+    typeof v === 'string' ? likeFold(side === 'start' ? v.slice(0, len) : v.slice(-len)) : undefined,
   )
-  if (part.length >= LIKE_KEY_LENGTH) return index.get(side === 'start' ? part.slice(0, LIKE_KEY_LENGTH) : part.slice(-LIKE_KEY_LENGTH)) ?? NONE
-  // A short part: every key it starts (ends); keys of values shorter than the key length are the whole value.
-  const ids = new Set<string>()
-  for (const [key, set] of index) if (side === 'start' ? key.startsWith(part) : key.endsWith(part)) for (const id of set) ids.add(id)
-  return ids
+  return index.get(side === 'start' ? part.slice(0, len) : part.slice(-len)) ?? NONE
 }
