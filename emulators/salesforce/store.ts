@@ -91,11 +91,6 @@ export class Store {
     return [...(this.tables.get(objectName)?.values() ?? [])]
   }
 
-  /** How many records an object has, deleted ones included. */
-  size(objectName: string): number {
-    return this.tables.get(objectName)?.size ?? 0
-  }
-
   /** The records with these Ids (deleted ones included, unknown Ids skipped), in the order `all`
    * lists them: sorted by position when they are few, read from the table when they are many. */
   inTableOrder(objectName: string, ids: ReadonlySet<string>): Rec[] {
