@@ -2,7 +2,8 @@
  * @module emulators/salesforce/soql/plan
  * The query planner: which records a WHERE clause can be true of, read from indexes, so that
  * `runQuery` evaluates the clause on those only instead of on every record of the object. It
- * narrows, it never decides: the full WHERE still runs on every candidate, so a candidate set that
+ * narrows, it never decides: the evaluator's own test (the full WHERE; for an OR, the branch) still
+ * runs on every candidate, so a candidate set that
  * is too large costs time, never a different answer — only a record missing from it could, and
  * each lookup below is built from the same folding the evaluator compares with (where.ts).
  *
@@ -18,8 +19,8 @@
  * OR needs candidates from every branch, and gives the records among each branch's candidates
  * that satisfy that branch — checking one branch on its own candidates rather than every branch
  * on the union (Tally's name lookup ORs an `IN` with a hundred and more LIKEs); NOT, other operators, NULL,
- * numbers, dates, a 15-character value on a lookup field and a LIKE that starts with a wildcard
- * give none, and a WHERE with no candidates is a scan. Indexes are built by the store on the
+ * numbers, dates, a 15-character value on a lookup field and a LIKE with neither a literal prefix
+ * nor a literal suffix give none, and a WHERE with no candidates is a scan. Indexes are built by the store on the
  * first query that needs them and kept in step with every write from then on.
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_conditionexpression.htm
  */
