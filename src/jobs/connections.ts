@@ -9,6 +9,7 @@ import { createQboOAuth, QboClient, type QboOAuth } from '../qbo/index.js'
 import { createSalesforceClient, type SalesforceClient } from '../salesforce/index.js'
 import {
   getConnection,
+  createQboGate,
   importEnvRefreshToken,
   initCompanySettings,
   listConnections,
@@ -110,6 +111,8 @@ export async function qboClient(t: Tally, realmId?: string): Promise<QboClient> 
     oauth,
     tokens: qboTokenStore(t.store, t.cipher, { realmId: c.company }),
     logger: t.logger,
+    // Intuit's limits per realm, counted with every other process of this Tally (the store's gate).
+    gate: createQboGate(t.store.db),
   })
 }
 

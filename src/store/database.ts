@@ -9,6 +9,7 @@ import type { CheckpointsTable } from './tables/checkpoints.table.js'
 import type { ConnectionsTable } from './tables/connections.table.js'
 import type { CustomerViewsTable } from './tables/customer-views.table.js'
 import type { LinkHistoryTable } from './tables/link-history.table.js'
+import type { QboInflightTable, QboMinutesTable } from './tables/qbo-gate.table.js'
 import type { LoginAttemptsTable } from './tables/login-attempts.table.js'
 import type { RecordStatesTable } from './tables/record-states.table.js'
 import type { RunMessagesTable } from './tables/run-messages.table.js'
@@ -28,6 +29,8 @@ export interface Database {
   login_attempts: LoginAttemptsTable
   customer_views: CustomerViewsTable
   link_history: LinkHistoryTable
+  qbo_inflight: QboInflightTable
+  qbo_minutes: QboMinutesTable
   alert_problems: AlertProblemsTable
   alerts: AlertsTable
 }

@@ -40,6 +40,9 @@ const TABLES = [
   'login_attempts',
   'alert_problems',
   'alerts',
+  'link_history',
+  'qbo_inflight',
+  'qbo_minutes',
 ] as const
 
 export async function openStoreHarness(dialect: StoreDialect): Promise<StoreHarness> {
