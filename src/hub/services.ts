@@ -249,6 +249,8 @@ export interface HubServices {
     history(q: LinkHistoryQuery): Promise<{ total: number; items: LinkHistoryEntry[] }>
     /** Restores the entry's old link as `Manual` (itself a new entry). Throws `NotFoundError`. */
     undo(id: string, who: string): Promise<LinkHistoryEntry>
+    /** Recomputes every waiting record's suggestions now (after Accounts were added in Salesforce). */
+    refreshSuggestions(realmId?: string): Promise<{ records: number; suggested: number; salesforceCalls: number }>
   }
   /** Automatic sync (contract §11; absent: the Hub shows no panel). */
   autoSync?: {

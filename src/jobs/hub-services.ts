@@ -293,6 +293,10 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       unignore: async (key, who) => toRow(await linkService.unignore(key, who)),
       history: (q) => linkService.history(q),
       undo: (id, who) => linkService.undo(id, who),
+      async refreshSuggestions(realmId) {
+        const r = await linkService.suggest(realmId)
+        return { records: r.records.length, suggested: r.records.filter((x) => x.suggestions.length > 0).length, salesforceCalls: r.salesforceCalls }
+      },
     },
   }
 }

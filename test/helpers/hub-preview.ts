@@ -148,6 +148,7 @@ export function previewServices(): HubServices {
       ignore: async (key, who) => change(find(key), null, null, 'Ignored', who, 'ignored'),
       unignore: async (key, who) => change(find(key), null, null, 'Unmapped', who, 'no longer ignored'),
       history: async (q) => ({ total: history.length, items: history.slice((q.page - 1) * q.pageSize, q.page * q.pageSize) }),
+      refreshSuggestions: async () => ({ records: rows.filter((r) => r.linkStatus === 'Unmapped' || r.linkStatus === 'Ambiguous').length, suggested: rows.filter((r) => r.suggestions?.length).length, salesforceCalls: 2 }),
       undo: async (id, who) => {
         const e = history.find((h) => h.id === id)
         if (!e) throw new NotFoundError(`No entry ${id}`)

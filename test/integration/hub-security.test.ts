@@ -48,6 +48,7 @@ function memoryServices(): HubServices {
       unignore: async () => { throw new NotFoundError('no records here') },
       history: async () => ({ total: 0, items: [] }),
       undo: async () => { throw new NotFoundError('no history here') },
+      refreshSuggestions: async () => ({ records: 0, suggested: 0, salesforceCalls: 0 }),
     },
     alerts: { recent: async () => [] },
   }
