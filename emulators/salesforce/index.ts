@@ -68,6 +68,9 @@ export interface SalesforceEmulatorOptions {
   /** Bulk API 2.0 timing and limits (defaults in routes/bulk2.ts: a closed job waits 10 ms, then
    * 20 ms per 10,000-record batch; uploads up to 150 MB base64-encoded; 50,000 query rows a page). */
   bulk?: Partial<BulkOptions>
+  /** false: every SOQL query scans the object's records instead of using the planner's indexes
+   * (soql/plan.ts). The answers are the same; tests compare the two. Default true. */
+  queryIndexes?: boolean
 }
 
 export interface SalesforceEmulator {
@@ -98,6 +101,10 @@ export interface SalesforceEmulator {
   writeRequests(): { operation: string; objects: string[] }[]
   /** API requests counted against the daily allocation so far. */
   apiUsage(): { used: number; max: number }
+  /** Turn the SOQL planner's indexes on or off (the `queryIndexes` option) from now on. */
+  setQueryIndexes(on: boolean): void
+  /** REST and Bulk queries answered from indexes and by scanning, since start or reset. */
+  queryPlans(): { indexed: number; scanned: number }
   schema: Schema
 }
 
@@ -150,6 +157,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     limits: defaultLimits(),
     faultQueue: [],
     bulk: newBulkState(),
+    queryPlanning: { useIndexes: options.queryIndexes ?? true, indexed: 0, scanned: 0 },
     writeContext: () => ({
       store,
       ids: state.ids,
@@ -200,6 +208,8 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     state.limits = defaultLimits()
     state.faultQueue = []
     state.bulk = newBulkState()
+    state.queryPlanning.indexed = 0
+    state.queryPlanning.scanned = 0
     state.userId = state.ids.next('005')
     store.put('User', {
       Id: state.userId,
@@ -291,6 +301,10 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       if (next) state.faultQueue.push(...next)
     },
     apiUsage: () => ({ used: state.api.used, max: state.api.max }),
+    setQueryIndexes: (on) => {
+      state.queryPlanning.useIndexes = on
+    },
+    queryPlans: () => ({ indexed: state.queryPlanning.indexed, scanned: state.queryPlanning.scanned }),
     releaseStreams: () => streaming.closeAll(),
     streamSubscriptions: () => [...streaming.clients.values()].map((c) => [...c.channels]),
     streamEvents: (channel) => (streaming.retained.get(channel) ?? []).map((e) => ({ type: e.data.event.type, replayId: e.data.event.replayId, sobject: { ...e.data.sobject } })),

@@ -8,6 +8,7 @@ import type { BulkState } from './bulk/jobs.js'
 import type { IdFactory } from './ids.js'
 import type { ApiAccount, LimitTable } from './limits.js'
 import type { Schema } from './schema.js'
+import type { QueryPlanning } from './soql/query.js'
 import type { Store } from './store.js'
 import type { WriteContext } from './writes.js'
 
@@ -58,5 +59,7 @@ export interface SfState {
   faultQueue: FaultKind[]
   /** Bulk API 2.0 ingest and query jobs. */
   bulk: BulkState
+  /** Whether SOQL uses the planner's indexes (option `queryIndexes`), and how often it did. */
+  queryPlanning: QueryPlanning
   writeContext(): WriteContext
 }

@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { runOnce } from './commands/run.js'
 import { sandboxCommand } from './commands/sandbox.js'
+import { linksCommand, type LinksAction, type LinksFlags } from './commands/links.js'
 import { salesforceDeployCommand } from './commands/salesforce.js'
 import { startCommand } from './commands/start.js'
 import { watchCommand } from './commands/watch.js'
@@ -37,6 +38,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--create-accounts', 'create an Account for a customer no Account matches')
       .option('--no-create-accounts', 'leave unmatched customers Unmapped')
       .option('--dry-run', 'plan only: write nothing to Salesforce')
+      .option('--no-suggestions', 'compute no suggested Accounts in this run (they may cost a few Salesforce calls)')
       .option('--retry-refused', 'send again the writes Salesforce refused in earlier runs (once their cause is fixed)')
       .option('--json', 'print the summary as JSON on stdout and nothing else there')
       .option('--env-file <file>', 'a dotenv file of Tally\'s variables')
@@ -99,6 +101,33 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (opts) => {
       code = await salesforceDeployCommand(opts, io)
     })
+  // `tally links …` (contract §10): each subcommand takes --env-file, --company and --json.
+  const links = program.command('links').description('the link queue: suggestions, accept, ignore, history, undo')
+  const linkFlags = (c: Command) =>
+    c
+      .option('--env-file <file>', 'a dotenv file of Tally\'s variables')
+      .option('--company <realmId>', 'only this QuickBooks company', realm)
+      .option('--json', 'print JSON on stdout and nothing else there')
+  const runLinks = async (action: LinksAction, opts: LinksFlags) => {
+    code = await linksCommand(action, opts, io)
+  }
+  linkFlags(links.command('list').description('the records of a status (default: Unmapped and Ambiguous) with their suggestions'))
+    .option('--status <status>', 'one link status')
+    .action((opts) => runLinks({ kind: 'list' }, opts))
+  linkFlags(links.command('suggest').description('recompute suggestions now')).action((opts) => runLinks({ kind: 'suggest' }, opts))
+  linkFlags(links.command('set <qboKey> <accountId>').description('link one record by hand (Manual)')).action((key: string, accountId: string, opts) =>
+    runLinks({ kind: 'set', key, accountId }, opts),
+  )
+  linkFlags(links.command('accept').description('accept every best suggestion scoring at least N'))
+    .option('--min-score <n>', 'the lowest score accepted (default 90)', int('--min-score'))
+    .option('--dry-run', 'only print what would be linked')
+    .action((opts) => runLinks({ kind: 'accept' }, opts))
+  linkFlags(links.command('ignore <qboKey>').description('mark a record Ignored')).action((key: string, opts) => runLinks({ kind: 'ignore', key }, opts))
+  linkFlags(links.command('unignore <qboKey>').description('clear Ignored')).action((key: string, opts) => runLinks({ kind: 'unignore', key }, opts))
+  linkFlags(links.command('history').description('the link changes, newest first'))
+    .option('--limit <n>', 'how many (default 50)', int('--limit'))
+    .action((opts) => runLinks({ kind: 'history' }, opts))
+  linkFlags(links.command('undo <id>').description('undo one history entry (the old link comes back as Manual)')).action((id: string, opts) => runLinks({ kind: 'undo', id }, opts))
   program
     .command('worker')
     .description('(scale-out) take sync jobs from the shared Postgres queue')

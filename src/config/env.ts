@@ -38,7 +38,25 @@ const schema = z.object({
   SF_REFRESH_TOKEN: opt,
   TALLY_SF_PACKAGE_DIR: opt,
   TALLY_PUBLIC_URL: opt.pipe(url('TALLY_PUBLIC_URL').optional()),
+  TALLY_ALERT_WEBHOOK: opt.pipe(url('TALLY_ALERT_WEBHOOK').optional()),
+  // The message never echoes the value: it holds the SMTP password.
+  TALLY_SMTP_URL: opt.refine((v) => v === undefined || isSmtpUrl(v), {
+    message: 'TALLY_SMTP_URL must be an SMTP URL: smtp://user:password@host:port (smtps:// for TLS from the start)',
+  }),
+  TALLY_ALERT_EMAIL: opt,
 })
+
+function isSmtpUrl(v: string): boolean {
+  try {
+    const u = new URL(v)
+    return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
+/** A plain address check (something@domain): the SMTP server has the last word. */
+const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+$/
 
 export interface Config {
   /** Folder for the SQLite file and the generated secret key. */
@@ -71,6 +89,13 @@ export interface Config {
      * sfdx-project.json); default the one shipped with Tally. */
     packageDir: string | undefined
   }
+  /** Where alerts go (contract §11); each channel is off when not configured. */
+  alerts: {
+    /** An incoming-webhook URL that takes `{"text": "…"}` (Slack's, Teams'). */
+    webhookUrl: string | undefined
+    /** E-mail through this SMTP server to these addresses (both set, or neither). */
+    email: { smtpUrl: string; to: readonly string[] } | undefined
+  }
 }
 
 export const DEFAULTS = {
@@ -100,6 +125,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   }
   if (e.QBO_REFRESH_TOKEN && !e.QBO_REALM_ID) problems.push('- QBO_REALM_ID: QBO_REFRESH_TOKEN is set, so set the company (realm) id it belongs to as well')
   const companies = parseCompanies(e.QBO_REALM_ID, e.QBO_REFRESH_TOKEN, e.QBO_CONNECTIONS, problems)
+  const alertTo = (e.TALLY_ALERT_EMAIL ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '')
+  const badTo = alertTo.filter((a) => !EMAIL.test(a))
+  if (badTo.length > 0) problems.push(`- TALLY_ALERT_EMAIL: ${badTo.map((a) => `"${a}"`).join(', ')} ${badTo.length === 1 ? 'is not an e-mail address' : 'are not e-mail addresses'}; give addresses separated by commas`)
+  if (e.TALLY_SMTP_URL && alertTo.length === 0) problems.push('- TALLY_ALERT_EMAIL: TALLY_SMTP_URL is set, so set the addresses (comma-separated) that receive alerts as well')
+  if (!e.TALLY_SMTP_URL && alertTo.length > 0) problems.push('- TALLY_SMTP_URL: TALLY_ALERT_EMAIL is set, so set the SMTP server that sends the alerts (smtp://user:password@host:port) as well')
   if (problems.length > 0) throw new ConfigError(`The configuration has ${problems.length} problem(s):\n${problems.join('\n')}`)
 
   const sqlitePath = resolve(cwd, e.TALLY_DB ?? DEFAULTS.sqlitePath)
@@ -128,6 +158,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       clientSecret: e.SF_CLIENT_SECRET,
       refreshToken: e.SF_REFRESH_TOKEN,
       packageDir: e.TALLY_SF_PACKAGE_DIR ? resolve(cwd, e.TALLY_SF_PACKAGE_DIR) : undefined,
+    }),
+    alerts: Object.freeze({
+      webhookUrl: e.TALLY_ALERT_WEBHOOK,
+      email: e.TALLY_SMTP_URL && alertTo.length > 0 ? Object.freeze({ smtpUrl: e.TALLY_SMTP_URL, to: Object.freeze(alertTo) }) : undefined,
     }),
   })
 }

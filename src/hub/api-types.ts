@@ -6,6 +6,7 @@
  */
 import type {
   AcceptedLink,
+  AlertView,
   ConnectionView,
   CustomerFilter,
   CustomerRow,
@@ -22,7 +23,7 @@ import type {
 } from './services.js'
 
 export type { AcceptedLink, LinkHistoryEntry, SuggestionView }
-export type { ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunView, SyncSettingsView }
+export type { AlertView, ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunView, SyncSettingsView }
 export type { ProgressEvent } from './services.js'
 
 /** The closed set of error codes of the one error envelope. */
@@ -143,6 +144,12 @@ export interface GetSyncRuns {
   Querystring: { limit?: number; realmId?: string }
   Success: { runs: RunView[] }
 }
+export interface GetAlerts {
+  Method: 'GET'
+  Path: '/api/alerts'
+  Querystring: { limit?: number }
+  Success: { alerts: AlertView[] }
+}
 export interface GetSyncRun {
   Method: 'GET'
   Path: '/api/runs/:id'
@@ -260,6 +267,7 @@ export type HubEndpoint =
   | PostSyncRun
   | GetSyncRuns
   | GetSyncRun
+  | GetAlerts
   | GetSyncRunMessages
   | GetSyncRunPlan
   | GetSyncRunEvents

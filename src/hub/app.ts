@@ -14,6 +14,7 @@ import type { ApiError } from './api-types.js'
 import { csrfGuard, loadSession, requireSession } from './auth.js'
 import type { HubDeps, HubEnv, ResolvedDeps } from './context.js'
 import { HubError } from './errors.js'
+import { registerAlertRoutes } from './routes/alerts.js'
 import { registerConnectionRoutes } from './routes/connections.js'
 import { registerCustomerRoutes } from './routes/customers.js'
 import { registerLinkRoutes } from './routes/links.js'
@@ -81,6 +82,7 @@ export function createHubApp(hubDeps: HubDeps): Hono<HubEnv> {
   registerCustomerRoutes(app, deps)
   registerLinkRoutes(app, deps)
   if (deps.services.salesforcePackage) registerSalesforcePackageRoutes(app, deps, deps.services.salesforcePackage)
+  if (deps.services.alerts) registerAlertRoutes(app, deps.services.alerts)
 
   app.all('/api/*', () => {
     throw new HubError(404, 'not_found', 'No such API endpoint.')

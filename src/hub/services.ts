@@ -7,7 +7,7 @@
 
 import type { ProgressEvent } from '../jobs/runs.js'
 import type { Provider } from '../lib/provider.js'
-import type { CustomerView, LinkHistoryEntry, RunStatus, Session } from '../store/index.js'
+import type { AlertChannel, AlertKind, AlertState, CustomerView, LinkHistoryEntry, RunStatus, Session } from '../store/index.js'
 import type { RunSummary as EngineRunSummary } from '../sync/run.js'
 import type { PackageDeployService } from './routes/salesforce-package.js'
 
@@ -108,7 +108,7 @@ export interface PlanPage {
 
 /** One `QBO_Customer__c` record as the Hub lists it: the store's copy (one type, the store's), and
  * the name Accounts are matched by — the display name without the " (deleted)" QBO appends to an
- * inactive customer's (the engine's rule, src/sync/match.ts; pages show it, never re-derive it). */
+ * inactive customer's (the engine's rule, src/sync/link.ts; pages show it, never re-derive it). */
 export type CustomerRow = CustomerView & { matchName: string }
 
 export type CustomerFilter = 'all' | 'mapped' | 'unmapped' | 'ambiguous' | 'inactive'
@@ -140,6 +140,51 @@ export interface AcceptedLink {
   accountId: string
   accountName: string
   score: number
+}
+
+export type { AlertChannel, AlertKind, AlertState }
+
+/** One alert sent (contract §11): a problem raised, or its recovery, and what each channel said. */
+export interface AlertView {
+  id: string
+  at: string
+  kind: AlertKind
+  /** The QuickBooks company it is about; null for the org as a whole. */
+  realmId: string | null
+  companyName: string | null
+  state: AlertState
+  text: string
+  /** One entry per channel tried; none when no channel is configured. */
+  deliveries: { channel: AlertChannel; ok: boolean; error?: string; at: string }[]
+}
+
+/** Automatic sync of one QuickBooks company, as the Hub's panel shows it (contract §11). */
+export interface AutoSyncCompanyView {
+  realmId: string
+  companyName: string | null
+  /** The company's "Automatic sync" switch. */
+  enabled: boolean
+  /** `off`: switched off (or the process runs with --no-auto-sync); `paused`: the API budget is spent. */
+  state: 'off' | 'idle' | 'syncing' | 'paused'
+  lastSweepAt: string | null
+  nextSweepAt: string | null
+  /** When the last change reached Salesforce, and how long after it was made in QuickBooks. */
+  lastChangeAt: string | null
+  lastLagMs: number | null
+  lastError: string | null
+  lastErrorAt: string | null
+}
+
+export interface AutoSyncView {
+  /** This Hub runs automatic syncs (false with `tally start --no-auto-sync`). */
+  running: boolean
+  /** Seconds between change-data-capture sweeps (`TALLY_SYNC_INTERVAL`). */
+  intervalSeconds: number
+  /** Webhooks are verified and taken (`QBO_WEBHOOK_VERIFIER` is set). */
+  webhooks: boolean
+  /** The org's daily Salesforce API use as last seen, and the share automatic syncs may use. */
+  budget: { share: number; used: number | null; max: number | null; paused: boolean; pausedSince: string | null }
+  companies: AutoSyncCompanyView[]
 }
 
 export interface HubServices {
@@ -205,8 +250,18 @@ export interface HubServices {
     /** Restores the entry's old link as `Manual` (itself a new entry). Throws `NotFoundError`. */
     undo(id: string, who: string): Promise<LinkHistoryEntry>
   }
+  /** Automatic sync (contract §11; absent: the Hub shows no panel). */
+  autoSync?: {
+    status(): Promise<AutoSyncView>
+    /** The company's "Automatic sync" switch; throws `NotFoundError` for a company not connected. */
+    setEnabled(realmId: string, enabled: boolean): Promise<AutoSyncCompanyView>
+  }
   /** "Deploy the Salesforce package" (absent: the Hub offers no deploy). */
   salesforcePackage?: PackageDeployService
+  /** The alerts sent, newest first (absent: the Hub lists none). */
+  alerts?: {
+    recent(limit: number): Promise<AlertView[]>
+  }
 }
 
 /** A Reconnect came back authorized for another QuickBooks company than the one chosen. */

@@ -9,6 +9,7 @@ import { createQboOAuth, QboClient, type QboOAuth } from '../qbo/index.js'
 import { createSalesforceClient, type SalesforceClient } from '../salesforce/index.js'
 import {
   getConnection,
+  createQboGate,
   importEnvRefreshToken,
   initCompanySettings,
   listConnections,
@@ -25,6 +26,7 @@ import {
 } from '../store/index.js'
 import { SQLITE_BUSY_TIMEOUT_MS } from '../store/dialect.js'
 import { sqliteStoreError } from '../store/errors.js'
+import { reportConnection } from './alerts/index.js'
 import type { Tally } from './tally.js'
 
 export class NotConnectedError extends AppError {
@@ -109,6 +111,8 @@ export async function qboClient(t: Tally, realmId?: string): Promise<QboClient> 
     oauth,
     tokens: qboTokenStore(t.store, t.cipher, { realmId: c.company }),
     logger: t.logger,
+    // Intuit's limits per realm, counted with every other process of this Tally (the store's gate).
+    gate: createQboGate(t.store.db),
   })
 }
 
@@ -156,8 +160,10 @@ export async function connectSalesforce(t: Tally): Promise<void> {
       status: 'connected',
     })
     await recordSuccess(t.store.db, 'salesforce')
+    await reportConnection(t.alerts, { realmId: null }, null)
   } catch (e) {
     await recordFailure(t.store.db, 'salesforce', e instanceof AppError ? e.toText() : String(e))
+    await reportConnection(t.alerts, { realmId: null }, e)
     throw e
   }
 }
@@ -170,8 +176,12 @@ export async function nameQboConnection(t: Tally, realmId: string): Promise<stri
   const ref = qboCompany(realmId)
   const c = await getConnection(t.store.db, t.cipher, ref)
   if (!c || (c.label && !c.label.startsWith('QuickBooks company '))) return c?.label ?? null
-  const name = await client.companyName()
+  const name = await client.companyName().catch(async (e: unknown) => {
+    await reportConnection(t.alerts, { realmId, companyName: c.label }, e)
+    throw e
+  })
   await recordSuccess(t.store.db, ref)
+  await reportConnection(t.alerts, { realmId, companyName: name ?? c.label }, null)
   if (name) await saveConnection(t.store.db, t.cipher, ref, { label: name })
   return name ?? c.label
 }

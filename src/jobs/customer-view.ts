@@ -33,8 +33,15 @@ export function customerViews(result: RunResult, realmId: string): CustomerView[
       parentName: c.parentQboId ? (byId.get(c.parentQboId)?.displayName ?? null) : null,
       email: c.email ?? null,
       candidates: item.link.candidates ? item.link.candidates.map((a) => ({ id: a.id, name: a.name })) : null,
+      // Waiting, with no suggestions computed in this run: the ones it has stay (see `keepSuggestions`).
       suggestions: item.link.suggestions ?? null,
     })
   }
   return rows
+}
+
+/** The rows of a run whose suggestions were not computed in it but still apply (the record waits
+ * for a person): they keep what the Hub's copy holds. */
+export function keepSuggestions(result: RunResult): Set<string> {
+  return new Set(result.plan.items.filter((i) => !i.link.suggestions && (i.link.status === 'Unmapped' || i.link.status === 'Ambiguous')).map((i) => i.key))
 }

@@ -25,14 +25,16 @@ import {
   listRuns,
   saveConnection,
   saveSettings,
+  type Alert,
   type Connection,
   type CustomerView,
   type Run,
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS, SYNCED_FIELDS } from '../sync/fields.js'
 import { createLinkService } from './links.js'
-import { matchableName } from '../sync/match.js'
+import { matchableName } from '../sync/link.js'
 import type {
+  AlertView,
   ConnectionView,
   CustomerRow,
   HubServices,
@@ -41,6 +43,7 @@ import type {
   RunView,
 } from '../hub/services.js'
 import { PLAN_FILTERS, WrongCompanyError } from '../hub/services.js'
+import { reportConnection } from './alerts/index.js'
 import { companiesToRun } from './company-runs.js'
 import { connectSalesforce, defaultRealm, nameQboConnection, qboCompanies, qboOAuth, salesforceClient } from './connections.js'
 import { resolveSettings, writeOrgSettings } from './org-settings.js'
@@ -85,6 +88,8 @@ function toRunView(r: Run): RunView {
   }
 }
 
+const toAlertView = (a: Alert): AlertView => ({ ...a, at: a.at.toISOString() })
+
 function toRow(v: CustomerView): CustomerRow {
   return { ...v, matchName: matchableName(v.displayName, v.active) }
 }
@@ -109,6 +114,8 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
 
   return {
     salesforcePackage: createPackageDeployService(t),
+    // Read through `t` at each request: `tally start` gives Tally its alerts once the Hub listens.
+    ...(t.alerts ? { alerts: { recent: async (limit: number) => (await t.alerts?.recent(limit) ?? []).map(toAlertView) } } : {}),
     connections: {
       async list() {
         const view = (provider: Provider, c: Connection | null, realmId: string | null): ConnectionView => ({
@@ -162,7 +169,9 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
             tokens: { ...tokens, refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? null },
           })
           await initCompanySettings(db, realmId)
-          await nameQboConnection(t, realmId).catch(() => {}) // the generic label stays if this fails
+          const named = await nameQboConnection(t, realmId).catch(() => null) // the generic label stays if this fails
+          // A company reconnected in the Hub holds a new grant: its reconnect problem is over.
+          await reportConnection(t.alerts, { realmId, companyName: named }, null)
           return
         }
         const { clientId, clientSecret, loginUrl } = t.config.salesforce

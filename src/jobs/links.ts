@@ -7,7 +7,7 @@
  */
 import { NotFoundError } from '../hub/services.js'
 import type { SalesforceClient } from '../salesforce/index.js'
-import { getQboCustomerRecord, soql } from '../salesforce/index.js'
+import { COLLECTION_CHUNK, getQboCustomerRecord, listQboCustomerRecordsByStatus, soql } from '../salesforce/index.js'
 import {
   appendLinkHistory,
   getCustomerView,
@@ -16,13 +16,20 @@ import {
   listLinkHistory,
   saveRecordStates,
   setCustomerViewLink,
+  setCustomerViewSuggestions,
   type CustomerView,
   type LinkHistoryEntry,
   type LinkHistoryFilter,
   type StoredLinkStatus,
 } from '../store/index.js'
-import { CONFIDENT_SCORE } from '../sync/suggest.js'
 import { SUGGESTION_FIELDS } from '../sync/fields.js'
+import { suggestionFields } from '../sync/link.js'
+import { sameValue } from '../sync/map.js'
+import type { FieldValue, SourceCustomer } from '../sync/model.js'
+import { customerFromRecord, SUGGESTION_SOURCE_FIELDS } from '../sync/record-customer.js'
+import { suggestionProfiles } from '../sync/run.js'
+import { buildSuggestionIndex, CONFIDENT_SCORE, suggestAccounts, type Suggestion } from '../sync/suggest.js'
+import { salesforceTarget } from './salesforce-target.js'
 import type { Tally } from './tally.js'
 
 /** The statuses of the link queue (contract §10 `tally links list`'s default). */
@@ -49,6 +56,14 @@ export interface AcceptedSuggestion {
   score: number
 }
 
+export interface SuggestedRecord {
+  qboKey: string
+  qboId: string
+  displayName: string
+  status: string
+  suggestions: Suggestion[]
+}
+
 export interface LinkService {
   /** The one way a person's link reaches Salesforce. Throws `NotFoundError`. */
   change(key: string, c: LinkChange): Promise<CustomerView>
@@ -57,6 +72,10 @@ export interface LinkService {
   ignore(key: string, who: string): Promise<CustomerView>
   unignore(key: string, who: string): Promise<CustomerView>
   list(statuses: readonly string[], realmId?: string): Promise<CustomerView[]>
+  /** Recomputes the suggestions of every Unmapped and Ambiguous record now, from the records and
+   * Accounts in Salesforce (no QuickBooks call), and writes the best onto each record whose best
+   * changed. */
+  suggest(realmId?: string): Promise<{ records: SuggestedRecord[]; salesforceCalls: number }>
   history(f: LinkHistoryFilter): Promise<{ total: number; items: LinkHistoryEntry[] }>
   undo(id: string, who: string): Promise<LinkHistoryEntry>
 }
@@ -146,6 +165,33 @@ export function createLinkService(t: Tally, sf: () => Promise<SalesforceClient>)
     ignore: (key, who) => change(key, { accountId: null, status: 'Ignored', who, reason: 'ignored: this customer has no Account here' }),
     unignore: (key, who) => change(key, { accountId: null, status: 'Unmapped', who, reason: 'no longer ignored: the next run links it by the rules' }),
     list: (statuses, realmId) => listCustomerViewsByStatus(db, statuses, realmId),
+    async suggest(realmId) {
+      const client = await sf()
+      const before = client.apiCalls()
+      const target = salesforceTarget(client)
+      const realms = realmId ? [realmId] : [...new Set((await listCustomerViewsByStatus(db, QUEUE_STATUSES)).map((v) => v.realmId))]
+      const out: SuggestedRecord[] = []
+      for (const realm of realms) {
+        const rows = await listQboCustomerRecordsByStatus(client, realm, QUEUE_STATUSES, [...SUGGESTION_SOURCE_FIELDS, ...SUGGESTION_FIELDS])
+        if (rows.length === 0) continue
+        const customers = rows.map(customerFromRecord)
+        const index = buildSuggestionIndex(await suggestionProfiles(target, customers))
+        const changed: { QBO_Key__c: string; [k: string]: unknown }[] = []
+        const views: { key: string; suggestions: Suggestion[] }[] = []
+        rows.forEach((r, i) => {
+          const suggestions = suggestAccounts(customers[i] as SourceCustomer, index)
+          const key = String(r['QBO_Key__c'])
+          const want = suggestionFields(suggestions[0])
+          if (Object.entries(want).some(([k, v]) => !sameValue(v, (r[k] ?? null) as FieldValue))) changed.push({ QBO_Key__c: key, ...want })
+          views.push({ key, suggestions })
+          out.push({ qboKey: key, qboId: String(r['QBO_Id__c']), displayName: String(r['Display_Name__c'] ?? ''), status: String(r['Link_Status__c']), suggestions })
+        })
+        // sObject Collections upsert on the key, 200 a call: only the three suggestion fields.
+        for (let i = 0; i < changed.length; i += COLLECTION_CHUNK) await client.upsert('QBO_Customer__c', 'QBO_Key__c', changed.slice(i, i + COLLECTION_CHUNK))
+        await setCustomerViewSuggestions(db, views)
+      }
+      return { records: out, salesforceCalls: client.apiCalls() - before }
+    },
     history: (f) => listLinkHistory(db, f),
     async undo(id, who) {
       const entry = await getLinkHistoryEntry(db, id)

@@ -13,6 +13,7 @@ import { SalesforceError, type SalesforceClient } from '../salesforce/index.js'
 import {
   addRunMessages,
   claimRun,
+  countRefusedRecords,
   finishRun,
   getCheckpoint,
   getConnection,
@@ -24,14 +25,17 @@ import {
   updateRunProgress,
   setCustomerViewsInactive,
   upsertCustomerViews,
+  listCustomerViewsByStatus,
+  appendLinkHistory,
   qboCompany,
   type ConnectionRef,
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS } from '../sync/fields.js'
 import type { Progress } from '../sync/ports.js'
 import { runSync, type RunResult } from '../sync/run.js'
+import { reportRunFailed, reportRunFinished } from './alerts/index.js'
 import { NotConnectedError, defaultRealm, qboClient, salesforceClient } from './connections.js'
-import { customerViews } from './customer-view.js'
+import { customerViews, keepSuggestions } from './customer-view.js'
 import { plannedCustomers, PreviewMemory, type PlannedCustomer } from './run-plan.js'
 import { qboCustomerSource } from './qbo-source.js'
 import { failOrgRun, startOrgRun, type OrgRun } from './org-runs.js'
@@ -48,6 +52,9 @@ export interface RunRequest {
   realmId?: string
   /** Send again what Salesforce refused in earlier runs (`--retry-refused`). */
   retryRefused?: boolean
+  /** False: compute no suggestions in this run (contract §10; they cost calls when the run would
+   * not read every Account anyway). */
+  suggest?: boolean
   /** The `Tally_Run__c` that asked for this run in the org (Status Requested). */
   orgRunId?: string
 }
@@ -183,8 +190,9 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         // No checkpoint, or one older than CDC can reach: no `since`, so the run reads everything.
         if (cp && now().getTime() - cp.getTime() < CDC_WINDOW_MS) since = cp
       }
+      const companyName = (await getConnection(db, t.cipher, qboRef))?.label ?? null
       const result = await runSync(
-        { source: qboCustomerSource(qbo, qbo.realmId, (await getConnection(db, t.cipher, qboRef))?.label), target: salesforceTarget(sf), state: syncStateStore(t.store) },
+        { source: qboCustomerSource(qbo, qbo.realmId, companyName ?? undefined), target: salesforceTarget(sf), state: syncStateStore(t.store) },
         {
           runId,
           mode: req.mode,
@@ -192,6 +200,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           settings: { createAccounts: req.createAccounts ?? settings.createAccounts, enabledFields: enabled },
           ...(since ? { since } : {}),
           ...(req.retryRefused ? { retryRefused: true } : {}),
+          ...(req.suggest === false ? { suggest: false } : {}),
           now,
           // The engine's 'done' is not the run's: its record in the org and the store are still
           // to be written, and a 'done' seen now would end the Hub's live view on "running".
@@ -208,7 +217,14 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         // Our clock and Intuit's may differ: windows overlap by a minute. Records read twice are
         // unchanged, so the overlap costs no writes (and CDC is one call whatever the window).
         await saveCheckpoint(db, qbo.realmId, new Date(result.readAt.getTime() - CLOCK_SKEW_MS))
-        await upsertCustomerViews(db, customerViews(result, qbo.realmId))
+        const views = customerViews(result, qbo.realmId)
+        const keep = keepSuggestions(result)
+        if (keep.size > 0) {
+          const held = new Map((await listCustomerViewsByStatus(db, ['Unmapped', 'Ambiguous'], qbo.realmId)).map((v) => [v.key, v.suggestions]))
+          for (const v of views) if (keep.has(v.key)) v.suggestions = held.get(v.key) ?? null
+        }
+        await upsertCustomerViews(db, views)
+        await appendLinkHistory(db, result.linkChanges.map((c) => ({ ...c, realmId: qbo.realmId })))
         const gone = (result.outcomes ?? []).filter((o) => o.item.gone && o.status === 'updated').map((o) => o.item.key)
         if (gone.length > 0) await setCustomerViewsInactive(db, gone)
       }
@@ -221,6 +237,8 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       if (result.summary.dryRun) previews.keep(runId, plannedCustomers(result))
       await finishRun(db, runId, { status: result.summary.status, summary: result.summary })
       emit({ phase: 'done', done: result.plan.items.length, total: result.plan.items.length }, result.summary.status)
+      // After the run is recorded and announced: an alert's delivery never holds the Hub's view.
+      await reportRunFinished(t.alerts, { realmId: qbo.realmId, companyName }, result.summary, () => countRefusedRecords(db, qbo.realmId)).catch((e) => t.logger.warn('alerts not reported', { runId, error: describeError(e) }))
       return { ...result, runId, realmId: qbo.realmId }
     } catch (e) {
       const message = e instanceof AppError ? e.toText() : describeError(e)
@@ -230,6 +248,11 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       else if (req.orgRunId && sf) await failOrgRun(sf, req.orgRunId, message, now()).catch(() => {})
       await finishRun(db, runId, { status: 'failed', error: message }).catch(() => {})
       emit({ phase: 'done', done: 0, total: 0 }, 'failed')
+      if (realmId) {
+        const companyName = (await getConnection(db, t.cipher, qboRef).catch(() => null))?.label ?? null
+        await reportRunFailed(t.alerts, { realmId, companyName }, e, { dryRun: req.dryRun ?? false, notConnected: e instanceof NotConnectedError })
+          .catch((err) => t.logger.warn('alerts not reported', { runId, error: describeError(err) }))
+      }
       throw e
     } finally {
       clearInterval(heartbeat)

@@ -6,6 +6,8 @@
  */
 import {
   accountFates,
+  findSuggestionCandidates,
+  suggestionCandidateQueries,
   COLLECTION_CHUNK,
   findAccountsByNames,
   listAllAccounts,
@@ -44,7 +46,7 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
   return {
     collectionSize: COLLECTION_CHUNK,
     async listExistingRecords(realmId, fieldNames) {
-      const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, 'Account__r.Name'])
+      const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, 'Account__r.Name', 'LastModifiedBy.Name'])
       return rows.map((r): ExistingRecord => {
         const fields: TargetFields = {}
         for (const f of fieldNames) fields[f] = asValue(r[f])
@@ -54,6 +56,7 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
           key: String(r['QBO_Key__c']),
           accountId: typeof r['Account__c'] === 'string' ? r['Account__c'] : null,
           accountName: (r['Account__r'] as { Name?: string } | null | undefined)?.Name ?? null,
+          lastModifiedBy: (r['LastModifiedBy'] as { Name?: string } | null | undefined)?.Name ?? null,
           linkStatus: LINK_STATUSES.includes(status as LinkStatus) ? (status as LinkStatus) : null,
           fields,
         }
@@ -62,6 +65,8 @@ export function salesforceTarget(client: SalesforceClient): SalesforceTarget {
     listAllAccounts: (maxCalls) => listAllAccounts(client, maxCalls),
     findAccountsByNames: (names) => findAccountsByNames(client, names),
     accountFates: (ids) => accountFates(client, ids),
+    findSuggestionCandidates: (terms) => findSuggestionCandidates(client, terms),
+    suggestionLookupCalls: (terms) => suggestionCandidateQueries(terms).length,
     nameLookupCalls: (names) => planAccountNameQueries(names, { prefixBytes: client.queryPath('').length }).length,
     async upsertAccounts(accounts) {
       // An insert that finds its key taken reads that Account instead, so sending it again after

@@ -6,9 +6,14 @@
  * matching and the Salesforce client's name lookups both use it, so they never disagree.
  */
 export function normalizeName(name: string): string {
-  return name.normalize('NFC').replace(/\s+/gu, ' ').trim().toLocaleLowerCase('en-US')
+  return collapseSpaces(name.normalize('NFC')).toLocaleLowerCase('en-US')
 }
 
 export function sameName(a: string, b: string): boolean {
   return normalizeName(a) === normalizeName(b)
+}
+
+/** White space collapsed and trimmed: the spelling a name is compared and written in. */
+export function collapseSpaces(name: string): string {
+  return name.replace(/\s+/gu, ' ').trim()
 }

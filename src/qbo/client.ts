@@ -19,6 +19,7 @@ import * as customers from './customers.js'
 import { QboAuthError, QboError, qboErrorFromResponse } from './errors.js'
 import { connectionError, isConnectionDrop, type QboOAuth } from './oauth.js'
 import type { QboCustomer } from './schemas.js'
+import type { RequestGate } from './gate.js'
 import type { QboTokens, QboTokenStore } from './tokens.js'
 
 export interface QboClientOptions {
@@ -38,6 +39,8 @@ export interface QboClientOptions {
   onTokens?: (t: QboTokens) => void
   /** Clock, for tests. */
   now?: () => Date
+  /** The limits shared with Tally's other processes (qbo/gate); absent: this client's own only. */
+  gate?: RequestGate
 }
 
 export interface QboRequestOptions {
@@ -191,38 +194,40 @@ export class QboClient {
 
   /** One HTTP exchange inside the in-flight limiter; the body is read before the slot is freed. */
   private send(method: string, url: string, token: string, body: unknown): Promise<unknown> {
-    return this.limiter.run(async () => {
-      this.counters.apiCalls++
-      let res: Response
-      let text: string
-      try {
-        res = await this.doFetch(url, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json',
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          body: body !== undefined ? JSON.stringify(body) : undefined,
-        })
-        text = await res.text()
-      } catch (err) {
-        if (isConnectionDrop(err)) throw connectionError(err, `${method} ${new URL(url).pathname}`, { endpoint: 'api', url })
-        throw err
-      }
-      let json: unknown = text
-      try {
-        json = text.length > 0 ? JSON.parse(text) : undefined
-      } catch {
-        // Not JSON (a proxy's HTML error page): keep the text for the error.
-      }
-      const hasFault = typeof json === 'object' && json !== null && ('Fault' in json || 'fault' in json)
-      if (!res.ok || hasFault) throw qboErrorFromResponse({ status: res.status, headers: res.headers, body: json }, { endpoint: 'api', url })
-      if (typeof json !== 'object' || json === null) {
-        throw new QboError({ status: res.status, code: 'not_json', message: `QBO answered ${method} with a non-JSON body` })
-      }
-      return json
-    })
+    return this.limiter.run(() => (this.o.gate ? this.o.gate.run(this.realmId, () => this.exchange(method, url, token, body)) : this.exchange(method, url, token, body)))
+  }
+
+  private async exchange(method: string, url: string, token: string, body: unknown): Promise<unknown> {
+    this.counters.apiCalls++
+    let res: Response
+    let text: string
+    try {
+      res = await this.doFetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      })
+      text = await res.text()
+    } catch (err) {
+      if (isConnectionDrop(err)) throw connectionError(err, `${method} ${new URL(url).pathname}`, { endpoint: 'api', url })
+      throw err
+    }
+    let json: unknown = text
+    try {
+      json = text.length > 0 ? JSON.parse(text) : undefined
+    } catch {
+      // Not JSON (a proxy's HTML error page): keep the text for the error.
+    }
+    const hasFault = typeof json === 'object' && json !== null && ('Fault' in json || 'fault' in json)
+    if (!res.ok || hasFault) throw qboErrorFromResponse({ status: res.status, headers: res.headers, body: json }, { endpoint: 'api', url })
+    if (typeof json !== 'object' || json === null) {
+      throw new QboError({ status: res.status, code: 'not_json', message: `QBO answered ${method} with a non-JSON body` })
+    }
+    return json
   }
 
   // ── Tokens ────────────────────────────────────────────────────────────────────────────────────

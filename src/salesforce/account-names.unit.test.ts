@@ -45,7 +45,7 @@ describe('sameAccountName', () => {
     expect(normalizeAccountName('  Acme \t  Inc ')).toBe('acme inc')
     expect(sameAccountName('ÉCOLE  du Nord', 'école du nord')).toBe(true)
     expect(sameAccountName('Acme Inc', 'Acme, Inc')).toBe(false)
-    // The engine's matching (src/sync/match.ts) compares in NFC; the lookups must agree with it.
+    // The engine's matching (src/sync/link.ts) compares in NFC; the lookups must agree with it.
     expect(sameAccountName('École du Nord', 'E\u0301cole du Nord')).toBe(true)
   })
 })

@@ -7,34 +7,50 @@
  */
 import { planAccountNameQueries } from './account-names.js'
 import type { SalesforceClient, SaveResult } from './client.js'
-import { likePattern, soql } from './soql.js'
+import { joinSoql, likePattern, soql } from './soql.js'
 
 export interface AccountRow {
   id: string
   name: string
   /** `QBO_Source_Key__c`: set on the Accounts Tally created. */
   sourceKey: string | null
+  /** What suggestions compare (contract §10), when read. */
+  website?: string | null
+  phone?: string | null
+  billingStreet?: string | null
+  billingPostalCode?: string | null
 }
 
 interface RawAccount {
   Id: string
   Name: string
   QBO_Source_Key__c?: string | null
+  Website?: string | null
+  Phone?: string | null
+  BillingStreet?: string | null
+  BillingPostalCode?: string | null
 }
 
-const toRow = (r: RawAccount): AccountRow => ({ id: r.Id, name: r.Name, sourceKey: r.QBO_Source_Key__c ?? null })
+const toRow = (r: RawAccount): AccountRow => ({
+  id: r.Id,
+  name: r.Name,
+  sourceKey: r.QBO_Source_Key__c ?? null,
+  ...('Website' in r ? { website: r.Website ?? null, phone: r.Phone ?? null, billingStreet: r.BillingStreet ?? null, billingPostalCode: r.BillingPostalCode ?? null } : {}),
+})
 
 /** One `SELECT COUNT()` call. */
 export function countAccounts(client: SalesforceClient): Promise<number> {
   return client.count(soql`SELECT COUNT() FROM Account`)
 }
 
-/** Every Account (Id, Name, QBO_Source_Key__c): ⌈A / 2,000⌉ calls. With `maxCalls`, null when
- * that would take more calls (known from the first page, so it costs one call, like a COUNT). */
+/** Every Account (Id, Name, QBO_Source_Key__c, and what suggestions compare: Website, Phone,
+ * BillingStreet, BillingPostalCode — in the same pages, so reading them costs no call more):
+ * ⌈A / 2,000⌉ calls. With `maxCalls`, null when that would take more calls (known from the first
+ * page, so it costs one call, like a COUNT). */
 export function listAllAccounts(client: SalesforceClient): Promise<AccountRow[]>
 export function listAllAccounts(client: SalesforceClient, maxCalls: number): Promise<AccountRow[] | null>
 export async function listAllAccounts(client: SalesforceClient, maxCalls?: number): Promise<AccountRow[] | null> {
-  const q = soql`SELECT Id, Name, QBO_Source_Key__c FROM Account`
+  const q = soql`SELECT Id, Name, QBO_Source_Key__c, Website, Phone, BillingStreet, BillingPostalCode FROM Account`
   const rows = maxCalls === undefined ? await client.query<RawAccount>(q) : await client.queryWithin<RawAccount>(q, maxCalls)
   return rows ? rows.map(toRow) : null
 }
@@ -46,6 +62,46 @@ export async function findAccountsByNames(client: SalesforceClient, names: reado
   const byId = new Map<string, AccountRow>()
   for (const s of statements) {
     for (const r of await client.query<RawAccount>(s)) byId.set(r.Id, toRow(r))
+  }
+  return [...byId.values()]
+}
+
+/** What to look Accounts up by for the suggestions of a few customers (contract §10). */
+export interface SuggestionTerms {
+  /** Name contains: words and word prefixes. */
+  nameParts: readonly string[]
+  /** Website contains: registrable domains. */
+  domains: readonly string[]
+  /** BillingPostalCode equals. */
+  postalCodes: readonly string[]
+}
+
+/** Conditions per statement: each is at most ~60 bytes quoted and URL-encoded, so 120 stay far
+ * under the 14,336-byte query path of account-names.ts. */
+const TERMS_PER_QUERY = 120
+
+/** The statements `findSuggestionCandidates` sends. */
+export function suggestionCandidateQueries(terms: SuggestionTerms): string[] {
+  const conds = [
+    ...[...new Set(terms.nameParts)].map((p) => soql`Name LIKE ${likePattern([p], { prefix: true, suffix: true })}`),
+    ...[...new Set(terms.domains)].map((d) => soql`Website LIKE ${likePattern([d], { prefix: true, suffix: true })}`),
+  ]
+  const postal = [...new Set(terms.postalCodes)]
+  for (let i = 0; i < postal.length; i += TERMS_PER_QUERY) conds.push(soql`BillingPostalCode IN ${postal.slice(i, i + TERMS_PER_QUERY)}`)
+  const out: string[] = []
+  for (let i = 0; i < conds.length; i += TERMS_PER_QUERY) {
+    out.push(soql`SELECT Id, Name, QBO_Source_Key__c, Website, Phone, BillingStreet, BillingPostalCode FROM Account WHERE ${joinSoql(conds.slice(i, i + TERMS_PER_QUERY), ' OR ')}`.text)
+  }
+  return out
+}
+
+/** The Accounts that share a name part, a website domain or a billing postal code with a few
+ * customers: the candidates their suggestions are scored from, without reading every Account.
+ * (LIKE is case-insensitive in SOQL; the scorer compares exactly.) */
+export async function findSuggestionCandidates(client: SalesforceClient, terms: SuggestionTerms): Promise<AccountRow[]> {
+  const byId = new Map<string, AccountRow>()
+  for (const q of suggestionCandidateQueries(terms)) {
+    for (const r of await client.query<RawAccount>(q)) byId.set(r.Id, toRow(r))
   }
   return [...byId.values()]
 }

@@ -30,6 +30,17 @@ export function listQboCustomerRecords(
   return client.query(soql`SELECT ${fields} FROM QBO_Customer__c WHERE QBO_Realm_Id__c = ${realmId}`)
 }
 
+/** The records of a realm with one of these link statuses (the link queue), all pages. */
+export function listQboCustomerRecordsByStatus(
+  client: SalesforceClient,
+  realmId: string,
+  statuses: readonly string[],
+  fieldNames: readonly string[],
+): Promise<Record<string, unknown>[]> {
+  const fields = soqlFields([...new Set([...BASE_FIELDS, ...fieldNames])])
+  return client.query(soql`SELECT ${fields} FROM QBO_Customer__c WHERE QBO_Realm_Id__c = ${realmId} AND Link_Status__c IN ${statuses}`)
+}
+
 /**
  * A reference by external ID inside sObject Collections is a nested sObject; it carries its own
  * `attributes.type`, as every sObject in a collections body does (records are deserialised as typed

@@ -4,10 +4,12 @@
  * `Db` — the store's `db` or a transaction/lock handle, which have the same type.
  */
 import type { Kysely } from 'kysely'
+import type { AlertProblemsTable, AlertsTable } from './tables/alerts.table.js'
 import type { CheckpointsTable } from './tables/checkpoints.table.js'
 import type { ConnectionsTable } from './tables/connections.table.js'
 import type { CustomerViewsTable } from './tables/customer-views.table.js'
 import type { LinkHistoryTable } from './tables/link-history.table.js'
+import type { QboInflightTable, QboMinutesTable } from './tables/qbo-gate.table.js'
 import type { LoginAttemptsTable } from './tables/login-attempts.table.js'
 import type { RecordStatesTable } from './tables/record-states.table.js'
 import type { RunMessagesTable } from './tables/run-messages.table.js'
@@ -27,6 +29,10 @@ export interface Database {
   login_attempts: LoginAttemptsTable
   customer_views: CustomerViewsTable
   link_history: LinkHistoryTable
+  qbo_inflight: QboInflightTable
+  qbo_minutes: QboMinutesTable
+  alert_problems: AlertProblemsTable
+  alerts: AlertsTable
 }
 
 /** The store's Kysely instance, or a transaction / lock handle on it. */

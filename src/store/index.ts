@@ -2,9 +2,9 @@
  * @module store
  * Tally's own state (Kysely over SQLite or Postgres): connections and their encrypted tokens,
  * settings, runs and their messages, per-record sync state, CDC checkpoints, Hub sessions,
- * sign-in lockouts, and the Hub's local copy of the synced customers. Repositories are plain
- * functions `(db, …)`; `db` is `store.db`, a Kysely transaction, or the handle
- * `withConnectionLock` passes.
+ * sign-in lockouts, the Hub's local copy of the synced customers, and alerts (the open problems
+ * and the alerts sent). Repositories are plain functions `(db, …)`; `db` is `store.db`, a Kysely
+ * transaction, or the handle `withConnectionLock` passes.
  */
 export { createStore } from './store.js'
 export type { Store } from './store.js'
@@ -25,3 +25,6 @@ export * from './sessions.repository.js'
 export * from './login-attempts.repository.js'
 export * from './customer-views.repository.js'
 export * from './link-history.repository.js'
+export * from './alerts.repository.js'
+export { createQboGate } from './qbo-gate.repository.js'
+export type { QboGateOptions } from './qbo-gate.repository.js'

@@ -54,6 +54,18 @@ export async function loadRecordStates(db: Db, realmId: string): Promise<Map<str
   )
 }
 
+/** How many of the company's records hold a refusal that repeats (not sent again until they
+ * change or a run retries): records that are still failing, whether or not a run read them. */
+export async function countRefusedRecords(db: Db, realmId: string): Promise<number> {
+  const row = await db
+    .selectFrom('record_states')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('realm_id', '=', realmId)
+    .where('refused', 'is not', null)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
 /**
  * Upserts states in batches of 1,000 rows (6,000 bind parameters: under SQLite's 32,766 and
  * Postgres' 65,535), all in one transaction unless `db` is already one.

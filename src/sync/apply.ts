@@ -169,6 +169,8 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
       const pid = ids.get(w.parentKey)
       fields[LINK_FIELDS.parent] = pid ?? null
     }
+    // The suggested Account was created above (or not: then there is no suggestion to show).
+    if (w.suggestedSourceKey !== undefined) fields['Suggested_Account__c'] = accountIds.get(w.suggestedSourceKey) ?? null
     return { key: w.key, fields, isNew: w.isNew }
   }
 

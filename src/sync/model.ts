@@ -73,6 +73,11 @@ export interface AccountRef {
   name: string
   /** `QBO_Source_Key__c`: set on Accounts Tally created, to the key of the customer it was for. */
   sourceKey?: string | null
+  /** What suggestions compare (contract §10), when the run read them. */
+  website?: string | null
+  phone?: string | null
+  billingStreet?: string | null
+  billingPostalCode?: string | null
 }
 
 /** A value the engine writes to one field of `QBO_Customer__c`. Dates are ISO 8601 instants. */
@@ -89,6 +94,9 @@ export interface ExistingRecord {
   /** The linked Account's Name (read with the record, `Account__r.Name`). */
   accountName?: string | null
   linkStatus: LinkStatus | null
+  /** The Salesforce user who last modified the record (`LastModifiedBy.Name`): who changed a link
+   * in the org (contract §10). */
+  lastModifiedBy?: string | null
   /** Every synced field that was read, by API name, normalised by the adapter (dates as ISO). */
   fields: TargetFields
 }

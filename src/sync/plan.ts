@@ -6,14 +6,23 @@
  * and the Accounts to create. A dry run is this plan without `applyPlan`; it is also the oracle
  * the tests hold the written state to.
  */
-import { sha256Hex } from '../lib/crypto.js'
-import { ACCOUNT_NAME_LENGTH, LINK_FIELDS } from './fields.js'
+import { LINK_FIELDS } from './fields.js'
+import {
+  decideLinks,
+  editedInOrg,
+  linkChange,
+  linkBasis,
+  matchableName,
+  NAME_KEY_PREFIX,
+  suggestionFields,
+  type AccountIndex,
+  type LinkSubject,
+  type PlannedLink,
+} from './link.js'
 import { mapCustomer, sameValue, type FieldIssue } from './map.js'
-import { findMatch, matchableName, normalizeName, type AccountIndex } from './match.js'
 import {
   customerKey,
   type AccountFate,
-  type AccountRef,
   type ExistingRecord,
   type FieldValue,
   type LinkStatus,
@@ -23,7 +32,11 @@ import {
   type TargetFields,
 } from './model.js'
 import type { AccountCreate, RecordWrite } from './ports.js'
-import type { Suggestion } from './suggest.js'
+import type { SuggestionIndex } from './suggest.js'
+
+export { accountSourceKey, accountsToCheck, NAME_KEY_PREFIX, type PlannedLink } from './link.js'
+
+const SUGGESTED_ACCOUNT = 'Suggested_Account__c'
 
 export interface SyncSettings {
   createAccounts: boolean
@@ -53,22 +66,11 @@ export interface PlanInput {
   accountFates?: ReadonlyMap<string, AccountFate>
   /** Send again what Salesforce refused before (`RecordState.refused`): after its cause was fixed. */
   retryRefused?: boolean
-}
-
-export interface PlannedLink {
-  status: LinkStatus
-  accountId: string | null
-  /** The Account will be created in this run with this `QBO_Source_Key__c`. */
-  accountSourceKey?: string
-  candidates?: AccountRef[]
-  /** Up to three suggested Accounts of an `Unmapped` or `Ambiguous` link, best first (contract
-   * §10); absent when the run did not compute them. */
-  suggestions?: Suggestion[]
-  reason: string
-  /** A problem with the link's Account that did not stop it (a name shortened to fit). */
-  issues?: FieldIssue[]
-  /** Salesforce refused to create this Account before: it is not asked again this run. */
-  refused?: Refusal['errors']
+  /** The Accounts' profiles, when the run read them: Unmapped and Ambiguous customers get
+   * suggestions, and the best goes onto the record (contract §10). */
+  suggestions?: SuggestionIndex
+  /** Only these customers (by QBO Id) get suggestions; the others keep what their records hold. */
+  suggestFor?: ReadonlySet<string>
 }
 
 export interface PlanItem {
@@ -103,79 +105,12 @@ export function writeFingerprint(w: RecordWrite): string {
   const fields = Object.entries(w.fields)
     .filter(([k]) => k !== LINK_FIELDS.lastSynced)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return JSON.stringify([fields, w.accountSourceKey ?? null, w.parentKey ?? null])
+  return JSON.stringify([fields, w.accountSourceKey ?? null, w.parentKey ?? null, w.suggestedSourceKey ?? null])
 }
 
 export interface Plan {
   items: PlanItem[]
   accountsToCreate: AccountCreate[]
-}
-
-type LinkBasis = 'manual' | 'keep' | 'match'
-
-/** The prefix of the source keys Tally gives the Accounts it creates (contract §4). */
-export const NAME_KEY_PREFIX = 'name:'
-
-/**
- * `QBO_Source_Key__c` of the Account Tally creates for a name: from the normalised name, not
- * from a company's customer, so that every company's run — also two at the same time — creates
- * the same one Account for it (contract §5.10; design notes "Several companies"). The field is
- * Text(50), External ID, Unique and case-insensitive: a hex SHA-256 (case-proof) cut to fit,
- * 180 bits, and the same length for a name of any length.
- */
-export function accountSourceKey(normalizedName: string): string {
-  return `${NAME_KEY_PREFIX}${sha256Hex(normalizedName).slice(0, 50 - NAME_KEY_PREFIX.length)}`
-}
-
-/**
- * An Account Tally created: keyed by name (any company's run), or by the old per-customer key
- * `<realmId>-<Id>` of this company (before several companies, the key was the customer's), so
- * a link to it is `Created`, also when a run resumes after the Account was created.
- */
-function createdByTally(sourceKey: string | null | undefined, realmId: string): boolean {
-  return typeof sourceKey === 'string' && (sourceKey.startsWith(NAME_KEY_PREFIX) || sourceKey.startsWith(`${realmId}-`))
-}
-
-/** Why a record's link is not what Tally last wrote (contract §5.1, §5.8): nothing changed; a
- * person changed it (in the Hub it is written as Manual; in Salesforce we see that `Account__c` is
- * not what Tally wrote — clearing it counts too); Salesforce merged the Account into another and
- * moved the lookup to the survivor; or the Account was deleted and Salesforce cleared the lookup. */
-type LinkChange = 'none' | 'manual' | 'merged' | 'deleted'
-
-function linkChange(e: ExistingRecord, s: RecordState | undefined, fates: ReadonlyMap<string, AccountFate> | undefined): LinkChange {
-  if (e.linkStatus === 'Manual') return 'manual'
-  if (s === undefined || s.salesforceId === null) return 'none'
-  const now = e.accountId ?? null
-  const wrote = s.accountWritten ?? null
-  if (now === wrote) return 'none'
-  if (wrote !== null && fates !== undefined) {
-    const fate = fates.get(wrote)
-    if (fate?.deleted && fate.masterRecordId !== null && fate.masterRecordId === now) return 'merged'
-    // Deleted (in the Recycle Bin, or purged from it) and the lookup cleared by SetNull.
-    if ((fate === undefined || fate.deleted) && now === null) return 'deleted'
-  }
-  return 'manual'
-}
-
-/** The Accounts whose fate decides a record's link: the one Tally last wrote, for every record
- * whose `Account__c` is something else and that no person marked Manual. The run reads these
- * (one `queryAll`) only when there are any. */
-export function accountsToCheck(existing: ReadonlyMap<string, ExistingRecord>, states: ReadonlyMap<string, RecordState>): string[] {
-  const ids = new Set<string>()
-  for (const e of existing.values()) {
-    const s = states.get(e.key)
-    if (e.linkStatus === 'Manual' || !s || s.salesforceId === null || !s.accountWritten) continue
-    if ((e.accountId ?? null) !== s.accountWritten) ids.add(s.accountWritten)
-  }
-  return [...ids]
-}
-
-function linkBasis(e: ExistingRecord | undefined, change: LinkChange): LinkBasis {
-  if (!e) return 'match'
-  if (change === 'manual') return 'manual'
-  if (change === 'deleted') return 'match'
-  if ((e.linkStatus === 'Matched' || e.linkStatus === 'Created') && e.accountId) return 'keep'
-  return 'match'
 }
 
 /** Parent links: by the customers being planned, else by the records already in Salesforce. */
@@ -200,34 +135,25 @@ function buildTree(input: PlanInput, byId: Map<string, SourceCustomer>): Tree {
   }
 }
 
-/** A top-level customer whose link the plan decides: one QBO returned, or (a sync reads only what
- * changed) a record whose Account was deleted, to be linked again from what Salesforce holds. */
-interface TopSubject {
-  qboId: string
-  key: string
-  displayName: string
-  active: boolean
-  e: ExistingRecord | undefined
-  change: LinkChange
-  /** Not a customer QBO returned in this run: only its link is written. */
-  fromRecord: boolean
-}
-
-function topSubjects(input: Omit<PlanInput, 'accounts' | 'now'>, byId: Map<string, SourceCustomer>, tree: Tree): TopSubject[] {
-  const out: TopSubject[] = []
+function topSubjects(input: Omit<PlanInput, 'accounts' | 'now'>, byId: Map<string, SourceCustomer>, tree: Tree): LinkSubject[] {
+  const out: LinkSubject[] = []
   for (const c of input.customers) {
     if (tree.parentOf(c.qboId) !== undefined) continue
     const key = customerKey(input.realmId, c.qboId)
     const e = input.existing.get(key)
     const change = e ? linkChange(e, input.states.get(key), input.accountFates) : 'none'
-    out.push({ qboId: c.qboId, key, displayName: c.displayName, active: c.active, e, change, fromRecord: false })
+    out.push({ qboId: c.qboId, key, displayName: c.displayName, active: c.active, e, change, customer: c })
   }
   for (const e of input.existing.values()) {
     const qboId = String(e.fields['QBO_Id__c'] ?? '')
     if (byId.has(qboId) || input.goneKeys?.has(e.key) || tree.parentOf(qboId) !== undefined) continue
-    if (linkChange(e, input.states.get(e.key), input.accountFates) !== 'deleted') continue
+    // Its Account was deleted (linked again by the rules), or a person changed its link in the org
+    // (kept as theirs: Manual, or Ignored; the history records who, once).
+    const s = input.states.get(e.key)
+    const change = linkChange(e, s, input.accountFates)
+    if (change !== 'deleted' && !editedInOrg(e, s, change)) continue
     const displayName = String(e.fields['Display_Name__c'] ?? '')
-    out.push({ qboId, key: e.key, displayName, active: e.fields['Active__c'] !== false, e, change: 'deleted', fromRecord: true })
+    out.push({ qboId, key: e.key, displayName, active: e.fields['Active__c'] !== false, e, change })
   }
   return out
 }
@@ -248,89 +174,18 @@ export function planSync(input: PlanInput): Plan {
   const { realmId, existing, states, settings } = input
   const byId = new Map(input.customers.map((c) => [c.qboId, c]))
   const tree = buildTree(input, byId)
-  const topLinks = new Map<string, PlannedLink>()
   const subjects = topSubjects(input, byId, tree)
-  const change = (e: ExistingRecord | undefined): LinkChange => (e ? linkChange(e, states.get(e.key), input.accountFates) : 'none')
-
-  // 1. Top-level customers' links, and the Accounts to create: one per name, keyed by the name,
-  //    so a retry, a crash or another company's run creates the same Account, never two (the
-  //    customer with the lowest Id gives the Name's spelling).
-  const toCreate = new Map<string, { sourceKey: string; name: string; minId: number }>()
-  const waiting: { qboId: string; norm: string; displayName: string }[] = []
-  for (const t of subjects) {
-    const { key, e } = t
-    const c = { qboId: t.qboId, displayName: t.displayName, active: t.active }
-    const basis = linkBasis(e, t.change)
-    if (basis === 'manual') {
-      topLinks.set(c.qboId, { status: 'Manual', accountId: e?.accountId ?? null, reason: 'linked by a person; Tally leaves it as it is' })
-      continue
-    }
-    if (basis === 'keep' && e) {
-      topLinks.set(c.qboId, {
-        status: e.linkStatus as LinkStatus,
-        accountId: e.accountId,
-        reason: t.change === 'merged' ? 'its Account was merged into this one in Salesforce; the link follows it' : 'keeps the Account it was linked to',
-      })
-      continue
-    }
-    const name = matchableName(c.displayName, c.active)
-    const m = findMatch(input.accounts, name)
-    if (m.kind === 'one') {
-      // An Account Tally created for this name stays "Created" (also when a run is resumed after
-      // the Account was created but before the record was written, or another company created it).
-      const ours = createdByTally(m.account.sourceKey, realmId)
-      topLinks.set(c.qboId, {
-        status: ours ? 'Created' : 'Matched',
-        accountId: m.account.id,
-        reason: ours ? `linked to the Account Tally created for "${m.account.name}"` : `the Account "${m.account.name}" has this name`,
-      })
-    } else if (m.kind === 'many') {
-      topLinks.set(c.qboId, {
-        status: 'Ambiguous',
-        accountId: null,
-        candidates: m.candidates,
-        reason: `${m.candidates.length} Accounts are named "${m.candidates[0]?.name ?? name}"; link one by hand`,
-      })
-    } else if (settings.createAccounts && c.active && name.trim() !== '' && refusedAccount(input, key, name)) {
-      const refused = refusedAccount(input, key, name) as Refusal
-      topLinks.set(c.qboId, {
-        status: 'Unmapped',
-        accountId: null,
-        reason: `Salesforce refused to create the Account "${refused.accountName}" in an earlier run; it is asked again when the name changes, or with --retry-refused once the cause is fixed (or link it by hand)`,
-        refused: refused.errors,
-      })
-    } else if (settings.createAccounts && c.active && name.trim() !== '') {
-      const norm = normalizeName(name)
-      const id = Number(c.qboId)
-      const cur = toCreate.get(norm)
-      if (!cur || id < cur.minId) toCreate.set(norm, { sourceKey: accountSourceKey(norm), name: accountName(name), minId: id })
-      waiting.push({ qboId: c.qboId, norm, displayName: c.displayName })
-    } else {
-      topLinks.set(c.qboId, {
-        status: 'Unmapped',
-        accountId: null,
-        reason: !c.active
-          ? 'no Account has this name; inactive customers never create one'
-          : settings.createAccounts
-            ? 'no Account has this name'
-            : 'no Account has this name and Create Accounts is off',
-      })
-    }
-  }
-  for (const w of waiting) {
-    const create = toCreate.get(w.norm)
-    if (!create) continue
-    const full = [...accountNameSpaces(w.displayName)].length
-    topLinks.set(w.qboId, {
-      status: 'Created',
-      accountId: null,
-      accountSourceKey: create.sourceKey,
-      reason: `a new Account "${create.name}" is created`,
-      ...(full > ACCOUNT_NAME_LENGTH
-        ? { issues: [{ field: LINK_FIELDS.account, code: 'STRING_TOO_LONG' as const, message: `Account Name: the Display Name is ${full} characters; Salesforce holds ${ACCOUNT_NAME_LENGTH}; the new Account is named with the first ${ACCOUNT_NAME_LENGTH}.` }] }
-        : {}),
-    })
-  }
+  // 1. Top-level customers' links, and the Accounts to create (sync/link).
+  const decided = decideLinks(subjects, {
+    realmId,
+    accounts: input.accounts,
+    createAccounts: settings.createAccounts,
+    states,
+    retryRefused: input.retryRefused ?? false,
+    ...(input.suggestions ? { suggestions: input.suggestions } : {}),
+    ...(input.suggestFor ? { suggestFor: input.suggestFor } : {}),
+  })
+  const topLinks = decided.links
 
   // 2. Every customer's link: sub-customers inherit their top-level parent's (contract §5.2).
   const rootOf = (qboId: string): string => {
@@ -357,7 +212,7 @@ export function planSync(input: PlanInput): Plan {
     const e = existing.get(key)
     let link = topLinks.get(c.qboId)
     if (!link) {
-      if (e && change(e) === 'manual') {
+      if (e && linkChange(e, states.get(e.key), input.accountFates) === 'manual') {
         link = { status: 'Manual', accountId: e.accountId, reason: 'linked by a person; Tally leaves it as it is' }
       } else {
         const rootId = rootOf(c.qboId)
@@ -376,29 +231,14 @@ export function planSync(input: PlanInput): Plan {
 
   // 3. Records not being planned whose top-level parent's link changed (a sync reads only what
   //    changed in QBO): they follow the parent (contract §5.2).
-  items.push(...subjects.filter((t) => t.fromRecord).flatMap((t) => relinkRecord(input, t, topLinks.get(t.qboId))))
+  items.push(...subjects.filter((t) => !t.customer).flatMap((t) => relinkRecord(input, t, topLinks.get(t.qboId))))
   if (input.customers.length < existing.size) items.push(...followParents(input, byId, tree, rootOf, rootLink))
   items.push(...markGone(input, byId))
 
   return {
     items,
-    accountsToCreate: [...toCreate.values()].map(({ sourceKey, name }) => ({ sourceKey, name })),
+    accountsToCreate: decided.accountsToCreate,
   }
-}
-
-/** White space collapsed, as the name is compared (contract §5.3). */
-const accountNameSpaces = (name: string): string => name.replace(/\s+/g, ' ').trim()
-
-/** The refusal remembered for this customer's Account, when it is for this very name. */
-function refusedAccount(input: PlanInput, key: string, name: string): Refusal | null {
-  if (input.retryRefused) return null
-  const r = input.states.get(key)?.refused
-  return r && r.accountName !== null && r.accountName === accountName(name) ? r : null
-}
-
-/** The Name of an Account Tally creates: fitted to Account Name's 255 characters (contract §4). */
-function accountName(name: string): string {
-  return [...accountNameSpaces(name)].slice(0, ACCOUNT_NAME_LENGTH).join('').trimEnd()
 }
 
 function planItem(
@@ -413,6 +253,19 @@ function planItem(
   const { fields: mapped, issues } = mapCustomer(c, settings.enabledFields)
   const desired: TargetFields = { ...mapped, [LINK_FIELDS.linkStatus]: link.status }
   if (link.status !== 'Manual' && link.accountSourceKey === undefined) desired[LINK_FIELDS.account] = link.accountId
+  // The best suggestion goes onto the record, and is cleared once it is linked or ignored (contract
+  // §4); a run that did not compute suggestions leaves a waiting record's as they are.
+  let suggestedSourceKey: string | undefined
+  if (link.status !== 'Unmapped' && link.status !== 'Ambiguous') Object.assign(desired, suggestionFields(undefined))
+  else if (link.suggestions) {
+    Object.assign(desired, suggestionFields(link.suggestions[0]))
+    // An Account this run creates (the suggestion index names it by its source key until then).
+    const id = desired[SUGGESTED_ACCOUNT]
+    if (typeof id === 'string' && id.startsWith(NAME_KEY_PREFIX)) {
+      suggestedSourceKey = id
+      delete desired[SUGGESTED_ACCOUNT]
+    }
+  }
 
   let parentKey: string | undefined
   if (settings.enabledFields.has(LINK_FIELDS.parent)) {
@@ -440,6 +293,7 @@ function planItem(
   }
   if (link.accountSourceKey !== undefined) changed.push(LINK_FIELDS.account)
   if (parentKey !== undefined) changed.push(LINK_FIELDS.parent)
+  if (suggestedSourceKey !== undefined) changed.push(SUGGESTED_ACCOUNT)
 
   const base = {
     key,
@@ -459,6 +313,7 @@ function planItem(
     isNew: !e,
     ...(link.accountSourceKey !== undefined ? { accountSourceKey: link.accountSourceKey } : {}),
     ...(parentKey !== undefined ? { parentKey } : {}),
+    ...(suggestedSourceKey !== undefined ? { suggestedSourceKey } : {}),
   }
   const fingerprint = writeFingerprint(recordWrite)
   const action = e ? 'update' : 'create'
@@ -507,16 +362,22 @@ function followParents(
 
 /** A record QBO reported no change for whose Account was deleted: only its link is written,
  * decided by the rules as for any customer (contract §5.8). */
-function relinkRecord(input: PlanInput, t: TopSubject, link: PlannedLink | undefined): PlanItem[] {
+function relinkRecord(input: PlanInput, t: LinkSubject, link: PlannedLink | undefined): PlanItem[] {
   const e = t.e
   if (!e || !link) return []
   const write: TargetFields = { [LINK_FIELDS.linkStatus]: link.status }
   if (link.accountSourceKey === undefined) write[LINK_FIELDS.account] = link.accountId
+  // Linked or ignored: its suggestion goes (contract §4).
+  if (link.status !== 'Unmapped' && link.status !== 'Ambiguous') Object.assign(write, suggestionFields(undefined))
   for (const k of Object.keys(write)) {
-    const now = k === LINK_FIELDS.account ? e.accountId : e.linkStatus
+    const now = k === LINK_FIELDS.account ? e.accountId : k === LINK_FIELDS.linkStatus ? e.linkStatus : (e.fields[k] ?? null)
     if (sameValue(write[k] as FieldValue, now)) delete write[k]
   }
-  if (Object.keys(write).length === 0 && link.accountSourceKey === undefined) return []
+  if (Object.keys(write).length === 0 && link.accountSourceKey === undefined) {
+    // A person's edit in the org that needs no write: remembered (unchanged), so it is seen once.
+    if (t.change === 'deleted') return []
+    return [{ key: e.key, qboId: t.qboId, displayName: t.displayName, level: Number(e.fields['Level__c'] ?? 0), existingId: e.id, action: 'unchanged', changedFields: [], link, issues: [], linkNow: { accountId: e.accountId, status: e.linkStatus } }]
+  }
   const changed = Object.keys(write)
   if (link.accountSourceKey !== undefined) changed.push(LINK_FIELDS.account)
   write[LINK_FIELDS.lastSynced] = input.now

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SWITCHABLE_FIELDS } from './fields.js'
 import { mapCustomer } from './map.js'
-import { indexAccounts, normalizeName } from './match.js'
+import { indexAccounts, normalizeName } from './link.js'
 import type { AccountRef, ExistingRecord, RecordState, SourceCustomer } from './model.js'
 import { accountSourceKey, accountsToCheck, namesToMatch, planSync, type PlanInput } from './plan.js'
 

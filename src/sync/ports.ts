@@ -3,6 +3,7 @@
  * What the engine needs from the world. `src/jobs` implements these with the QBO client, the
  * Salesforce client and the store; tests implement them the same way, against the sandbox.
  */
+import type { SuggestionTerms } from './suggest.js'
 import type { AccountFate, AccountRef, ExistingRecord, LinkStatus, RecordState, SourceCustomer, TargetFields } from './model.js'
 
 /** QBO, read-only. */
@@ -27,6 +28,9 @@ export interface RecordWrite {
   accountSourceKey?: string
   /** Set `Parent_Customer__c` to the record whose `QBO_Key__c` is this (written in this run). */
   parentKey?: string
+  /** Set `Suggested_Account__c` to the Account created in this run with this `QBO_Source_Key__c`
+   * (the best suggestion is an Account the run creates for another customer's name). */
+  suggestedSourceKey?: string
   /** The record is new in Salesforce (written before any record that references it). */
   isNew: boolean
 }
@@ -49,12 +53,17 @@ export interface SalesforceTarget {
   readonly collectionSize: number
   /** Every `QBO_Customer__c` of this realm, with the fields the engine diffs. */
   listExistingRecords(realmId: string, fieldNames: readonly string[]): Promise<ExistingRecord[]>
-  /** Every Account (Id, Name, QBO_Source_Key__c), read in pages of 2,000 — or null, after one
+  /** Every Account (Id, Name, QBO_Source_Key__c, and what suggestions compare), read in pages of 2,000 — or null, after one
    * call, when that would take more than `maxCalls` calls (the first page tells the total). */
   listAllAccounts(maxCalls: number): Promise<AccountRef[] | null>
   /** Accounts whose Name may equal one of these names by the matching rule (a superset is fine:
    * the engine compares locally), batched into as few queries as the SOQL limits allow. */
   findAccountsByNames(names: readonly string[]): Promise<AccountRef[]>
+  /** The Accounts that share a name part, a website domain or a billing postal code with these
+   * terms (with what suggestions compare), for a few customers' suggestions. */
+  findSuggestionCandidates(terms: SuggestionTerms): Promise<AccountRef[]>
+  /** How many API calls `findSuggestionCandidates` would make. */
+  suggestionLookupCalls(terms: SuggestionTerms): number
   /** These Accounts as the Recycle Bin knows them too (`queryAll`): deleted, merged into
    * another, or live. An Id not returned is gone for good (purged). */
   accountFates(ids: readonly string[]): Promise<AccountFate[]>

@@ -5,9 +5,10 @@
  * mapping needs, by whichever of "read them all" and "look the names up" costs fewer calls.
  */
 import { applyPlan, type ItemOutcome } from './apply.js'
-import { LINK_FIELDS, SYNCED_FIELDS } from './fields.js'
-import { indexAccounts } from './match.js'
-import { customerKey, type AccountRef, type ExistingRecord, type LinkStatus, type SourceCustomer } from './model.js'
+import { LINK_FIELDS, SUGGESTION_FIELDS, SYNCED_FIELDS } from './fields.js'
+import { editedInOrg, indexAccounts, linkChange } from './link.js'
+import { buildSuggestionIndex, suggestionTerms } from './suggest.js'
+import { customerKey, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
 import { accountsToCheck, namesToMatch, planSync, type Plan, type SyncSettings } from './plan.js'
 import type { CustomerSource, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
 
@@ -26,6 +27,8 @@ export interface RunOptions {
   since?: Date
   /** Send again the writes Salesforce refused in earlier runs (after their cause was fixed). */
   retryRefused?: boolean
+  /** Compute suggestions for Unmapped and Ambiguous customers (default true; contract §10). */
+  suggest?: boolean
   now?: () => Date
   onProgress?: (p: Progress) => void
 }
@@ -72,10 +75,28 @@ export interface RunResult {
   accountNames: Map<string, string>
   /** When the QBO read started (a sync's next `since`). */
   readAt: Date
+  /** The link changes this run made or saw (contract §10's history); none for a dry run. */
+  linkChanges: LinkChangeRecord[]
+}
+
+/** One change of a record's link, as the history records it (the store adds when and an id). */
+export interface LinkChangeRecord {
+  /** `tally` for the run, `salesforce:<user>` for an edit in the org that the run saw. */
+  who: string
+  qboKey: string
+  qboId: string
+  displayName: string
+  fromAccountId: string | null
+  fromAccountName: string | null
+  toAccountId: string | null
+  toAccountName: string | null
+  fromStatus: string | null
+  toStatus: string | null
+  reason: string
 }
 
 /** Every field the plan compares: the synced ones plus the parent lookup. */
-export const DIFFED_FIELDS: readonly string[] = [...SYNCED_FIELDS.map((f) => f.name), LINK_FIELDS.parent]
+export const DIFFED_FIELDS: readonly string[] = [...SYNCED_FIELDS.map((f) => f.name), LINK_FIELDS.parent, ...SUGGESTION_FIELDS]
 
 const LINK_KEYS: Record<LinkStatus, keyof RunSummary['links']> = {
   Matched: 'matched',
@@ -132,14 +153,16 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   progress({ phase: 'planning', done: 0, total: customers.length })
   const names = namesToMatch({ realmId: source.realmId, customers, existing, states, settings: opts.settings, goneKeys, accountFates })
   let accounts: AccountRef[] = []
+  let readAll = false
   if (names.length > 0) {
     // Probing costs one call and saves at most lookupCalls − 1, so it is only worth it from 3 up.
     const lookupCalls = target.nameLookupCalls(names)
     const all = lookupCalls <= 2 ? null : await target.listAllAccounts(lookupCalls)
+    readAll = all !== null
     accounts = all ?? (await target.findAccountsByNames(names))
   }
 
-  const plan = planSync({
+  const planInput = {
     realmId: source.realmId,
     customers,
     existing,
@@ -150,7 +173,25 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     goneKeys,
     accountFates,
     retryRefused: opts.retryRefused ?? false,
-  })
+  }
+  let plan = planSync(planInput)
+  // Suggestions for the customers left Unmapped or Ambiguous (contract §10), from the Accounts'
+  // profiles: read with every Account at no call more when the run read them all; else the Accounts
+  // that share a name part, domain or postal code with those customers, or every Account, whichever
+  // costs fewer calls. The plan is made again with them (it is pure and cheap next to a call).
+  const waiting = waitingCustomers(plan, customers)
+  if (opts.suggest !== false && waiting.length > 0) {
+    const profiles = readAll ? accounts : await suggestionProfiles(target, waiting)
+    // The name-matched Accounts too (an Ambiguous customer's candidates), without their profiles
+    // when the lookup did not read them.
+    const byId = new Map(accounts.map((a) => [a.id, a]))
+    for (const p of profiles) byId.set(p.id, p)
+    // The Accounts this run creates are candidates too, named by their source key until they exist:
+    // a run resumed after they were created, or the next run, then suggests the same.
+    const created = new Set([...byId.values()].map((a) => a.sourceKey).filter(Boolean))
+    for (const a of plan.accountsToCreate) if (!created.has(a.sourceKey)) byId.set(a.sourceKey, { id: a.sourceKey, name: a.name, sourceKey: a.sourceKey })
+    plan = planSync({ ...planInput, suggestions: buildSuggestionIndex(byId.values()), suggestFor: new Set(waiting.map((c) => c.qboId)) })
+  }
 
   let outcomes: ItemOutcome[] | null = null
   let accountsCreated = plan.accountsToCreate.length
@@ -184,7 +225,78 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     const sk = o.item.write?.accountSourceKey
     if (o.accountId && sk && createdNames.has(sk)) accountNames.set(o.accountId, createdNames.get(sk) as string)
   }
-  return { summary, plan, outcomes, readAt, customers, accountNames }
+  const linkChanges = outcomes ? linkChangesOf(outcomes, existing, states, accountFates, accountNames) : []
+  return { summary, plan, outcomes, readAt, customers, accountNames, linkChanges }
+}
+
+/**
+ * What changed in the links, for the history (contract §10): an edit a person made in the org since
+ * Tally last wrote the record (who = that Salesforce user; Tally then keeps it as Manual), and every
+ * link the run itself set or changed (who = `tally`). A new record that waits unlinked is not a change.
+ */
+function linkChangesOf(
+  outcomes: readonly ItemOutcome[],
+  existing: ReadonlyMap<string, ExistingRecord>,
+  states: ReadonlyMap<string, RecordState>,
+  fates: ReadonlyMap<string, AccountFate>,
+  names: ReadonlyMap<string, string>,
+): LinkChangeRecord[] {
+  const out: LinkChangeRecord[] = []
+  const name = (id: string | null) => (id ? (names.get(id) ?? null) : null)
+  for (const o of outcomes) {
+    if (o.status === 'failed' || o.item.gone) continue
+    const { key, qboId, displayName } = o.item
+    const e = existing.get(key)
+    const s = states.get(key)
+    const base = { qboKey: key, qboId, displayName }
+    if (e && editedInOrg(e, s, linkChange(e, s, fates))) {
+      out.push({
+        ...base,
+        who: `salesforce:${e.lastModifiedBy ?? 'unknown user'}`,
+        fromAccountId: s?.accountWritten ?? null,
+        fromAccountName: name(s?.accountWritten ?? null),
+        toAccountId: o.accountId,
+        toAccountName: name(o.accountId),
+        fromStatus: s?.linkStatus ?? null,
+        toStatus: o.linkStatus,
+        reason: 'changed in Salesforce; Tally keeps it as a person\'s link',
+      })
+      continue
+    }
+    const before = o.item.linkNow ?? { accountId: null, status: null }
+    if ((before.accountId ?? null) === (o.accountId ?? null) && before.status === o.linkStatus) continue
+    if (!o.item.linkNow && o.accountId === null && o.linkStatus !== 'Ambiguous') continue
+    out.push({
+      ...base,
+      who: 'tally',
+      fromAccountId: before.accountId ?? null,
+      fromAccountName: name(before.accountId ?? null),
+      toAccountId: o.accountId,
+      toAccountName: name(o.accountId),
+      fromStatus: before.status,
+      toStatus: o.linkStatus,
+      reason: o.item.link.reason,
+    })
+  }
+  return out
+}
+
+/** The customers read in this run whose link waits for a person and whose record is written
+ * anyway (new, or changed in QuickBooks): what a run suggests for. A record that is unchanged keeps
+ * its suggestion, so a run with nothing changed costs no call and no write for them; `tally links
+ * suggest` (or the Hub's Refresh) recomputes every one, e.g. after Accounts were added. */
+function waitingCustomers(plan: Plan, customers: readonly SourceCustomer[]): SourceCustomer[] {
+  const ids = new Set(plan.items.filter((i) => !i.gone && i.action !== 'unchanged' && (i.link.status === 'Unmapped' || i.link.status === 'Ambiguous')).map((i) => i.qboId))
+  return customers.filter((c) => ids.has(c.qboId))
+}
+
+/** The Accounts a few customers' suggestions are scored from: those sharing a term with them, or
+ * every Account when that takes fewer calls (the first page tells: one call more at most). */
+export async function suggestionProfiles(target: SalesforceTarget, waiting: readonly SourceCustomer[]): Promise<AccountRef[]> {
+  const terms = suggestionTerms(waiting)
+  const calls = target.suggestionLookupCalls(terms)
+  const all = calls <= 2 ? null : await target.listAllAccounts(calls)
+  return all ?? (await target.findSuggestionCandidates(terms))
 }
 
 function summarize(

@@ -20,7 +20,7 @@
  */
 import { distance } from 'fastest-levenshtein'
 import { normalizeName } from '../lib/names.js'
-import { matchableName } from './match.js'
+import { matchableName } from './link.js'
 import type { SourceCustomer } from './model.js'
 import { emailDomain, phoneKey, postalKey, streetKey, websiteDomain } from './suggest/contact-keys.js'
 import { nameKey, type NameKey } from './suggest/name-key.js'
@@ -405,4 +405,38 @@ export function suggestAccounts(customer: SourceCustomer, index: SuggestionIndex
     }
   }
   return scored.slice(0, limit)
+}
+
+/** What to look Accounts up by for the suggestions of a few customers, when the run did not read
+ * every Account (sync/run): the name's words (a word of five letters or more by its first four, as
+ * the blocking above finds a misspelt one), the e-mail and website domains, the billing postal
+ * code. The phone is not among them: Salesforce stores it as typed, and SOQL cannot compare digits. */
+export interface SuggestionTerms {
+  nameParts: string[]
+  domains: string[]
+  postalCodes: string[]
+}
+
+export function suggestionTerms(customers: Iterable<SourceCustomer>): SuggestionTerms {
+  const nameParts = new Set<string>()
+  const domains = new Set<string>()
+  const postalCodes = new Set<string>()
+  for (const c of customers) {
+    const cp = customerProfile(c)
+    // The words folded (as the scorer compares) and as written: SOQL's LIKE ignores case but not
+    // accents, so "Renée" is found by "rené", not by "rene".
+    const part = (t: string): void => {
+      const chars = [...t]
+      const p = chars.length >= 5 && !/\d/u.test(t) ? chars.slice(0, 4).join('') : t
+      if ([...p].length >= 3) nameParts.add(p)
+    }
+    for (const n of cp.names) {
+      for (const t of n.key.shown) part(t)
+      for (const w of n.text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w) part(w)
+    }
+    for (const d of cp.domains) domains.add(d)
+    const raw = c.billing?.postalCode?.trim()
+    if (raw) postalCodes.add(raw)
+  }
+  return { nameParts: [...nameParts], domains: [...domains], postalCodes: [...postalCodes] }
 }

@@ -60,7 +60,7 @@ describe('linking QBO customers to Accounts', () => {
     const inactive = all.filter((r) => r.QBO_Key__c === `${sys.realmId}-${kate?.Id}`)
     expect(inactive).toMatchObject([{ Active__c: false, Name: expect.stringMatching(/^Kate Whelan/) }])
     // The queue says why by the name Accounts are matched by, which the API gives: the rule
-    // that drops QBO's " (deleted)" lives in the engine (src/sync/match.ts), not in the page.
+    // that drops QBO's " (deleted)" lives in the engine (src/sync/link.ts), not in the page.
     const hub = await hubApi(sys)
     const queued = (await hub.call<{ items: { key: string; displayName: string; matchName: string }[] }>('GET', '/api/link-queue')).body.items
     expect(queued.find((r) => r.key === `${sys.realmId}-${kate?.Id}`)).toMatchObject({ displayName: expect.stringMatching(/^Kate Whelan/), matchName: 'Kate Whelan' })

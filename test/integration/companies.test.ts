@@ -7,7 +7,7 @@
  * single-company install that gains a second company.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { normalizeName } from '../../src/sync/match.js'
+import { normalizeName } from '../../src/lib/names.js'
 import { accountSourceKey } from '../../src/sync/plan.js'
 import { startHarness, type Harness } from '../helpers/tally-harness.js'
 

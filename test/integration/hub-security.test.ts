@@ -77,6 +77,7 @@ function memoryServices(who: string[] = []): HubServices {
         return entry
       },
     },
+    alerts: { recent: async () => [] },
   }
 }
 
@@ -152,11 +153,11 @@ describe('Hub security', () => {
     const routes = apiRoutes(app)
     // Sanity: the enumeration sees the routes of every resource.
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['GET /api/connections', 'PUT /api/settings', 'POST /api/runs', 'GET /api/runs/x1/events', 'PUT /api/customers/x1/account',
+      expect.arrayContaining(['GET /api/connections', 'PUT /api/settings', 'POST /api/runs', 'GET /api/runs/x1/events', 'PUT /api/customers/x1/account', 'GET /api/alerts',
         'POST /api/customers/x1/accept', 'POST /api/links/accept-all', 'POST /api/customers/x1/ignore', 'POST /api/customers/x1/unignore',
         'GET /api/link-history', 'POST /api/link-history/x1/undo']),
     )
-    expect(routes.length).toBeGreaterThanOrEqual(23)
+    expect(routes.length).toBeGreaterThanOrEqual(24)
     for (const r of routes) {
       const res = await req(r.path, { method: r.method, headers: { 'Content-Type': 'application/json', Origin: PUBLIC_URL }, body: r.method === 'GET' ? null : '{}' })
       if (r.path === '/api/session' && (r.method === 'GET' || r.method === 'POST')) {

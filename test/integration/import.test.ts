@@ -3,7 +3,7 @@
  * run, idempotency, and links people own.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { normalizeName } from '../../src/sync/match.js'
+import { normalizeName } from '../../src/lib/names.js'
 import { accountSourceKey } from '../../src/sync/plan.js'
 import { startHarness, type Harness } from '../helpers/tally-harness.js'
 

@@ -38,6 +38,11 @@ const TABLES = [
   'sessions',
   'customer_views',
   'login_attempts',
+  'alert_problems',
+  'alerts',
+  'link_history',
+  'qbo_inflight',
+  'qbo_minutes',
 ] as const
 
 export async function openStoreHarness(dialect: StoreDialect): Promise<StoreHarness> {

@@ -233,7 +233,7 @@ export async function processQuery(s: SfState, job: QueryJob, o: { queueMs: numb
   await tick(0)
   if ((job.state as JobState) !== 'InProgress') return
   const q = job.compiled
-  const result = runQuery(s.store, q, { version: job.apiVersion.toFixed(1), now: s.options.now(), includeDeleted: job.operation === 'queryAll' })
+  const result = runQuery(s.store, q, { version: job.apiVersion.toFixed(1), now: s.options.now(), includeDeleted: job.operation === 'queryAll', planning: s.queryPlanning })
   job.columns = q.select.map((p) => [...p.hops.map((h) => h.relationshipName as string), p.field.name].join('.'))
   job.rows = result.rows.map((r) =>
     q.select.map((p) => {

@@ -42,7 +42,7 @@ export function registerQuery(app: Hono, s: SfState): void {
     if (!soql) return sfErrorResponse(c, 400, 'MALFORMED_QUERY', 'A query string has to be specified')
     try {
       const q = compileQuery(s.schema, soql)
-      const result = runQuery(s.store, q, { version: versionOf(c), now: s.options.now(), includeDeleted })
+      const result = runQuery(s.store, q, { version: versionOf(c), now: s.options.now(), includeDeleted, planning: s.queryPlanning })
       if (q.count) return sfJson(c, { totalSize: result.totalSize, done: true, records: [] })
       const locator = `01g${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`
       const cursor: Cursor = { rows: result.rows, totalSize: result.totalSize, pageSize: batchSize(c) }

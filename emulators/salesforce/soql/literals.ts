@@ -49,27 +49,62 @@ export function unescapeString(raw: string): string {
   return out
 }
 
-/** A LIKE pattern → a case-insensitive anchored RegExp (`%` any run, `_` one character). */
-export function likeToRegExp(raw: string): RegExp {
+/** A LIKE pattern, compiled: a case-insensitive anchored RegExp (`%` any run, `_` one
+ * character), and its literal prefix and suffix — the text before the first wildcard and after
+ * the last one (the whole text when there is none), which the query planner looks up in its
+ * indexes (empty when the pattern starts, or ends, with a wildcard). */
+export interface LikePattern {
+  re: RegExp
+  prefix: string
+  suffix: string
+}
+
+export function compileLike(raw: string): LikePattern {
   const body = raw.startsWith("'") && raw.endsWith("'") ? raw.slice(1, -1) : raw
   let src = ''
-  const lit = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  let prefix = ''
+  let suffix = ''
+  let literalSoFar = true
+  const lit = (s: string) => {
+    if (literalSoFar) prefix += s
+    suffix += s
+    src += s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  }
   for (let i = 0; i < body.length; i++) {
     const ch = body.charAt(i)
-    if (ch === '%') src += '[\\s\\S]*'
-    else if (ch === '_') src += '[\\s\\S]'
-    else if (ch === '\\') {
+    if (ch === '%' || ch === '_') {
+      literalSoFar = false
+      suffix = ''
+      src += ch === '%' ? '[\\s\\S]*' : '[\\s\\S]'
+    } else if (ch === '\\') {
       const next = body.charAt(i + 1)
-      if (next === '%' || next === '_') src += lit(next)
-      else if (next in SIMPLE) src += lit(SIMPLE[next] as string)
+      if (next === '%' || next === '_') lit(next)
+      else if (next in SIMPLE) lit(SIMPLE[next] as string)
       else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 2, i + 6))) {
-        src += lit(String.fromCharCode(parseInt(body.slice(i + 2, i + 6), 16)))
+        lit(String.fromCharCode(parseInt(body.slice(i + 2, i + 6), 16)))
         i += 4
       } else throw illegal(body, `\\${next}`)
       i += 1
-    } else src += lit(ch)
+    } else lit(ch)
   }
-  return new RegExp(`^${src}$`, 'i')
+  return { re: new RegExp(`^${src}$`, 'i'), prefix, suffix }
+}
+
+/**
+ * Text as a case-insensitive RegExp without the `u` flag compares it, one UTF-16 code unit at a
+ * time (ECMA-262 "Canonicalize": the code unit's upper case when that is one code unit, except
+ * that nothing outside ASCII becomes ASCII). Two strings the LIKE RegExp can match character for
+ * character have the same `likeFold`, which is what lets an index keyed by it find every
+ * candidate (`likeFold` is length-preserving, so prefixes fold to prefixes).
+ */
+export function likeFold(s: string): string {
+  let out = ''
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charAt(i)
+    const u = ch.toUpperCase()
+    out += u.length !== 1 || (ch.charCodeAt(0) >= 128 && u.charCodeAt(0) < 128) ? ch : u
+  }
+  return out
 }
 
 const DAY = 86_400_000

@@ -14,7 +14,8 @@ import type { FieldDef, ObjectDef, Schema } from '../schema.js'
 import type { Rec, Store } from '../store.js'
 import { toWire } from '../values.js'
 import { SoqlError } from './literals.js'
-import { buildWhere, operand, test } from './where.js'
+import { candidates } from './plan.js'
+import { buildWhere, foldText, operand, test } from './where.js'
 import type { Node, RawCondition, RawWhere } from './where.js'
 
 /** Salesforce rejects statements longer than 100,000 characters (SF-LIMITS soslsoql). */
@@ -160,7 +161,7 @@ function compileWhere(store: Store, schema: Schema, root: ObjectDef, n: Node, no
   const at = (rec: Rec) => valueAt(store, rec, path)
   const plainText = f.type !== 'id' && f.type !== 'reference' && ops.every((o) => o.kind === 'value' && (typeof o.v === 'string' || o.v === null))
   if ((op === 'IN' || op === 'NOT IN') && plainText) {
-    const fold = (v: unknown) => (typeof v === 'string' && !f.caseSensitive ? v.toLowerCase() : v)
+    const fold = (v: unknown) => (typeof v === 'string' ? foldText(f, v) : v)
     const set = new Set(ops.map((o) => fold((o as { v: unknown }).v)))
     // NOT IN keeps records whose value is null unless the list holds null itself.
     return op === 'IN' ? (rec) => set.has(fold(at(rec))) : (rec) => !set.has(fold(at(rec)))
@@ -191,18 +192,33 @@ export interface QueryResult {
   rows: Record<string, unknown>[]
 }
 
-/** Evaluates a compiled query. `includeDeleted` is queryAll. */
+/** Whether queries may use the planner's indexes (soql/plan.ts), and how many did. Off, every
+ * query scans: tests run the same queries both ways and expect the same answers. */
+export interface QueryPlanning {
+  useIndexes: boolean
+  indexed: number
+  scanned: number
+}
+
+/** Evaluates a compiled query. `includeDeleted` is queryAll. Without `planning`, indexes are used. */
 export function runQuery(
   store: Store,
   q: CompiledQuery,
-  opts: { version: string; now: Date; includeDeleted: boolean },
+  opts: { version: string; now: Date; includeDeleted: boolean; planning?: QueryPlanning },
 ): QueryResult {
   const schema = store.schema
   const where = q.where ? compileWhere(store, schema, q.object, q.where, opts.now) : () => true
-  let recs = store
-    .all(q.object.name)
-    .filter((r) => opts.includeDeleted || !r.IsDeleted)
-    .filter(where)
+  // The candidates are in table order, so everything after the filter sees what a scan gives it.
+  const narrowed =
+    q.where && opts.planning?.useIndexes !== false
+      ? candidates(store, q.object, q.where, opts.now, (n) => compileWhere(store, schema, q.object, n, opts.now))
+      : undefined
+  if (opts.planning) {
+    if (narrowed) opts.planning.indexed++
+    else opts.planning.scanned++
+  }
+  const live = (narrowed?.recs ?? store.all(q.object.name)).filter((r) => opts.includeDeleted || !r.IsDeleted)
+  let recs = narrowed?.exact ? live : live.filter(where)
   if (q.orderBy.length > 0) {
     const keyed = recs.map((r) => ({ r, keys: q.orderBy.map((o) => valueAt(store, r, o.path)) }))
     keyed.sort((x, y) => {

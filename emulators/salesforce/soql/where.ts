@@ -7,7 +7,7 @@
  * SOQL fieldExpression), `!=`/`NOT IN` keep records whose value is null, LIKE with `%`/`_`, and
  * date literals as ranges.
  */
-import { dateLiteralRange, likeToRegExp, parseDateTimeLiteral, SoqlError, unescapeString } from './literals.js'
+import { compileLike, dateLiteralRange, parseDateTimeLiteral, SoqlError, unescapeString } from './literals.js'
 import type { FieldDef } from '../schema.js'
 
 export interface RawCondition {
@@ -82,7 +82,10 @@ export function buildWhere(w: RawWhere): Node {
 }
 
 /** A literal, decoded for the field it is compared with. */
-type Operand = { kind: 'value'; v: unknown } | { kind: 'range'; start: number; end: number } | { kind: 'like'; re: RegExp }
+export type Operand =
+  | { kind: 'value'; v: unknown }
+  | { kind: 'range'; start: number; end: number }
+  | { kind: 'like'; re: RegExp; prefix: string; suffix: string }
 
 const DAY = 86_400_000
 
@@ -98,7 +101,7 @@ export function operand(f: FieldDef, raw: string, literalType: string, operator:
   switch (literalType) {
     case 'STRING': {
       if (['datetime', 'date', 'double', 'currency', 'int', 'boolean'].includes(f.type)) throw quotedNotAllowed(f)
-      if (operator === 'LIKE') return { kind: 'like', re: likeToRegExp(raw) }
+      if (operator === 'LIKE') return { kind: 'like', ...compileLike(raw) }
       return { kind: 'value', v: unescapeString(raw) }
     }
     case 'NULL':
@@ -126,11 +129,18 @@ export function operand(f: FieldDef, raw: string, literalType: string, operator:
   }
 }
 
-/** A stored value in comparable form: dates as ms, text lower-cased unless case-sensitive. */
+/** Text as `=`, `!=` and `IN` compare it on a field: lower-cased unless the field is
+ * case-sensitive or holds Ids. The query planner keys its equality indexes by this too, so an
+ * index lookup and a comparison cannot disagree. */
+export function foldText(f: FieldDef, v: string): string {
+  return !f.caseSensitive && f.type !== 'id' && f.type !== 'reference' ? v.toLowerCase() : v
+}
+
+/** A stored value in comparable form: dates as ms, text folded (`foldText`). */
 function comparable(f: FieldDef, v: unknown): unknown {
   if (v === null || v === undefined) return null
   if (f.type === 'date' && typeof v === 'string') return Date.parse(`${v}T00:00:00Z`)
-  if (typeof v === 'string' && !f.caseSensitive && f.type !== 'id' && f.type !== 'reference') return v.toLowerCase()
+  if (typeof v === 'string') return foldText(f, v)
   return v
 }
 
@@ -174,6 +184,6 @@ export function test(f: FieldDef, value: unknown, op: string, o: Operand): boole
     // 15-character Ids compare equal to their 18-character form.
     return compareOp(op, typeof a === 'string' ? a.slice(0, 15) : a, b)
   }
-  if (typeof b === 'string' && !f.caseSensitive && f.type !== 'id' && f.type !== 'reference') b = b.toLowerCase()
+  if (typeof b === 'string') b = foldText(f, b)
   return compareOp(op, a, b)
 }

@@ -23,6 +23,7 @@ export interface RunFlags {
   createAccounts?: boolean
   dryRun?: boolean
   retryRefused?: boolean
+  suggestions?: boolean
   json?: boolean
   envFile?: string
   verbose?: boolean
@@ -47,6 +48,7 @@ export async function runOnce(mode: 'import' | 'sync', flags: RunFlags, io: CliI
     mode,
     dryRun: flags.dryRun ?? false,
     ...(flags.retryRefused ? { retryRefused: true } : {}),
+    ...(flags.suggestions === false ? { suggest: false } : {}),
     ...(flags.createAccounts !== undefined ? { createAccounts: flags.createAccounts } : {}),
   }
   try {

@@ -12,6 +12,7 @@ import { listen } from '../../lib/http-server.js'
 import { isDemo, parseConfig } from '../../config/env.js'
 import { createHubApp } from '../../hub/app.js'
 import { buildWebApp, webAppBuilt } from '../../hub/web-build.js'
+import { alertsFromConfig } from '../../jobs/alerts/index.js'
 import { connectSalesforce, nameQboConnections } from '../../jobs/connections.js'
 import { createHubAuth, adminPasswordHash } from '../../jobs/hub-auth.js'
 import { createHubServices } from '../../jobs/hub-services.js'
@@ -75,6 +76,11 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
       return EXIT.failed
     }
     const hubUrl = config.publicUrl ?? server.url
+    // Alerts link to the Hub: with no TALLY_PUBLIC_URL its address is only known now.
+    if (!config.publicUrl) {
+      await t.alerts?.close()
+      t.alerts = alertsFromConfig(config, t.store.db, logger, hubUrl)
+    }
     const { hash, generated } = await adminPasswordHash(t)
     const runs = createRunService(t)
     ready.hub = createHubApp({ services: createHubServices(t, runs), auth: createHubAuth(t, hash), publicUrl: hubUrl, logger })

@@ -14,6 +14,8 @@ import { recordRefusals } from './0006_record_refusals.js'
 import { runLock } from './0007_run_lock.js'
 import { companies } from './0008_companies.js'
 import { links } from './0009_links.js'
+import { alerts } from './0010_alerts.js'
+import { qboGate } from './0012_qbo_gate.js'
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
@@ -28,6 +30,8 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         '0007_run_lock': runLock,
         '0008_companies': companies,
         '0009_links': links,
+        '0010_alerts': alerts,
+        '0012_qbo_gate': qboGate,
       }
     },
   }

@@ -2,11 +2,12 @@
  * @module web/pages/SyncCustomers
  * "Sync Customers": the Create Accounts switch, Start Import with live progress (server-sent
  * events), Preview beside it (a dry run shown in the page), the last run's summary, the run
- * history, Sync Settings, and the customers waiting to be linked by hand.
+ * history and the alerts sent, Sync Settings, and the customers waiting to be linked by hand.
  */
 import { useCallback, useEffect, useState } from 'react'
 import type { GetConnections, GetSettings, GetSyncRuns, PostSyncRun, ProgressEvent, PutSettings, RunView, SyncSettingsView } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
+import { RecentAlerts } from './Alerts.js'
 import { ErrorAlert, Spinner, WarningAlert } from '../components/States.js'
 import { useToast } from '../components/Toasts.js'
 import { CompanySelect, companiesOf, type Company } from '../components/CompanySelect.js'
@@ -196,6 +197,7 @@ export function SyncCustomersPage() {
       )}
       <LinkQueue version={queueVersion} imported={last !== null} {...(realm ? { realmId: realm } : {})} />
       {runs && runs.length > 0 ? <RunHistory runs={runs} /> : null}
+      <RecentAlerts version={runs} />
     </div>
   )
 }
