@@ -224,6 +224,13 @@ export interface PostAcceptAll {
   Body: { minScore: number; dryRun: boolean; realmId?: string }
   Success: { accepted: AcceptedLink[] }
 }
+/** "Refresh suggestions": recomputes the suggestions of the queue now (of one company, or all). */
+export interface PostRefreshSuggestions {
+  Method: 'POST'
+  Path: '/api/links/suggest'
+  Body: { realmId?: string }
+  Success: { records: number; suggested: number }
+}
 /** `Ignored` (contract §5.11): never linked, suggested or given an Account until a person links it. */
 export interface PostIgnoreCustomer {
   Method: 'POST'
@@ -277,6 +284,7 @@ export type HubEndpoint =
   | PutCustomerAccount
   | PostAcceptSuggestion
   | PostAcceptAll
+  | PostRefreshSuggestions
   | PostIgnoreCustomer
   | PostUnignoreCustomer
   | GetLinkHistory

@@ -291,6 +291,10 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       acceptAll: async (o) => ({ accepted: await linkService.acceptAll(o) }),
       ignore: async (key, who) => toRow(await linkService.ignore(key, who)),
       unignore: async (key, who) => toRow(await linkService.unignore(key, who)),
+      refreshSuggestions: async (realmId) => {
+        const { records } = await linkService.suggest(realmId)
+        return { records: records.length, suggested: records.filter((r) => r.suggestions.length > 0).length }
+      },
       history: (q) => linkService.history(q),
       undo: (id, who) => linkService.undo(id, who),
     },

@@ -4,8 +4,9 @@
  * created in the Salesforce sandbox first that nearly match sample customers (contract §10): the
  * link queue shows their suggestions with scores; "Accept" links one (Manual, the suggestion
  * cleared in Salesforce); "Accept all ≥ 90" shows its count before it links exactly those;
- * "Ignore" takes a customer out of the queue and out of every later run's hands; the History page
- * lists each change with the Hub user, filters it, and "Undo" puts an old link back as Manual.
+ * "Ignore" takes a customer out of the queue and out of every later run's hands, "Unignore" and
+ * "Refresh suggestions" bring it back with its suggestion; the History page lists each change with
+ * the Hub user, filters it, and "Undo" puts an old link back as Manual.
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -107,6 +108,10 @@ describe('suggested Accounts, Ignore, the link history and Undo', () => {
     expect(mark).toMatchObject({ accountName: NEAR_MISS.account })
     expect(mark?.score).toBeLessThan(90)
     expect(await queueRow(NEAR_MISS.customer).innerText()).toContain(NEAR_MISS.account)
+    // The ambiguous customer's two Accounts of one name are told apart by their Ids.
+    const gevelber = (await sys.sf.query<SfRecord>("SELECT Id FROM Account WHERE Name = 'Gevelber Photography'")).map((a) => a.Id)
+    expect(gevelber).toHaveLength(2)
+    for (const id of gevelber) expect(await queueRow('Gevelber Photography').getByRole('button', { name: `Accept Gevelber Photography (${id})` }).count()).toBe(1)
     await queue().scrollIntoViewIfNeeded()
     await screenshot(page, 'link-suggestions', true)
     expect(errors).toEqual([])
@@ -184,7 +189,7 @@ describe('suggested Accounts, Ignore, the link history and Undo', () => {
     expect(errors).toEqual([])
   })
 
-  it('QBO Customers shows the Ignored status and Unignore puts the customer back in the queue', async () => {
+  it('QBO Customers shows the Ignored status, Unignore puts the customer back in the queue, Refresh suggestions suggests again', async () => {
     await nav(page, 'QBO Customers').click()
     await page.getByRole('searchbox', { name: 'Search customers' }).fill(IGNORED)
     const row = page.getByRole('table', { name: 'QBO Customer records' }).getByRole('row', { name: new RegExp(`^${escape(IGNORED)}\\b`) })
@@ -194,11 +199,17 @@ describe('suggested Accounts, Ignore, the link history and Undo', () => {
     await expect.poll(() => row.innerText()).toMatch(/No Account\s+Unmapped/)
     expect(await row.getByRole('button', { name: 'Unignore' }).count()).toBe(0)
     expect(await record(IGNORED)).toMatchObject({ Account__c: null, Link_Status__c: 'Unmapped' })
-    // The next run treats it as any unmapped customer again: suggested, and still never linked.
+    // The next run treats it as any unmapped customer again: back in the queue, never linked by itself.
     await nav(page, 'Sync Customers').click()
     await startImportAndWait(page)
-    expect(await record(IGNORED)).toMatchObject({ Account__c: null, Link_Status__c: 'Unmapped', Suggested_Account__c: accountOf(CONFIDENT[IGNORED] ?? '') })
+    expect(await record(IGNORED)).toMatchObject({ Account__c: null, Link_Status__c: 'Unmapped' })
     await queueRow(IGNORED).waitFor()
+    // A run suggests for the records it writes; "Refresh suggestions" recomputes the whole queue now.
+    await page.getByRole('button', { name: 'Refresh suggestions' }).click()
+    await page.getByText(/^Suggestions recomputed for \d+ customers: \d+ with a suggested Account\.$/).waitFor()
+    const account = CONFIDENT[IGNORED] ?? ''
+    await queueRow(IGNORED).getByRole('button', { name: `Accept ${account}` }).waitFor()
+    expect(await record(IGNORED)).toMatchObject({ Account__c: null, Link_Status__c: 'Unmapped', Suggested_Account__c: accountOf(account) })
     expect(errors).toEqual([])
   })
 

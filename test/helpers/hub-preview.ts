@@ -177,6 +177,11 @@ export function previewServices(): HubServices {
       },
       ignore: async (key, who) => change(find(key), null, null, 'Ignored', who, 'ignored'),
       unignore: async (key, who) => change(find(key), null, null, 'Unmapped', who, 'no longer ignored'),
+      // The preview's suggestions are fixed: a refresh finds the same.
+      refreshSuggestions: async () => {
+        const queue = rows.filter((r) => r.linkStatus === 'Unmapped' || r.linkStatus === 'Ambiguous')
+        return { records: queue.length, suggested: queue.filter((r) => (r.suggestions?.length ?? 0) > 0).length }
+      },
       history: async (q) => {
         const term = q.search?.toLowerCase() ?? ''
         const kind = (who: string) => (who === 'tally' ? 'tally' : who.startsWith('salesforce:') ? 'salesforce' : 'hub')

@@ -70,6 +70,10 @@ function memoryServices(who: string[] = []): HubServices {
         who.push(`unignore:${by}`)
         return row(key, 'Unmapped')
       },
+      refreshSuggestions: async (realmId) => {
+        who.push(`suggest:${realmId ?? ''}`)
+        return { records: 0, suggested: 0 }
+      },
       history: async () => ({ total: 0, items: [] }),
       undo: async (id, by) => {
         if (id !== 'e1') throw new NotFoundError(`no entry ${id}`)
@@ -155,9 +159,9 @@ describe('Hub security', () => {
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
       expect.arrayContaining(['GET /api/connections', 'PUT /api/settings', 'POST /api/runs', 'GET /api/runs/x1/events', 'PUT /api/customers/x1/account', 'GET /api/alerts',
         'POST /api/customers/x1/accept', 'POST /api/links/accept-all', 'POST /api/customers/x1/ignore', 'POST /api/customers/x1/unignore',
-        'GET /api/link-history', 'POST /api/link-history/x1/undo']),
+        'GET /api/link-history', 'POST /api/link-history/x1/undo', 'POST /api/links/suggest']),
     )
-    expect(routes.length).toBeGreaterThanOrEqual(24)
+    expect(routes.length).toBeGreaterThanOrEqual(25)
     for (const r of routes) {
       const res = await req(r.path, { method: r.method, headers: { 'Content-Type': 'application/json', Origin: PUBLIC_URL }, body: r.method === 'GET' ? null : '{}' })
       if (r.path === '/api/session' && (r.method === 'GET' || r.method === 'POST')) {
@@ -210,7 +214,7 @@ describe('Hub security', () => {
     const code = async (p: Response | Promise<Response>) => ((await (await p).json()) as { error: { code: string } }).error.code
 
     // Every new state-changing route needs the CSRF token.
-    for (const path of ['/api/customers/9-1/accept', '/api/links/accept-all', '/api/customers/9-1/ignore', '/api/customers/9-1/unignore', '/api/link-history/e1/undo']) {
+    for (const path of ['/api/customers/9-1/accept', '/api/links/accept-all', '/api/links/suggest', '/api/customers/9-1/ignore', '/api/customers/9-1/unignore', '/api/link-history/e1/undo']) {
       expect(await code(post(path, {}, 'wrong')), path).toBe('csrf_failed')
     }
     // Bodies and queries are validated before anything happens.
@@ -222,6 +226,8 @@ describe('Hub security', () => {
     expect(await code(post('/api/links/accept-all', { minScore: '90', dryRun: true }))).toBe('invalid_body')
     expect(await code(post('/api/links/accept-all', { minScore: 90, dryRun: true, realmId: 'abc' }))).toBe('invalid_body')
     expect(await code(post('/api/links/accept-all', { minScore: 90, dryRun: true, extra: 1 }))).toBe('invalid_body')
+    expect(await code(post('/api/links/suggest', { realmId: 'abc' }))).toBe('invalid_body')
+    expect(await code(post('/api/links/suggest'))).toBe('invalid_body')
     const history = (qs: string) => req(`/api/link-history?${qs}`, { headers: { Cookie: cookie } })
     expect(await code(history('by=someone'))).toBe('invalid_query_params')
     expect(await code(history('page=0'))).toBe('invalid_query_params')
@@ -238,6 +244,7 @@ describe('Hub security', () => {
     // The rest go through, as the signed-in user.
     expect(await (await history('by=hub&search=x&page=2&pageSize=10&realmId=9')).json()).toEqual({ total: 0, page: 2, pageSize: 10, items: [] })
     expect(await (await post('/api/links/accept-all', { minScore: 95, dryRun: true, realmId: '9' })).json()).toEqual({ accepted: [] })
+    expect(await (await post('/api/links/suggest', { realmId: '9' })).json()).toEqual({ records: 0, suggested: 0 })
     expect(await (await post('/api/customers/9-1/ignore')).json()).toMatchObject({ key: '9-1', linkStatus: 'Ignored' })
     expect(await (await post('/api/customers/9-1/unignore', {})).json()).toMatchObject({ key: '9-1', linkStatus: 'Unmapped' })
     expect(await (await post('/api/link-history/e1/undo')).json()).toMatchObject({ id: 'e2', undoOf: 'e1' })
@@ -246,7 +253,7 @@ describe('Hub security', () => {
       body: JSON.stringify({ accountId: '001000000000001AAA' }),
     })
     expect(put.status).toBe(200)
-    expect(who).toEqual(['acceptAll:admin:95:true:9', 'ignore:admin', 'unignore:admin', 'undo:admin', 'link:admin'])
+    expect(who).toEqual(['acceptAll:admin:95:true:9', 'suggest:9', 'ignore:admin', 'unignore:admin', 'undo:admin', 'link:admin'])
   })
 
   it('sets a hardened cookie and a new session id on every login (no session fixation)', async () => {

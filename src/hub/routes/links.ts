@@ -2,8 +2,8 @@
  * @module hub/routes/links
  * Suggestions, Ignore, the link history and Undo (contract §10): accept one suggested Account, or
  * every best suggestion at or above a score (first as a dry run, for the count the page confirms),
- * mark a customer Ignored and back, list the link changes and undo one. Every change is the
- * signed-in user's, and the history says so.
+ * mark a customer Ignored and back, recompute the suggestions now ("Refresh suggestions"), list
+ * the link changes and undo one. Every change is the signed-in user's, and the history says so.
  */
 import type { Hono } from 'hono'
 import { z } from 'zod'
@@ -12,6 +12,7 @@ import type {
   PostAcceptAll,
   PostAcceptSuggestion,
   PostIgnoreCustomer,
+  PostRefreshSuggestions,
   PostUndoLinkChange,
   PostUnignoreCustomer,
 } from '../api-types.js'
@@ -27,6 +28,7 @@ const AcceptAllBody = z.strictObject({
   dryRun: z.boolean(),
   realmId: RealmId.optional(),
 })
+const RealmBody = z.strictObject({ realmId: RealmId.optional() })
 const HistoryQuery = z.object({
   realmId: RealmId.optional(),
   by: z.enum(['tally', 'hub', 'salesforce']).optional(),
@@ -56,6 +58,11 @@ export function registerLinkRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): void 
     return c.json<PostAcceptAll['Success']>({ accepted })
   })
 
+  app.post('/api/links/suggest', async (c) => {
+    const { realmId } = parseOr400(RealmBody, await c.req.json().catch(() => null), 'invalid_body')
+    return c.json<PostRefreshSuggestions['Success']>(await links.refreshSuggestions(realmId))
+  })
+
   app.post('/api/customers/:key/ignore', async (c) => {
     const { key } = parseOr400(KeyParams, c.req.param(), 'invalid_uri_params')
     return c.json<PostIgnoreCustomer['Success']>(await links.ignore(key, signedInUser(c)))
@@ -83,3 +90,4 @@ export function registerLinkRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): void 
     return c.json<PostUndoLinkChange['Success']>(await links.undo(id, signedInUser(c)))
   })
 }
+

@@ -43,15 +43,21 @@ export function Suggestions(props: { row: CustomerRow; onLinked: (row: CustomerR
     <ul className="hub-suggestions" aria-label={`Suggested Accounts for ${row.displayName}`}>
       {list.map((s) => {
         const reasons = s.reasons.join('; ')
+        // Two Accounts of one name (an Ambiguous customer's) are told apart by their Ids.
+        const twin = list.some((x) => x !== s && x.accountName === s.accountName)
+        const name = twin ? `${s.accountName} (${s.accountId})` : s.accountName
         return (
           <li key={s.accountId} className="hub-suggestion">
             <div className="hub-suggestion-head">
               <ScoreBadge score={s.score} />
-              <span className="slds-truncate hub-suggestion-name" title={s.accountName} dir="auto">{s.accountName}</span>
+              <span className="slds-truncate hub-suggestion-name" title={name} dir="auto">
+                {s.accountName}
+                {twin ? <span className="slds-text-color_weak hub-suggestion-id">{s.accountId}</span> : null}
+              </span>
               <button
                 className="slds-button slds-button_brand hub-suggestion-accept"
-                aria-label={`Accept ${s.accountName}`}
-                title={`Link ${row.displayName} to ${s.accountName}`}
+                aria-label={`Accept ${name}`}
+                title={`Link ${row.displayName} to ${name}`}
                 disabled={busy !== null}
                 onClick={() => accept(s)}
               >

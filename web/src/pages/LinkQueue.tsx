@@ -2,10 +2,11 @@
  * @module web/pages/LinkQueue
  * Customers no rule could link (Unmapped: no Account of that name; Ambiguous: several), each with
  * its suggested Accounts ("Accept"), "Link Account" and "Ignore"; above them "Accept all ≥ N"
- * (contract §8, §10). Ambiguous customers offer their candidate Accounts first in the lookup.
+ * and "Refresh suggestions" (contract §8, §10; a run suggests only for the records it writes, so
+ * Accounts added in Salesforce since, or an unignored customer, wait for a refresh). Ambiguous customers offer their candidate Accounts first in the lookup.
  */
 import { Fragment, useCallback, useEffect, useState } from 'react'
-import type { CustomerRow, GetLinkQueue, PostIgnoreCustomer } from '../../../src/hub/api-types.js'
+import type { CustomerRow, GetLinkQueue, PostIgnoreCustomer, PostRefreshSuggestions } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { AcceptAll } from '../components/AcceptAll.js'
 import { LinkEditor } from '../components/LinkEditor.js'
@@ -13,6 +14,7 @@ import { EmptyState, ErrorAlert, Spinner } from '../components/States.js'
 import { Suggestions } from '../components/Suggestions.js'
 import { useToast } from '../components/Toasts.js'
 import { Truncate } from '../components/Truncate.js'
+import { plural } from '../format.js'
 
 /** Why a customer waits. The name is the one Accounts are matched by (the API gives it: QBO's
  * " (deleted)" suffix of an inactive customer is the engine's rule, not the page's). */
@@ -53,6 +55,19 @@ export function LinkQueue(props: { version: number; realmId?: string; imported: 
       setIgnoring(null)
     }
   }
+  const [refreshing, setRefreshing] = useState(false)
+  const refresh = async () => {
+    setRefreshing(true)
+    try {
+      const r = await api<PostRefreshSuggestions>('POST', '/api/links/suggest', { body: props.realmId ? { realmId: props.realmId } : {} })
+      notify('success', `Suggestions recomputed for ${plural(r.records, 'customer')}: ${r.suggested} with a suggested Account.`)
+      load()
+    } catch (e) {
+      notify('error', errorText(e))
+    } finally {
+      setRefreshing(false)
+    }
+  }
   const suggested = items?.some((r) => (r.suggestions?.length ?? 0) > 0) ?? false
 
   return (
@@ -61,7 +76,19 @@ export function LinkQueue(props: { version: number; realmId?: string; imported: 
         <h2 className="slds-card__header-title slds-col" id="queue-title">
           Unmapped and ambiguous customers{items && items.length > 0 ? ` (${items.length})` : ''}
         </h2>
-        {suggested ? <AcceptAll {...(props.realmId ? { realmId: props.realmId } : {})} onDone={load} /> : null}
+        {items && items.length > 0 ? (
+          <div className="slds-grid slds-grid_vertical-align-end hub-queue-tools">
+            {suggested ? <AcceptAll {...(props.realmId ? { realmId: props.realmId } : {})} onDone={load} /> : null}
+            <button
+              className="slds-button slds-button_neutral"
+              title="Suggest Accounts again for every customer below, from the Accounts in Salesforce now"
+              disabled={refreshing}
+              onClick={refresh}
+            >
+              {refreshing ? 'Refreshing…' : 'Refresh suggestions'}
+            </button>
+          </div>
+        ) : null}
       </div>
       <div className="slds-card__body">
         {error ? <div className="slds-p-horizontal_medium"><ErrorAlert message={error} onRetry={load} /></div> : null}
