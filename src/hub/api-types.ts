@@ -5,19 +5,24 @@
  * types, so a change to an endpoint is a type error in all three places.
  */
 import type {
+  AcceptedLink,
   AlertView,
   ConnectionView,
   CustomerFilter,
   CustomerRow,
+  LinkHistoryEntry,
+  LinkHistoryQuery,
   PlanFilter,
   PlanItemView,
   PlanPage,
   Provider,
   RunMessage,
   RunView,
+  SuggestionView,
   SyncSettingsView,
 } from './services.js'
 
+export type { AcceptedLink, LinkHistoryEntry, SuggestionView }
 export type { AlertView, ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunView, SyncSettingsView }
 export type { ProgressEvent } from './services.js'
 
@@ -202,6 +207,59 @@ export interface PutCustomerAccount {
   Success: CustomerRow
 }
 
+/** Links one record to one of its suggested Accounts (`Manual`, contract §10); 404 when the key is
+ * unknown or the Account is not among the record's suggestions. */
+export interface PostAcceptSuggestion {
+  Method: 'POST'
+  Path: '/api/customers/:key/accept'
+  Params: { key: string }
+  Body: { accountId: string }
+  Success: CustomerRow
+}
+/** "Accept all ≥ N": every queued record whose best suggestion scores at least `minScore`. With
+ * `dryRun`, only which (the count the Hub asks to confirm); without it, those it linked. */
+export interface PostAcceptAll {
+  Method: 'POST'
+  Path: '/api/links/accept-all'
+  Body: { minScore: number; dryRun: boolean; realmId?: string }
+  Success: { accepted: AcceptedLink[] }
+}
+/** "Refresh suggestions": recomputes the suggestions of the queue now (of one company, or all). */
+export interface PostRefreshSuggestions {
+  Method: 'POST'
+  Path: '/api/links/suggest'
+  Body: { realmId?: string }
+  Success: { records: number; suggested: number }
+}
+/** `Ignored` (contract §5.11): never linked, suggested or given an Account until a person links it. */
+export interface PostIgnoreCustomer {
+  Method: 'POST'
+  Path: '/api/customers/:key/ignore'
+  Params: { key: string }
+  Success: CustomerRow
+}
+/** Back to `Unmapped`: the next run links it by the rules again. */
+export interface PostUnignoreCustomer {
+  Method: 'POST'
+  Path: '/api/customers/:key/unignore'
+  Params: { key: string }
+  Success: CustomerRow
+}
+/** The link changes, newest first, filtered and paged (pageSize at most 200). */
+export interface GetLinkHistory {
+  Method: 'GET'
+  Path: '/api/link-history'
+  Querystring: { realmId?: string; by?: NonNullable<LinkHistoryQuery['by']>; search?: string; page?: number; pageSize?: number }
+  Success: { total: number; page: number; pageSize: number; items: LinkHistoryEntry[] }
+}
+/** Restores the entry's old link as `Manual`; answers the new entry (the undo itself). */
+export interface PostUndoLinkChange {
+  Method: 'POST'
+  Path: '/api/link-history/:id/undo'
+  Params: { id: string }
+  Success: LinkHistoryEntry
+}
+
 /** Every endpoint, for clients that want to check exhaustiveness. */
 export type HubEndpoint =
   | GetSession
@@ -224,6 +282,13 @@ export type HubEndpoint =
   | GetLinkQueue
   | GetAccounts
   | PutCustomerAccount
+  | PostAcceptSuggestion
+  | PostAcceptAll
+  | PostRefreshSuggestions
+  | PostIgnoreCustomer
+  | PostUnignoreCustomer
+  | GetLinkHistory
+  | PostUndoLinkChange
 
 /** The name of the session cookie (HttpOnly; the SPA never reads it). */
 export const SESSION_COOKIE = 'tally_session'

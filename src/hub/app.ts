@@ -17,6 +17,7 @@ import { HubError } from './errors.js'
 import { registerAlertRoutes } from './routes/alerts.js'
 import { registerConnectionRoutes } from './routes/connections.js'
 import { registerCustomerRoutes } from './routes/customers.js'
+import { registerLinkRoutes } from './routes/links.js'
 import { registerRunRoutes } from './routes/runs.js'
 import { registerSalesforcePackageRoutes } from './routes/salesforce-package.js'
 import { registerSessionRoutes } from './routes/session.js'
@@ -79,6 +80,7 @@ export function createHubApp(hubDeps: HubDeps): Hono<HubEnv> {
   registerSettingsRoutes(app, deps)
   registerRunRoutes(app, deps)
   registerCustomerRoutes(app, deps)
+  registerLinkRoutes(app, deps)
   if (deps.services.salesforcePackage) registerSalesforcePackageRoutes(app, deps, deps.services.salesforcePackage)
   if (deps.services.alerts) registerAlertRoutes(app, deps.services.alerts)
 

@@ -78,6 +78,14 @@ export function requireSession(): MiddlewareHandler<HubEnv> {
   }
 }
 
+/** The signed-in Hub user's name, as the link history records who did a change (contract §10).
+ * Only for routes behind `requireSession`. */
+export function signedInUser(c: Context<HubEnv>): string {
+  const s = c.get('session')
+  if (!s) throw new HubError(401, 'unauthenticated', 'Sign in to use the Tally Hub.')
+  return s.username
+}
+
 /** 403 for a state-changing request from another origin or without the session's CSRF token. */
 export function csrfGuard(deps: ResolvedDeps): MiddlewareHandler<HubEnv> {
   return async (c, next) => {

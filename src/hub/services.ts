@@ -246,11 +246,14 @@ export interface HubServices {
     ignore(key: string, who: string): Promise<CustomerRow>
     /** Back to the queue (`Unmapped`); the next run links it by the rules again. */
     unignore(key: string, who: string): Promise<CustomerRow>
+    /** "Refresh suggestions": recomputes the suggestions of every Unmapped and Ambiguous record
+     * now (`tally links suggest`), e.g. after Accounts were added in Salesforce or a customer was
+     * unignored; a run suggests only for the records it writes. Counts the records and those with a
+     * suggestion. */
+    refreshSuggestions(realmId?: string): Promise<{ records: number; suggested: number; salesforceCalls: number }>
     history(q: LinkHistoryQuery): Promise<{ total: number; items: LinkHistoryEntry[] }>
     /** Restores the entry's old link as `Manual` (itself a new entry). Throws `NotFoundError`. */
     undo(id: string, who: string): Promise<LinkHistoryEntry>
-    /** Recomputes every waiting record's suggestions now (after Accounts were added in Salesforce). */
-    refreshSuggestions(realmId?: string): Promise<{ records: number; suggested: number; salesforceCalls: number }>
   }
   /** Automatic sync (contract §11; absent: the Hub shows no panel). */
   autoSync?: {

@@ -38,7 +38,7 @@ describe('sign-in', () => {
     await screenshot(page, 'login')
 
     await logIn(page, sys)
-    expect(await page.getByRole('navigation', { name: 'Tally Hub' }).getByRole('link').allInnerTexts()).toEqual(['Sync Customers', 'QBO Customers', 'Connections'])
+    expect(await page.getByRole('navigation', { name: 'Tally Hub' }).getByRole('link').allInnerTexts()).toEqual(['Sync Customers', 'QBO Customers', 'History', 'Connections'])
     expect(await nav(page, 'Sync Customers').getAttribute('aria-current')).toBe('page')
     const before = await page.evaluate(async () => (await fetch('/api/settings')).status)
     expect(before).toBe(200)

@@ -56,7 +56,7 @@ export async function logIn(page: Page, sys: E2eSystem): Promise<void> {
 }
 
 /** A link of the global navigation (other links on a page may share its name). */
-export const nav = (page: Page, name: 'Sync Customers' | 'QBO Customers' | 'Connections') =>
+export const nav = (page: Page, name: 'Sync Customers' | 'QBO Customers' | 'History' | 'Connections') =>
   page.getByRole('navigation', { name: 'Tally Hub' }).getByRole('link', { name, exact: true })
 
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {

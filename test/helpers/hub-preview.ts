@@ -24,6 +24,28 @@ export function previewServices(): HubServices {
   const sfId = (p: string, n: number) => `${p}${String(n).padStart(15, '0')}`
   const accounts = NAMES.slice(0, 22).map((name, i) => ({ id: sfId('001', i + 1), name }))
   accounts.push({ id: sfId('001', 90), name: 'Cool Cars' }, { id: sfId('001', 91), name: 'Barnett Design Group' })
+  // Near-misses of the unmapped customers, for their suggestions (contract §10).
+  const nearMiss = ['Sonnenschein Family Store, Inc.', 'Sushi by Katsuyuki LLC', 'Weiskopf Consulting Group', 'Video Games by Dan Ltd.', 'Waldron, Travis',
+    'Wedding Planning by Whitney & Co.', 'Sonnenschein Holdings', 'Whitney Events and Weddings of the Greater Bay Area Incorporated']
+  nearMiss.forEach((name, i) => accounts.push({ id: sfId('001', 100 + i), name }))
+  const byName = (name: string) => accounts.find((a) => a.name === name)!
+  const suggest = (name: string, score: number, ...reasons: string[]) => ({ accountId: byName(name).id, accountName: name, score, reasons })
+  const SUGGESTIONS: Record<string, CustomerRow['suggestions']> = {
+    'Barnett Design': [suggest('Barnett Design Group', 72, "name within a longer one ('Group')", 'same billing postal code')],
+    'Sonnenschein Family Store': [suggest('Sonnenschein Family Store, Inc.', 97, "name without 'Inc.'"), suggest('Sonnenschein Holdings', 41, "shared word 'Sonnenschein'")],
+    'Sushi by Katsuyuki': [suggest('Sushi by Katsuyuki LLC', 96, "name without 'LLC'", 'same phone number')],
+    'Travis Waldron': [suggest('Waldron, Travis', 94, "a person's name as 'Last, First'")],
+    'Video Games by Dan': [suggest('Video Games by Dan Ltd.', 95, "name without 'Ltd.'")],
+    'Wedding Planning by Whitney': [
+      suggest('Wedding Planning by Whitney & Co.', 92, "name without '& Co.'", 'same e-mail domain'),
+      suggest('Whitney Events and Weddings of the Greater Bay Area Incorporated', 58, "shared word 'Whitney'", 'same billing street'),
+    ],
+    'Weiskopf Consulting': [suggest('Weiskopf Consulting Group', 74, "name within a longer one ('Group')")],
+    'Cool Cars': [suggest('Cool Cars', 80, 'same name; two Accounts have it', 'same phone number'), suggest('Cool Cars', 65, 'same name; two Accounts have it')],
+  }
+  // The two Accounts named "Cool Cars" are told apart by their Ids.
+  const cool = accounts.filter((a) => a.name === 'Cool Cars')
+  SUGGESTIONS['Cool Cars'] = SUGGESTIONS['Cool Cars']!.map((x, i) => ({ ...x, accountId: cool[i]!.id }))
   const rows: CustomerRow[] = NAMES.map((name, i) => {
     const acc = accounts.filter((a) => a.name === name)
     const status = i === 7 || i === 8 ? 'Inherited' : acc.length > 1 ? 'Ambiguous' : acc.length === 1 ? 'Matched' : 'Unmapped'
@@ -34,7 +56,7 @@ export function previewServices(): HubServices {
       isSubCustomer: status === 'Inherited', parentName: status === 'Inherited' ? 'Freeman Sporting Goods' : null,
       email: i % 3 === 0 ? `${name.toLowerCase().replace(/[^a-z]+/g, '')}@example.com` : null,
       candidates: status === 'Ambiguous' ? acc : null,
-      suggestions: null,
+      suggestions: status === 'Unmapped' || status === 'Ambiguous' ? (SUGGESTIONS[name] ?? null) : null,
     }
   })
   const connections: ConnectionView[] = [
@@ -55,6 +77,14 @@ export function previewServices(): HubServices {
     { level: 'error', qboId: '17', displayName: 'Paulsen Medical Supplies', field: null, code: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record' },
   ] }
   const history: LinkHistoryEntry[] = []
+  // What the first import and an edit in the org left in the history.
+  const seed = (r: CustomerRow, who: string, from: { id: string; name: string } | null, fromStatus: string | null, reason: string, hoursAgo: number) =>
+    history.push({ id: `seed-${history.length}`, at: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(), who, realmId: r.realmId, qboKey: r.key, qboId: r.qboId,
+      displayName: r.displayName, fromAccountId: from?.id ?? null, fromAccountName: from?.name ?? null, toAccountId: r.accountId, toAccountName: r.accountName,
+      fromStatus, toStatus: r.linkStatus, reason, undoOf: null, undoneBy: null })
+  seed(rows[3]!, 'salesforce:jane.doe@craigsdesign.example', accounts[5]!, 'Matched', 'Account__c changed in Salesforce', 1)
+  seed(rows[0]!, 'tally', null, null, `the Account named "${rows[0]!.displayName}"`, 2)
+  seed(rows[7]!, 'tally', null, null, 'the Account of its parent Freeman Sporting Goods', 2)
   const find = (key: string): CustomerRow => {
     const r = rows.find((x) => x.key === key)
     if (!r) throw new NotFoundError(`No QBO Customer ${key}`)
@@ -147,8 +177,18 @@ export function previewServices(): HubServices {
       },
       ignore: async (key, who) => change(find(key), null, null, 'Ignored', who, 'ignored'),
       unignore: async (key, who) => change(find(key), null, null, 'Unmapped', who, 'no longer ignored'),
-      history: async (q) => ({ total: history.length, items: history.slice((q.page - 1) * q.pageSize, q.page * q.pageSize) }),
-      refreshSuggestions: async () => ({ records: rows.filter((r) => r.linkStatus === 'Unmapped' || r.linkStatus === 'Ambiguous').length, suggested: rows.filter((r) => r.suggestions?.length).length, salesforceCalls: 2 }),
+      // The preview's suggestions are fixed: a refresh finds the same.
+      refreshSuggestions: async () => {
+        const queue = rows.filter((r) => r.linkStatus === 'Unmapped' || r.linkStatus === 'Ambiguous')
+        return { records: queue.length, suggested: queue.filter((r) => (r.suggestions?.length ?? 0) > 0).length, salesforceCalls: 0 }
+      },
+      history: async (q) => {
+        const term = q.search?.toLowerCase() ?? ''
+        const kind = (who: string) => (who === 'tally' ? 'tally' : who.startsWith('salesforce:') ? 'salesforce' : 'hub')
+        const f = history.filter((h) => (!q.by || kind(h.who) === q.by) &&
+          (!term || [h.displayName, h.fromAccountName, h.toAccountName].some((x) => (x ?? '').toLowerCase().includes(term))))
+        return { total: f.length, items: f.slice((q.page - 1) * q.pageSize, q.page * q.pageSize) }
+      },
       undo: async (id, who) => {
         const e = history.find((h) => h.id === id)
         if (!e) throw new NotFoundError(`No entry ${id}`)

@@ -11,8 +11,18 @@ import { NotFoundError, type HubAuth, type HubServices, type LoginAttemptStore, 
 const PASSWORD = 'correct horse battery staple'
 const PUBLIC_URL = 'http://127.0.0.1:3000'
 
-/** Just enough of the services for the routes to answer; security is what is under test. */
-function memoryServices(): HubServices {
+/** Just enough of the services for the routes to answer; security is what is under test. `who`
+ * collects the user each link change is made as. Key `9-1` and entry `e1` exist; nothing else. */
+function memoryServices(who: string[] = []): HubServices {
+  const row = (key: string, linkStatus: string) => ({
+    key, realmId: '9', salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', matchName: 'X', accountId: null, accountName: null,
+    linkStatus, active: true, isSubCustomer: false, parentName: null, email: null, candidates: null, suggestions: null,
+  })
+  const known = (key: string) => {
+    if (key !== '9-1') throw new NotFoundError(`no record ${key}`)
+  }
+  const entry = { id: 'e2', at: '2026-01-10T10:00:00.000Z', who: 'admin', realmId: '9', qboKey: '9-1', qboId: '1', displayName: 'X', fromAccountId: null, fromAccountName: null,
+    toAccountId: null, toAccountName: null, fromStatus: 'Ignored', toStatus: 'Manual', reason: 'undid', undoOf: 'e1', undoneBy: null }
   return {
     connections: {
       list: async () => [],
@@ -36,19 +46,40 @@ function memoryServices(): HubServices {
       list: async () => ({ total: 0, items: [] }),
       linkQueue: async () => [],
       searchAccounts: async () => [],
-      link: async (key, accountId) => ({
-        key, realmId: '1', salesforceId: 'a00000000000001AAA', qboId: '1', displayName: 'X', matchName: 'X', accountId, accountName: null,
-        linkStatus: 'Manual', active: true, isSubCustomer: false, parentName: null, email: null, candidates: null, suggestions: null,
-      }),
+      link: async (key, accountId, _name, by) => {
+        who.push(`link:${by ?? ''}`)
+        return { ...row(key, 'Manual'), accountId }
+      },
     },
     links: {
-      acceptSuggestion: async () => { throw new NotFoundError('no suggestions here') },
-      acceptAll: async () => ({ accepted: [] }),
-      ignore: async () => { throw new NotFoundError('no records here') },
-      unignore: async () => { throw new NotFoundError('no records here') },
+      acceptSuggestion: async (key, _accountId, by) => {
+        known(key)
+        throw new NotFoundError(`no suggestions here (${by})`)
+      },
+      acceptAll: async (o) => {
+        who.push(`acceptAll:${o.who}:${o.minScore}:${o.dryRun}:${o.realmId ?? ''}`)
+        return { accepted: [] }
+      },
+      ignore: async (key, by) => {
+        known(key)
+        who.push(`ignore:${by}`)
+        return row(key, 'Ignored')
+      },
+      unignore: async (key, by) => {
+        known(key)
+        who.push(`unignore:${by}`)
+        return row(key, 'Unmapped')
+      },
+      refreshSuggestions: async (realmId) => {
+        who.push(`suggest:${realmId ?? ''}`)
+        return { records: 0, suggested: 0, salesforceCalls: 0 }
+      },
       history: async () => ({ total: 0, items: [] }),
-      undo: async () => { throw new NotFoundError('no history here') },
-      refreshSuggestions: async () => ({ records: 0, suggested: 0, salesforceCalls: 0 }),
+      undo: async (id, by) => {
+        if (id !== 'e1') throw new NotFoundError(`no entry ${id}`)
+        who.push(`undo:${by}`)
+        return entry
+      },
     },
     alerts: { recent: async () => [] },
   }
@@ -86,7 +117,8 @@ function setup() {
   let now = new Date('2026-01-10T10:00:00Z')
   const clock = () => now
   const auth = memoryAuth()
-  const app = createHubApp({ services: memoryServices(), auth, publicUrl: PUBLIC_URL, webRoot: '/nonexistent', now: clock })
+  const who: string[] = []
+  const app = createHubApp({ services: memoryServices(who), auth, publicUrl: PUBLIC_URL, webRoot: '/nonexistent', now: clock })
   const env = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } })
   const req = (path: string, init: RequestInit = {}, ip = '10.0.0.1') => app.request(path, init, env(ip))
   const login = async (username: string, password: string, opts: { ip?: string; cookie?: string } = {}) => {
@@ -101,7 +133,7 @@ function setup() {
     const { csrfToken } = (await res.json()) as { csrfToken: string }
     return { cookie, csrfToken }
   }
-  return { app, auth, req, login, signIn, advance: (ms: number) => (now = new Date(now.getTime() + ms)) }
+  return { app, auth, req, login, signIn, who, advance: (ms: number) => (now = new Date(now.getTime() + ms)) }
 }
 
 function sessionCookie(res: Response): string {
@@ -125,9 +157,11 @@ describe('Hub security', () => {
     const routes = apiRoutes(app)
     // Sanity: the enumeration sees the routes of every resource.
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['GET /api/connections', 'PUT /api/settings', 'POST /api/runs', 'GET /api/runs/x1/events', 'PUT /api/customers/x1/account', 'GET /api/alerts']),
+      expect.arrayContaining(['GET /api/connections', 'PUT /api/settings', 'POST /api/runs', 'GET /api/runs/x1/events', 'PUT /api/customers/x1/account', 'GET /api/alerts',
+        'POST /api/customers/x1/accept', 'POST /api/links/accept-all', 'POST /api/customers/x1/ignore', 'POST /api/customers/x1/unignore',
+        'GET /api/link-history', 'POST /api/link-history/x1/undo', 'POST /api/links/suggest']),
     )
-    expect(routes.length).toBeGreaterThanOrEqual(17)
+    expect(routes.length).toBeGreaterThanOrEqual(25)
     for (const r of routes) {
       const res = await req(r.path, { method: r.method, headers: { 'Content-Type': 'application/json', Origin: PUBLIC_URL }, body: r.method === 'GET' ? null : '{}' })
       if (r.path === '/api/session' && (r.method === 'GET' || r.method === 'POST')) {
@@ -169,6 +203,57 @@ describe('Hub security', () => {
     // Logging in from another origin is refused too (login CSRF).
     const cross = await req('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) })
     expect(cross.status).toBe(403)
+  })
+
+  it('link routes: CSRF, 400 for a bad body or query, 404 for an unknown record or entry, made as the signed-in user', async () => {
+    const { req, signIn, who } = setup()
+    const { cookie, csrfToken } = await signIn()
+    const post = (path: string, body?: unknown, csrf = csrfToken) =>
+      req(path, { method: 'POST', headers: { Cookie: cookie, 'X-CSRF-Token': csrf, Origin: PUBLIC_URL, 'Content-Type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) })
+    const status = async (p: Response | Promise<Response>) => (await p).status
+    const code = async (p: Response | Promise<Response>) => ((await (await p).json()) as { error: { code: string } }).error.code
+
+    // Every new state-changing route needs the CSRF token.
+    for (const path of ['/api/customers/9-1/accept', '/api/links/accept-all', '/api/links/suggest', '/api/customers/9-1/ignore', '/api/customers/9-1/unignore', '/api/link-history/e1/undo']) {
+      expect(await code(post(path, {}, 'wrong')), path).toBe('csrf_failed')
+    }
+    // Bodies and queries are validated before anything happens.
+    expect(await code(post('/api/customers/9-1/accept', {}))).toBe('invalid_body')
+    expect(await code(post('/api/customers/9-1/accept', { accountId: 'not an id' }))).toBe('invalid_body')
+    expect(await code(post('/api/customers/9-1/accept'))).toBe('invalid_body')
+    expect(await code(post('/api/links/accept-all', { minScore: 90 }))).toBe('invalid_body')
+    expect(await code(post('/api/links/accept-all', { minScore: 101, dryRun: true }))).toBe('invalid_body')
+    expect(await code(post('/api/links/accept-all', { minScore: '90', dryRun: true }))).toBe('invalid_body')
+    expect(await code(post('/api/links/accept-all', { minScore: 90, dryRun: true, realmId: 'abc' }))).toBe('invalid_body')
+    expect(await code(post('/api/links/accept-all', { minScore: 90, dryRun: true, extra: 1 }))).toBe('invalid_body')
+    expect(await code(post('/api/links/suggest', { realmId: 'abc' }))).toBe('invalid_body')
+    expect(await code(post('/api/links/suggest'))).toBe('invalid_body')
+    const history = (qs: string) => req(`/api/link-history?${qs}`, { headers: { Cookie: cookie } })
+    expect(await code(history('by=someone'))).toBe('invalid_query_params')
+    expect(await code(history('page=0'))).toBe('invalid_query_params')
+    expect(await code(history('pageSize=1000'))).toBe('invalid_query_params')
+    expect(await code(history('realmId=x'))).toBe('invalid_query_params')
+    expect(who).toEqual([])
+
+    // Unknown records and entries are 404s.
+    expect(await status(post('/api/customers/9-404/accept', { accountId: '001000000000001AAA' }))).toBe(404)
+    expect(await status(post('/api/customers/9-404/ignore'))).toBe(404)
+    expect(await status(post('/api/customers/9-404/unignore'))).toBe(404)
+    expect(await status(post('/api/link-history/nope/undo'))).toBe(404)
+
+    // The rest go through, as the signed-in user.
+    expect(await (await history('by=hub&search=x&page=2&pageSize=10&realmId=9')).json()).toEqual({ total: 0, page: 2, pageSize: 10, items: [] })
+    expect(await (await post('/api/links/accept-all', { minScore: 95, dryRun: true, realmId: '9' })).json()).toEqual({ accepted: [] })
+    expect(await (await post('/api/links/suggest', { realmId: '9' })).json()).toEqual({ records: 0, suggested: 0 })
+    expect(await (await post('/api/customers/9-1/ignore')).json()).toMatchObject({ key: '9-1', linkStatus: 'Ignored' })
+    expect(await (await post('/api/customers/9-1/unignore', {})).json()).toMatchObject({ key: '9-1', linkStatus: 'Unmapped' })
+    expect(await (await post('/api/link-history/e1/undo')).json()).toMatchObject({ id: 'e2', undoOf: 'e1' })
+    const put = await req('/api/customers/9-1/account', {
+      method: 'PUT', headers: { Cookie: cookie, 'X-CSRF-Token': csrfToken, Origin: PUBLIC_URL, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ accountId: '001000000000001AAA' }),
+    })
+    expect(put.status).toBe(200)
+    expect(who).toEqual(['acceptAll:admin:95:true:9', 'suggest:9', 'ignore:admin', 'unignore:admin', 'undo:admin', 'link:admin'])
   })
 
   it('sets a hardened cookie and a new session id on every login (no session fixation)', async () => {

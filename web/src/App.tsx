@@ -10,6 +10,7 @@ import { Icon } from './components/Icon.js'
 import { ErrorAlert, Spinner } from './components/States.js'
 import { ToastProvider } from './components/Toasts.js'
 import { ConnectionsPage } from './pages/Connections.js'
+import { LinkHistoryPage } from './pages/LinkHistory.js'
 import { LoginPage } from './pages/Login.js'
 import { QboCustomersPage } from './pages/QboCustomers.js'
 import { SyncCustomersPage } from './pages/SyncCustomers.js'
@@ -18,6 +19,7 @@ import { useHashRoute, type Route } from './route.js'
 const NAV: { route: Route; label: string }[] = [
   { route: 'sync', label: 'Sync Customers' },
   { route: 'customers', label: 'QBO Customers' },
+  { route: 'history', label: 'History' },
   { route: 'connections', label: 'Connections' },
 ]
 
@@ -107,6 +109,7 @@ function Shell(props: { onLogout: () => void }) {
       <main className="hub-main" id="main">
         {route === 'sync' ? <SyncCustomersPage /> : null}
         {route === 'customers' ? <QboCustomersPage /> : null}
+        {route === 'history' ? <LinkHistoryPage /> : null}
         {route === 'connections' ? <ConnectionsPage flags={query} /> : null}
       </main>
     </div>

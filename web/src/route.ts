@@ -1,12 +1,12 @@
 /**
  * @module web/route
- * Hash routing: `#/sync`, `#/customers`, `#/connections` (with an optional `?query`, which the
+ * Hash routing: `#/sync`, `#/customers`, `#/history`, `#/connections` (with an optional `?query`, which the
  * OAuth callback uses to report the outcome of a connection).
  */
 import { useEffect, useState } from 'react'
 
-export type Route = 'sync' | 'customers' | 'connections'
-const ROUTES: readonly Route[] = ['sync', 'customers', 'connections']
+export type Route = 'sync' | 'customers' | 'history' | 'connections'
+const ROUTES: readonly Route[] = ['sync', 'customers', 'history', 'connections']
 
 function parse(hash: string): { route: Route; query: URLSearchParams } {
   const [path = '', qs = ''] = hash.replace(/^#\/?/, '').split('?')

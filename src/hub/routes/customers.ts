@@ -7,25 +7,25 @@
 import type { Hono } from 'hono'
 import { z } from 'zod'
 import type { GetAccounts, GetCustomers, GetLinkQueue, PutCustomerAccount } from '../api-types.js'
+import { signedInUser } from '../auth.js'
 import type { HubEnv, ResolvedDeps } from '../context.js'
 import { parseOr400 } from '../errors.js'
+import { KeyParams, RealmId, SalesforceId } from './params.js'
 
 const ListQuery = z.object({
   search: z.string().trim().max(200).optional(),
   filter: z.enum(['all', 'mapped', 'unmapped', 'ambiguous', 'inactive']).default('all'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
-  realmId: z.string().regex(/^\d+$/).max(32).optional(),
+  realmId: RealmId.optional(),
 })
-const RealmQuery = z.object({ realmId: z.string().regex(/^\d+$/).max(32).optional() })
+const RealmQuery = z.object({ realmId: RealmId.optional() })
 
 const AccountsQuery = z.object({ search: z.string().trim().max(200).default('') })
-// Salesforce record ids are 15 or 18 alphanumeric characters.
 const LinkBody = z.strictObject({
-  accountId: z.string().regex(/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/).nullable(),
+  accountId: SalesforceId.nullable(),
   accountName: z.string().max(255).optional(),
 })
-const KeyParams = z.strictObject({ key: z.string().min(1).max(100) })
 
 export function registerCustomerRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): void {
   const { customers } = deps.services
@@ -55,6 +55,6 @@ export function registerCustomerRoutes(app: Hono<HubEnv>, deps: ResolvedDeps): v
   app.put('/api/customers/:key/account', async (c) => {
     const { key } = parseOr400(KeyParams, c.req.param(), 'invalid_uri_params')
     const body = parseOr400(LinkBody, await c.req.json().catch(() => null), 'invalid_body')
-    return c.json<PutCustomerAccount['Success']>(await customers.link(key, body.accountId, body.accountName))
+    return c.json<PutCustomerAccount['Success']>(await customers.link(key, body.accountId, body.accountName, signedInUser(c)))
   })
 }

@@ -1,14 +1,16 @@
 /**
  * @module web/pages/QboCustomers
  * Every synced QBO Customer record: searchable, filterable, paged, with "Edit Account" on each
- * row to change its link in place.
+ * row to change its link in place, and "Unignore" on an Ignored one (contract §10: back to the
+ * queue, linked by the rules on the next run).
  */
 import { useCallback, useEffect, useState } from 'react'
-import type { CustomerFilter, CustomerRow, GetCustomers } from '../../../src/hub/api-types.js'
+import type { CustomerFilter, CustomerRow, GetCustomers, PostUnignoreCustomer } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { Icon } from '../components/Icon.js'
 import { LinkEditor } from '../components/LinkEditor.js'
 import { EmptyState, ErrorAlert, Spinner } from '../components/States.js'
+import { useToast } from '../components/Toasts.js'
 import { Truncate } from '../components/Truncate.js'
 import { CompanySelect, useCompanies } from '../components/CompanySelect.js'
 import { PageHeader } from './Connections.js'
@@ -33,6 +35,8 @@ export function QboCustomersPage() {
   const [editing, setEditing] = useState<string | null>(null)
   const companies = useCompanies()
   const [company, setCompany] = useState('')
+  const [unignoring, setUnignoring] = useState<string | null>(null)
+  const notify = useToast()
 
   // Search as the user types, a moment after the last key. Only a changed term goes back to
   // page 1: otherwise the first run, 300 ms after opening, undid a quick click on Next.
@@ -58,6 +62,17 @@ export function QboCustomersPage() {
 
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1
   const replace = (row: CustomerRow) => setData((d) => (d ? { ...d, items: d.items.map((x) => (x.key === row.key ? row : x)) } : d))
+  const unignore = async (r: CustomerRow) => {
+    setUnignoring(r.key)
+    try {
+      replace(await api<PostUnignoreCustomer>('POST', '/api/customers/:key/unignore', { params: { key: r.key } }))
+      notify('success', `${r.displayName} is no longer ignored: the next import links it by the rules, or it waits on Sync Customers.`)
+    } catch (e) {
+      notify('error', errorText(e))
+    } finally {
+      setUnignoring(null)
+    }
+  }
 
   return (
     <div className="hub-page">
@@ -137,7 +152,19 @@ export function QboCustomersPage() {
                         </div>
                       )}
                     </td>
-                    <td><Truncate text={r.linkStatus ?? '—'} /></td>
+                    <td>
+                      <Truncate text={r.linkStatus ?? '—'} />
+                      {r.linkStatus === 'Ignored' ? (
+                        <button
+                          className="slds-button slds-button_neutral hub-unignore"
+                          title={`Put ${r.displayName} back in the queue of customers to link`}
+                          disabled={unignoring !== null}
+                          onClick={() => unignore(r)}
+                        >
+                          Unignore
+                        </button>
+                      ) : null}
+                    </td>
                     <td><Truncate text={r.email ?? ''} /></td>
                     <td><Truncate text={r.parentName ?? ''} /></td>
                     <td><Truncate text={r.active ? 'Yes' : 'No'} /></td>
