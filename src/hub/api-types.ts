@@ -229,7 +229,7 @@ export interface PostRefreshSuggestions {
   Method: 'POST'
   Path: '/api/links/suggest'
   Body: { realmId?: string }
-  Success: { records: number; suggested: number }
+  Success: { records: number; suggested: number; salesforceCalls: number }
 }
 /** `Ignored` (contract §5.11): never linked, suggested or given an Account until a person links it. */
 export interface PostIgnoreCustomer {

@@ -244,7 +244,7 @@ describe('Hub security', () => {
     // The rest go through, as the signed-in user.
     expect(await (await history('by=hub&search=x&page=2&pageSize=10&realmId=9')).json()).toEqual({ total: 0, page: 2, pageSize: 10, items: [] })
     expect(await (await post('/api/links/accept-all', { minScore: 95, dryRun: true, realmId: '9' })).json()).toEqual({ accepted: [] })
-    expect(await (await post('/api/links/suggest', { realmId: '9' })).json()).toEqual({ records: 0, suggested: 0 })
+    expect(await (await post('/api/links/suggest', { realmId: '9' })).json()).toEqual({ records: 0, suggested: 0, salesforceCalls: 0 })
     expect(await (await post('/api/customers/9-1/ignore')).json()).toMatchObject({ key: '9-1', linkStatus: 'Ignored' })
     expect(await (await post('/api/customers/9-1/unignore', {})).json()).toMatchObject({ key: '9-1', linkStatus: 'Unmapped' })
     expect(await (await post('/api/link-history/e1/undo')).json()).toMatchObject({ id: 'e2', undoOf: 'e1' })
