@@ -6,6 +6,8 @@
  */
 import type {
   AlertView,
+  AutoSyncCompanyView,
+  AutoSyncView,
   ConnectionView,
   CustomerFilter,
   CustomerRow,
@@ -18,7 +20,7 @@ import type {
   SyncSettingsView,
 } from './services.js'
 
-export type { AlertView, ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunView, SyncSettingsView }
+export type { AlertView, AutoSyncCompanyView, AutoSyncView, ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunView, SyncSettingsView }
 export type { ProgressEvent } from './services.js'
 
 /** The closed set of error codes of the one error envelope. */
@@ -145,6 +147,21 @@ export interface GetAlerts {
   Querystring: { limit?: number }
   Success: { alerts: AlertView[] }
 }
+/** Automatic sync (contract §11): per company its switch, state, sweeps, last change and error,
+ * and the API budget. 404 when this Hub offers no automatic sync. */
+export interface GetAutoSync {
+  Method: 'GET'
+  Path: '/api/auto-sync'
+  Success: AutoSyncView
+}
+/** A company's "Automatic sync" switch; 404 `not_found` for a company that is not connected. */
+export interface PutAutoSync {
+  Method: 'PUT'
+  Path: '/api/auto-sync/:realmId'
+  Params: { realmId: string }
+  Body: { enabled: boolean }
+  Success: AutoSyncCompanyView
+}
 export interface GetSyncRun {
   Method: 'GET'
   Path: '/api/runs/:id'
@@ -217,6 +234,8 @@ export type HubEndpoint =
   | GetSyncRuns
   | GetSyncRun
   | GetAlerts
+  | GetAutoSync
+  | PutAutoSync
   | GetSyncRunMessages
   | GetSyncRunPlan
   | GetSyncRunEvents
