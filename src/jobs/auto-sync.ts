@@ -228,7 +228,8 @@ export function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): A
       enabled: s.enabled,
       state: stopped || !s.enabled ? 'off' : companies.get(realmId)?.running ? 'syncing' : paused ? 'paused' : 'idle',
       lastSweepAt: iso(s.lastSweepAt),
-      nextSweepAt: iso(s.nextSweepAt),
+      // Off: no sweep is coming.
+      nextSweepAt: stopped || !s.enabled ? null : iso(s.nextSweepAt),
       lastChangeAt: iso(s.lastChangeAt),
       lastLagMs: s.lastLagMs,
       lastError: s.lastError,
