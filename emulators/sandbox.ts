@@ -3,6 +3,7 @@
  * Both emulators together: what `tally sandbox` runs and what demo mode and the tests start
  * in-process. One data file (contract §7), the sample company by default, or `generate`.
  */
+import { randomUUID } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { loadDataFile, qboCompaniesOf, type SandboxData } from './shared/data.js'
 import { generateSandboxData } from './shared/generate.js'
@@ -31,6 +32,9 @@ export interface SandboxOptions {
   dailyApiLimit?: number
   /** false: the Salesforce org starts without Tally's package (`--no-package`). */
   package?: boolean
+  /** Deliver QBO webhooks for every change made through the sandbox's API to this URL
+   * (`--webhook-url`, contract §2), signed with the verifier token `env()` gives as QBO_WEBHOOK_VERIFIER. */
+  webhookUrl?: string
 }
 
 export interface Sandbox {
@@ -42,6 +46,10 @@ export interface Sandbox {
   /** Every variable of contract §3 set to reach this sandbox (a fresh QBO refresh token per
    * company; several companies go in QBO_CONNECTIONS). */
   env(): Record<string, string>
+  /** The token the sandbox signs its webhooks with (QBO_WEBHOOK_VERIFIER). */
+  webhookVerifier: string
+  /** Deliver webhooks to this URL from now on (null: none). */
+  setWebhookUrl(url: string | null): void
   close(): Promise<void>
 }
 
@@ -66,7 +74,10 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     ...(o.randomSeed !== undefined ? { randomSeed: o.randomSeed } : {}),
     ...(o.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: o.tokenTtlSeconds } : {}),
   }
-  const qbo = await startQboEmulator({ ...common, data: data.qbo, companies: qboCompaniesOf(data), port: o.qboPort ?? 0, ...(o.throttle !== undefined ? { throttle: o.throttle } : {}) })
+  // Intuit gives each app one verifier token (api-facts A.4); the sandbox makes one per start.
+  const webhookVerifier = randomUUID()
+  const hook = (url: string) => ({ url, verifierToken: webhookVerifier, format: 'cloudevents' as const })
+  const qbo = await startQboEmulator({ ...common, data: data.qbo, companies: qboCompaniesOf(data), port: o.qboPort ?? 0, ...(o.throttle !== undefined ? { throttle: o.throttle } : {}), ...(o.webhookUrl ? { webhook: hook(o.webhookUrl) } : {}) })
   let sf: Awaited<ReturnType<typeof startSalesforceEmulator>>
   try {
     sf = await startSalesforceEmulator({ ...common, data: data.salesforce, port: o.sfPort ?? 0, ...(o.dailyApiLimit !== undefined ? { dailyApiLimit: o.dailyApiLimit } : {}), ...(o.package === false ? { package: false } : {}) })
@@ -95,8 +106,11 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
         SF_LOGIN_URL: sf.url,
         SF_CLIENT_ID: DEFAULT_SF_CLIENT_ID,
         SF_CLIENT_SECRET: DEFAULT_SF_CLIENT_SECRET,
+        QBO_WEBHOOK_VERIFIER: webhookVerifier,
       }
     },
+    webhookVerifier,
+    setWebhookUrl: (url) => qbo.emulator.setWebhook(url ? hook(url) : undefined),
     async close() {
       await Promise.all([qbo.close(), sf.close()])
     },

@@ -77,6 +77,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--token-ttl <s>', 'access-token lifetime in seconds', int('--token-ttl'))
     .option('--env-out <file>', 'write a dotenv file that points Tally at this sandbox')
     .option('--no-package', 'start the Salesforce org without Tally\'s package (install it with `tally salesforce deploy`)')
+    .option('--webhook-url <url>', 'deliver QBO webhooks for every change made through the sandbox to URL (signed with QBO_WEBHOOK_VERIFIER, written by --env-out)')
     .action(async (opts) => {
       code = await sandboxCommand(opts, io)
     })
@@ -85,6 +86,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('run the Tally Hub (demo mode against the built-in sandbox when nothing is configured)')
     .option('--port <port>', 'port (env PORT; default 3000)', int('--port'))
     .option('--env-file <file>', 'a dotenv file of Tally\'s variables')
+    .option('--no-auto-sync', 'do not sync by itself (no webhooks, no sweep): only Start Import')
     .option('--demo-companies <k>', 'demo mode: K QuickBooks companies in the sandbox, the first connected (add the others in the Hub)', int('--demo-companies'))
     .action(async (opts) => {
       code = await startCommand(opts, io)

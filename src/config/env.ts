@@ -44,6 +44,12 @@ const schema = z.object({
     message: 'TALLY_SMTP_URL must be an SMTP URL: smtp://user:password@host:port (smtps:// for TLS from the start)',
   }),
   TALLY_ALERT_EMAIL: opt,
+  TALLY_SYNC_INTERVAL: opt.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1), {
+    message: 'TALLY_SYNC_INTERVAL is the seconds between change-data-capture sweeps: a whole number, at least 1',
+  }),
+  TALLY_SF_API_BUDGET: opt.refine((v) => v === undefined || (/^\d*\.?\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 1), {
+    message: 'TALLY_SF_API_BUDGET is a share of the org\'s daily API limit between 0 and 1 (0.8 for 80%)',
+  }),
 })
 
 function isSmtpUrl(v: string): boolean {
@@ -96,6 +102,13 @@ export interface Config {
     /** E-mail through this SMTP server to these addresses (both set, or neither). */
     email: { smtpUrl: string; to: readonly string[] } | undefined
   }
+  /** Automatic sync (contract §11). */
+  autoSync: {
+    /** Seconds between change-data-capture sweeps (TALLY_SYNC_INTERVAL). */
+    intervalSeconds: number
+    /** The largest share of the org's daily API limit automatic syncs may use (TALLY_SF_API_BUDGET). */
+    apiBudget: number
+  }
 }
 
 export const DEFAULTS = {
@@ -105,6 +118,8 @@ export const DEFAULTS = {
   sfLoginUrl: 'https://login.salesforce.com',
   sqlitePath: './data/tally.db',
   port: 3000,
+  syncIntervalSeconds: 300,
+  sfApiBudget: 0.8,
 } as const
 
 export function parseConfig(env: Record<string, string | undefined>, cwd: string): Readonly<Config> {
@@ -162,6 +177,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     alerts: Object.freeze({
       webhookUrl: e.TALLY_ALERT_WEBHOOK,
       email: e.TALLY_SMTP_URL && alertTo.length > 0 ? Object.freeze({ smtpUrl: e.TALLY_SMTP_URL, to: Object.freeze(alertTo) }) : undefined,
+    }),
+    autoSync: Object.freeze({
+      intervalSeconds: e.TALLY_SYNC_INTERVAL ? Number(e.TALLY_SYNC_INTERVAL) : DEFAULTS.syncIntervalSeconds,
+      apiBudget: e.TALLY_SF_API_BUDGET ? Number(e.TALLY_SF_API_BUDGET) : DEFAULTS.sfApiBudget,
     }),
   })
 }

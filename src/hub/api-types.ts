@@ -7,6 +7,8 @@
 import type {
   AcceptedLink,
   AlertView,
+  AutoSyncCompanyView,
+  AutoSyncView,
   ConnectionView,
   CustomerFilter,
   CustomerRow,
@@ -23,7 +25,7 @@ import type {
 } from './services.js'
 
 export type { AcceptedLink, LinkHistoryEntry, SuggestionView }
-export type { AlertView, ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunView, SyncSettingsView }
+export type { AlertView, AutoSyncCompanyView, AutoSyncView, ConnectionView, CustomerFilter, CustomerRow, PlanFilter, PlanItemView, PlanPage, Provider, RunMessage, RunView, SyncSettingsView }
 export type { ProgressEvent } from './services.js'
 
 /** The closed set of error codes of the one error envelope. */
@@ -150,6 +152,21 @@ export interface GetAlerts {
   Querystring: { limit?: number }
   Success: { alerts: AlertView[] }
 }
+/** Automatic sync (contract §11): per company its switch, state, sweeps, last change and error,
+ * and the API budget. 404 when this Hub offers no automatic sync. */
+export interface GetAutoSync {
+  Method: 'GET'
+  Path: '/api/auto-sync'
+  Success: AutoSyncView
+}
+/** A company's "Automatic sync" switch; 404 `not_found` for a company that is not connected. */
+export interface PutAutoSync {
+  Method: 'PUT'
+  Path: '/api/auto-sync/:realmId'
+  Params: { realmId: string }
+  Body: { enabled: boolean }
+  Success: AutoSyncCompanyView
+}
 export interface GetSyncRun {
   Method: 'GET'
   Path: '/api/runs/:id'
@@ -229,7 +246,7 @@ export interface PostRefreshSuggestions {
   Method: 'POST'
   Path: '/api/links/suggest'
   Body: { realmId?: string }
-  Success: { records: number; suggested: number }
+  Success: { records: number; suggested: number; salesforceCalls: number }
 }
 /** `Ignored` (contract §5.11): never linked, suggested or given an Account until a person links it. */
 export interface PostIgnoreCustomer {
@@ -275,6 +292,8 @@ export type HubEndpoint =
   | GetSyncRuns
   | GetSyncRun
   | GetAlerts
+  | GetAutoSync
+  | PutAutoSync
   | GetSyncRunMessages
   | GetSyncRunPlan
   | GetSyncRunEvents

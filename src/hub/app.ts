@@ -15,6 +15,7 @@ import { csrfGuard, loadSession, requireSession } from './auth.js'
 import type { HubDeps, HubEnv, ResolvedDeps } from './context.js'
 import { HubError } from './errors.js'
 import { registerAlertRoutes } from './routes/alerts.js'
+import { registerAutoSyncRoutes } from './routes/auto-sync.js'
 import { registerConnectionRoutes } from './routes/connections.js'
 import { registerCustomerRoutes } from './routes/customers.js'
 import { registerLinkRoutes } from './routes/links.js'
@@ -83,6 +84,7 @@ export function createHubApp(hubDeps: HubDeps): Hono<HubEnv> {
   registerLinkRoutes(app, deps)
   if (deps.services.salesforcePackage) registerSalesforcePackageRoutes(app, deps, deps.services.salesforcePackage)
   if (deps.services.alerts) registerAlertRoutes(app, deps.services.alerts)
+  if (deps.services.autoSync) registerAutoSyncRoutes(app, deps.services.autoSync)
 
   app.all('/api/*', () => {
     throw new HubError(404, 'not_found', 'No such API endpoint.')

@@ -250,7 +250,7 @@ export interface HubServices {
      * now (`tally links suggest`), e.g. after Accounts were added in Salesforce or a customer was
      * unignored; a run suggests only for the records it writes. Counts the records and those with a
      * suggestion. */
-    refreshSuggestions(realmId?: string): Promise<{ records: number; suggested: number }>
+    refreshSuggestions(realmId?: string): Promise<{ records: number; suggested: number; salesforceCalls: number }>
     history(q: LinkHistoryQuery): Promise<{ total: number; items: LinkHistoryEntry[] }>
     /** Restores the entry's old link as `Manual` (itself a new entry). Throws `NotFoundError`. */
     undo(id: string, who: string): Promise<LinkHistoryEntry>

@@ -5,7 +5,7 @@
  * QuickBooks company is a connection of its own (contract §9); Salesforce is the one org.
  */
 import { AppError } from '../lib/errors.js'
-import { createQboOAuth, QboClient, type QboOAuth } from '../qbo/index.js'
+import { createQboOAuth, QBO_LIMITS, QboClient, type QboOAuth } from '../qbo/index.js'
 import { createSalesforceClient, type SalesforceClient } from '../salesforce/index.js'
 import {
   getConnection,
@@ -112,7 +112,7 @@ export async function qboClient(t: Tally, realmId?: string): Promise<QboClient> 
     tokens: qboTokenStore(t.store, t.cipher, { realmId: c.company }),
     logger: t.logger,
     // Intuit's limits per realm, counted with every other process of this Tally (the store's gate).
-    gate: createQboGate(t.store.db),
+    gate: createQboGate(t.store.db, QBO_LIMITS),
   })
 }
 

@@ -31,6 +31,7 @@ import {
   type Run,
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS, SYNCED_FIELDS } from '../sync/fields.js'
+import type { AutoSync } from './auto-sync.js'
 import { createLinkService } from './links.js'
 import { matchableName } from '../sync/link.js'
 import type {
@@ -94,7 +95,7 @@ function toRow(v: CustomerView): CustomerRow {
   return { ...v, matchName: matchableName(v.displayName, v.active) }
 }
 
-export function createHubServices(t: Tally, runs: RunService): HubServices {
+export function createHubServices(t: Tally, runs: RunService, autoSync?: AutoSync): HubServices {
   const { db } = t.store
   // One Salesforce client for the Hub's lookups and links: a new one per keystroke would cost an
   // OAuth call each time. jsforce renews its session on a 401; a connection change drops it.
@@ -114,6 +115,7 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
 
   return {
     salesforcePackage: createPackageDeployService(t),
+    ...(autoSync ? { autoSync: { status: () => autoSync.status(), setEnabled: (realmId, enabled) => autoSync.setEnabled(realmId, enabled) } } : {}),
     // Read through `t` at each request: `tally start` gives Tally its alerts once the Hub listens.
     ...(t.alerts ? { alerts: { recent: async (limit: number) => (await t.alerts?.recent(limit) ?? []).map(toAlertView) } } : {}),
     connections: {
@@ -291,12 +293,12 @@ export function createHubServices(t: Tally, runs: RunService): HubServices {
       acceptAll: async (o) => ({ accepted: await linkService.acceptAll(o) }),
       ignore: async (key, who) => toRow(await linkService.ignore(key, who)),
       unignore: async (key, who) => toRow(await linkService.unignore(key, who)),
-      refreshSuggestions: async (realmId) => {
-        const { records } = await linkService.suggest(realmId)
-        return { records: records.length, suggested: records.filter((r) => r.suggestions.length > 0).length }
-      },
       history: (q) => linkService.history(q),
       undo: (id, who) => linkService.undo(id, who),
+      async refreshSuggestions(realmId) {
+        const r = await linkService.suggest(realmId)
+        return { records: r.records.length, suggested: r.records.filter((x) => x.suggestions.length > 0).length, salesforceCalls: r.salesforceCalls }
+      },
     },
   }
 }

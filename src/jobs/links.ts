@@ -5,7 +5,7 @@
  * to Salesforce at once, remembered as written (so the next run leaves it), shown in the Hub's copy,
  * and recorded in the link history with who did it and why.
  */
-import { NotFoundError } from '../hub/services.js'
+import { NotFoundError, type AcceptedLink } from '../hub/services.js'
 import type { SalesforceClient } from '../salesforce/index.js'
 import { COLLECTION_CHUNK, getQboCustomerRecord, listQboCustomerRecordsByStatus, soql } from '../salesforce/index.js'
 import {
@@ -47,14 +47,6 @@ export interface LinkChange {
   undoOf?: string
 }
 
-export interface AcceptedSuggestion {
-  key: string
-  qboId: string
-  displayName: string
-  accountId: string
-  accountName: string
-  score: number
-}
 
 export interface SuggestedRecord {
   qboKey: string
@@ -68,7 +60,7 @@ export interface LinkService {
   /** The one way a person's link reaches Salesforce. Throws `NotFoundError`. */
   change(key: string, c: LinkChange): Promise<CustomerView>
   acceptSuggestion(key: string, accountId: string, who: string): Promise<CustomerView>
-  acceptAll(o: { minScore?: number; dryRun: boolean; realmId?: string; who: string }): Promise<AcceptedSuggestion[]>
+  acceptAll(o: { minScore?: number; dryRun: boolean; realmId?: string; who: string }): Promise<AcceptedLink[]>
   ignore(key: string, who: string): Promise<CustomerView>
   unignore(key: string, who: string): Promise<CustomerView>
   list(statuses: readonly string[], realmId?: string): Promise<CustomerView[]>
@@ -144,7 +136,7 @@ export function createLinkService(t: Tally, sf: () => Promise<SalesforceClient>)
     },
     async acceptAll(o) {
       const min = o.minScore ?? CONFIDENT_SCORE
-      const chosen: AcceptedSuggestion[] = []
+      const chosen: AcceptedLink[] = []
       for (const v of await listCustomerViewsByStatus(db, QUEUE_STATUSES, o.realmId)) {
         const best = v.suggestions?.[0]
         if (best && best.score >= min) {
@@ -152,7 +144,7 @@ export function createLinkService(t: Tally, sf: () => Promise<SalesforceClient>)
         }
       }
       if (o.dryRun) return chosen
-      const done: AcceptedSuggestion[] = []
+      const done: AcceptedLink[] = []
       for (const a of chosen) {
         const v = await getCustomerView(db, a.key)
         const s = v?.suggestions?.find((x) => x.accountId === a.accountId)

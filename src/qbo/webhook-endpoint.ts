@@ -38,7 +38,7 @@ export interface WebhookEndpointOptions {
   /** The same, per company: called once for each realm whose customers the notification says
    * changed (one notification may mix realms, api-facts A.4), whatever `realmId` is — the caller
    * routes it to that company's sync (contract §9). */
-  onCompanyChange?(realmId: string): void
+  onCompanyChange?(realmId: string, changedAt?: Date): void
   maxBodyBytes?: number
   replayWindowMs?: number
   maxRemembered?: number
@@ -71,7 +71,11 @@ export function qboWebhookEndpoint(o: WebhookEndpointOptions): Hono {
       const fresh = new Set(changes.map((ch) => ch.notificationId).filter((id) => seen.add(id)))
       const changed = changes.filter((ch) => fresh.has(ch.notificationId) && ch.entity === 'customer')
       if (changed.some((ch) => !o.realmId || ch.realmId === o.realmId)) o.onCustomerChange()
-      for (const realm of new Set(changed.map((ch) => ch.realmId))) o.onCompanyChange?.(realm)
+      for (const realm of new Set(changed.map((ch) => ch.realmId))) {
+        // The earliest change the notification names for the company: what its lag is counted from.
+        const times = changed.filter((ch) => ch.realmId === realm && ch.changedAt).map((ch) => (ch.changedAt as Date).getTime())
+        o.onCompanyChange?.(realm, times.length > 0 ? new Date(Math.min(...times)) : undefined)
+      }
       // Acknowledged even when already seen: Intuit retries what is not answered 200.
       return c.body(null, 200)
     },

@@ -17,6 +17,14 @@ export interface WebhookChange {
   /** Which notification announced it, the same for every delivery of it: a CloudEvent's `id`;
    * for the legacy format (no id) a hash of its realm, entities, operations and times. */
   notificationId: string
+  /** When QuickBooks says the change was made (a CloudEvent's `time`, an entity's `lastUpdated`),
+   * when it says so. */
+  changedAt?: Date
+}
+
+const instant = (v: unknown): { changedAt?: Date } => {
+  const ms = typeof v === 'string' ? Date.parse(v) : NaN
+  return Number.isFinite(ms) ? { changedAt: new Date(ms) } : {}
 }
 
 const sha256 = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex')
@@ -44,7 +52,7 @@ export function parseWebhook(body: unknown): WebhookChange[] {
       const m = /^qbo\.([a-z]+)\.([a-z]+)\.v\d+$/i.exec(str(e['type']))
       if (!m) return []
       const notificationId = str(e['id']) || `sha256:${sha256(e)}`
-      return [{ realmId: str(e['intuitaccountid']), entity: m[1] ?? '', id: str(e['intuitentityid']), operation: m[2] ?? '', notificationId }]
+      return [{ realmId: str(e['intuitaccountid']), entity: m[1] ?? '', id: str(e['intuitentityid']), operation: m[2] ?? '', notificationId, ...instant(e['time']) }]
     })
   }
   const notes = (body as { eventNotifications?: unknown })?.eventNotifications
@@ -52,6 +60,6 @@ export function parseWebhook(body: unknown): WebhookChange[] {
   return notes.flatMap((n: Json) => {
     const entities = (n['dataChangeEvent'] as { entities?: Json[] } | undefined)?.entities ?? []
     const notificationId = `sha256:${sha256([str(n['realmId']), entities.map((e) => [str(e['name']), str(e['id']), str(e['operation']), str(e['lastUpdated']), str(e['deletedId'])])])}`
-    return entities.map((e) => ({ realmId: str(n['realmId']), entity: str(e['name']).toLowerCase(), id: str(e['id']), operation: str(e['operation']).toLowerCase(), notificationId }))
+    return entities.map((e) => ({ realmId: str(n['realmId']), entity: str(e['name']).toLowerCase(), id: str(e['id']), operation: str(e['operation']).toLowerCase(), notificationId, ...instant(e['lastUpdated']) }))
   })
 }

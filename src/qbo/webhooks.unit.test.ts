@@ -18,12 +18,14 @@ describe('QBO webhooks', () => {
   it('reads both formats', () => {
     const legacy = parseWebhook(JSON.parse(BODY))
     expect(legacy).toEqual([
-      { realmId: '1269959970', entity: 'vendor', id: '40', operation: 'update', notificationId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
-      { realmId: '1269959970', entity: 'customer', id: '43', operation: 'create', notificationId: legacy[0]!.notificationId },
+      { realmId: '1269959970', entity: 'vendor', id: '40', operation: 'update', notificationId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), changedAt: new Date('2016-10-05T03:09:04.000Z') },
+      { realmId: '1269959970', entity: 'customer', id: '43', operation: 'create', notificationId: legacy[0]!.notificationId, changedAt: new Date('2016-10-05T03:07:04.000Z') },
     ])
     expect(parseWebhook([{ specversion: '1.0', id: 'e-1', type: 'qbo.customer.updated.v1', intuitentityid: '7', intuitaccountid: '310687', data: {} }])).toEqual([
       { realmId: '310687', entity: 'customer', id: '7', operation: 'updated', notificationId: 'e-1' },
     ])
+    // A CloudEvent's `time` is when the change was made.
+    expect(parseWebhook([{ specversion: '1.0', id: 'e-2', type: 'qbo.customer.created.v1', time: '2026-12-02T10:00:00Z', intuitentityid: '8', intuitaccountid: '310687' }])[0]?.changedAt).toEqual(new Date('2026-12-02T10:00:00Z'))
     expect(parseWebhook({ nothing: true })).toEqual([])
   })
 

@@ -78,6 +78,9 @@ export interface SalesforceClient {
   apiCalls(): number
   oauthCalls(): number
   apiUsage(): { used: number; max: number } | null
+  /** The org's daily API requests now (`GET /limits`, one call; its Sforce-Limit-Info updates
+   * `apiUsage` too). */
+  readApiUsage(): Promise<{ used: number; max: number }>
   instanceUrl(): string | null
   /** The query URL path for a statement, as sent (for sizing batches). */
   queryPath(soql: string): string
@@ -345,6 +348,12 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     apiCalls: () => restCounter.requests,
     oauthCalls: () => oauthCounter.requests,
     apiUsage: () => usage,
+    /** https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm */
+    async readApiUsage() {
+      const r = await send<{ DailyApiRequests?: { Max?: number; Remaining?: number } }>('GET', `${base}/limits`)
+      const max = Number(r.DailyApiRequests?.Max ?? 0)
+      return { used: max - Number(r.DailyApiRequests?.Remaining ?? max), max }
+    },
     instanceUrl: () => conn.instanceUrl || null,
     queryPath,
   }

@@ -17,6 +17,14 @@ export const toBit = (b: boolean): number => (b ? 1 : 0)
 
 export const fromBit = (n: number | boolean): boolean => n === 1 || n === true
 
+/** `%term%` with LIKE's own characters (`%`, `_` and the escape `\`) taken literally; used with
+ * `escape '\'` (a one-backslash literal on both dialects).
+ * https://www.sqlite.org/lang_expr.html#like
+ * https://www.postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE */
+export function likeContains(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
 /** Splits `items` into arrays of at most `size`, for batched statements. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = []

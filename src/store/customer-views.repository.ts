@@ -13,7 +13,7 @@
  */
 import { sql } from 'kysely'
 import type { ExpressionBuilder, SqlBool } from 'kysely'
-import { chunk, fromBit, toBit, toIso } from './codec.js'
+import { chunk, fromBit, likeContains, toBit, toIso } from './codec.js'
 import type { Database, Db } from './database.js'
 import type { CustomerViewRow, NewCustomerViewRow } from './tables/customer-views.table.js'
 import { inTransaction } from './transaction.js'
@@ -163,10 +163,6 @@ export async function upsertCustomerViews(
   })
 }
 
-/** `%term%` with LIKE's own characters (`%`, `_` and the escape `\`) taken literally. */
-function likeContains(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
 
 type Eb = ExpressionBuilder<Database, 'customer_views'>
 

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { AlertProblemsTable, AlertsTable } from './tables/alerts.table.js'
+import type { ApiBudgetTable, AutoSyncCompaniesTable } from './tables/auto-sync.table.js'
 import type { CheckpointsTable } from './tables/checkpoints.table.js'
 import type { ConnectionsTable } from './tables/connections.table.js'
 import type { CustomerViewsTable } from './tables/customer-views.table.js'
@@ -33,6 +34,8 @@ export interface Database {
   qbo_minutes: QboMinutesTable
   alert_problems: AlertProblemsTable
   alerts: AlertsTable
+  auto_sync_companies: AutoSyncCompaniesTable
+  api_budget: ApiBudgetTable
 }
 
 /** The store's Kysely instance, or a transaction / lock handle on it. */

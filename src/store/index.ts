@@ -3,7 +3,8 @@
  * Tally's own state (Kysely over SQLite or Postgres): connections and their encrypted tokens,
  * settings, runs and their messages, per-record sync state, CDC checkpoints, Hub sessions,
  * sign-in lockouts, the Hub's local copy of the synced customers, and alerts (the open problems
- * and the alerts sent). Repositories are plain functions `(db, …)`; `db` is `store.db`, a Kysely
+ * and the alerts sent), and automatic sync's state per company and the org's API budget.
+ * Repositories are plain functions `(db, …)`; `db` is `store.db`, a Kysely
  * transaction, or the handle `withConnectionLock` passes.
  */
 export { createStore } from './store.js'
@@ -27,4 +28,5 @@ export * from './customer-views.repository.js'
 export * from './link-history.repository.js'
 export * from './alerts.repository.js'
 export { createQboGate } from './qbo-gate.repository.js'
-export type { QboGateOptions } from './qbo-gate.repository.js'
+export type { QboGateOptions, SharedRequestGate } from './qbo-gate.repository.js'
+export * from './auto-sync.repository.js'

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
-import { chunk, toIso } from './codec.js'
+import { chunk, likeContains, toIso } from './codec.js'
 import type { Database, Db } from './database.js'
 import type { LinkHistoryRow, NewLinkHistoryRow } from './tables/link-history.table.js'
 import { inTransaction } from './transaction.js'
@@ -118,9 +118,6 @@ export async function getLinkHistoryEntry(db: Db, id: string): Promise<LinkHisto
 
 type Eb = ExpressionBuilder<Database, 'link_history'>
 
-function likeContains(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
 
 const containsCi = (column: 'display_name' | 'from_account_name' | 'to_account_name', pattern: string) =>
   sql<SqlBool>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'`

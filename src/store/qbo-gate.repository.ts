@@ -1,6 +1,6 @@
 /**
  * @module store/qbo-gate.repository
- * The QBO request gate (qbo/gate) over the store, so that every process sharing one database
+ * The QBO request gate (the QBO client's `RequestGate`) over the store, so that every process sharing one database
  * shares the count. A slot is taken by inserting a row and counting the realm's live rows: over the
  * limit, the row is removed and the request waits a moment (two processes racing for the last slot
  * may both step back, never both go). The minute's count is one atomic upsert (`insert … on conflict
@@ -9,12 +9,17 @@
  */
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import { QBO_LIMITS, type RequestGate } from '../qbo/gate.js'
 import type { Db } from './database.js'
 
+/** Runs a request of a realm when the shared count allows (the QBO client's `RequestGate`). */
+export interface SharedRequestGate {
+  run<T>(realmId: string, fn: () => Promise<T>): Promise<T>
+}
+
 export interface QboGateOptions {
-  perMinute?: number
-  inFlight?: number
+  /** The vendor's limits per realm (the QBO client's QBO_LIMITS). */
+  perMinute: number
+  inFlight: number
   /** A request longer than this (QBO answers within 2 minutes or not at all) no longer holds its slot. */
   slotTtlMs?: number
   now?: () => Date
@@ -23,9 +28,8 @@ export interface QboGateOptions {
 
 const minuteOf = (d: Date): string => d.toISOString().slice(0, 16)
 
-export function createQboGate(db: Db, o: QboGateOptions = {}): RequestGate {
-  const perMinute = o.perMinute ?? QBO_LIMITS.perMinute
-  const inFlight = o.inFlight ?? QBO_LIMITS.inFlight
+export function createQboGate(db: Db, o: QboGateOptions): SharedRequestGate {
+  const { perMinute, inFlight } = o
   const ttl = o.slotTtlMs ?? 180_000
   const now = o.now ?? (() => new Date())
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))

@@ -9,6 +9,7 @@ import type { FieldIssue } from './map.js'
 import type { LinkStatus, RecordState, Refusal } from './model.js'
 import type { Plan, PlanItem } from './plan.js'
 import type { RecordWrite, SalesforceTarget, SyncStateStore, WriteResult } from './ports.js'
+import { planWaves } from './waves.js'
 
 
 export interface ItemError {
@@ -228,40 +229,15 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
     }
   }
 
-  // Fill each Collection with up to 200 records whose parent is already in Salesforce (written
-  // in an earlier Collection or before this run): Salesforce does not promise that records of one
-  // request see each other, so a child waits for the request after its parent's. Records with the
-  // deepest chains of new descendants go first, so those chains start early and leaf records fill
-  // the gaps: max(⌈n/200⌉, depth + 1) requests, where cutting at every level would add one per level.
-  const height = new Map<string, number>()
-  for (const item of [...ordered].reverse()) {
-    const parentKey = item.write?.parentKey
-    if (parentKey !== undefined) height.set(parentKey, Math.max(height.get(parentKey) ?? 0, (height.get(item.key) ?? 0) + 1))
-  }
-  let pool = [...ordered].sort((a, b) => (height.get(b.key) ?? 0) - (height.get(a.key) ?? 0) || a.level - b.level)
-  const waitingFor = new Set(ordered.filter((i) => i.write?.isNew).map((i) => i.key))
-  while (pool.length > 0) {
-    const rest: PlanItem[] = []
-    for (const item of pool) {
-      const parentKey = item.write?.parentKey
-      if (pending.length < COLLECTION_SIZE && (parentKey === undefined || !waitingFor.has(parentKey))) {
-        const write = resolve(item)
-        if (write) pending.push({ item, write, attempt: 1 })
-      } else {
-        rest.push(item)
-      }
+  // The waves (sync/waves): Collections of up to the target's size, each record after the one that
+  // writes its new parent.
+  const waveItems = ordered.map((item) => ({ item, key: item.key, level: item.level, parentKey: item.write?.parentKey, isNew: item.write?.isNew === true }))
+  for (const wave of planWaves(waveItems, COLLECTION_SIZE)) {
+    for (const { item } of wave) {
+      const write = resolve(item)
+      if (write) pending.push({ item, write, attempt: 1 })
     }
-    // Nothing could go (a parent that never comes): send the rest without waiting.
-    if (pending.length === 0) {
-      for (const item of rest.splice(0, COLLECTION_SIZE)) {
-        const write = resolve(item)
-        if (write) pending.push({ item, write, attempt: 1 })
-      }
-    }
-    const sent = pending.map((p) => p.item.key)
     await flush()
-    for (const k of sent) waitingFor.delete(k)
-    pool = rest
   }
 
   // Unchanged records: make sure Tally remembers them (a lost store is rebuilt, never rewritten).

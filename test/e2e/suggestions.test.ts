@@ -178,14 +178,24 @@ describe('suggested Accounts, Ignore, the link history and Undo', () => {
     expect(errors).toEqual([])
   })
 
-  it('a following import keeps every one of these: the accepted links stay Manual, the ignored customer unlinked and unsuggested', async () => {
+  it('a following import with Create Accounts on keeps every one of these: the accepted links stay Manual, the ignored customer gets no Account and no suggestion', async () => {
     const before = new Map((await records()).map((r) => [r.Name, r]))
+    const create = page.getByRole('switch', { name: 'Create Accounts' })
+    await create.check()
+    await expect.poll(() => page.evaluate(async () => ((await (await fetch('/api/settings')).json()) as { createAccounts: boolean }).createAccounts)).toBe(true)
     await startImportAndWait(page)
     for (const customer of [...Object.keys(CONFIDENT).filter((c) => c !== IGNORED), NEAR_MISS.customer]) {
       expect(await record(customer), customer).toMatchObject({ Account__c: before.get(customer)?.Account__c, Link_Status__c: 'Manual' })
     }
     expect(await record(IGNORED)).toMatchObject({ Account__c: null, Link_Status__c: 'Ignored', Suggested_Account__c: null, Suggestion_Score__c: null })
+    // The others without an Account got one; the ignored customer did not.
+    const names = (await sys.sf.query<SfRecord & { Name: string }>('SELECT Id, Name FROM Account')).map((a) => a.Name)
+    expect(names).not.toContain(IGNORED)
+    expect((await records()).some((r) => r.Link_Status__c === 'Created')).toBe(true)
     expect(await queueRow(IGNORED).count()).toBe(0)
+    // Back off, as the tests below expect.
+    await create.uncheck()
+    await expect.poll(() => page.evaluate(async () => ((await (await fetch('/api/settings')).json()) as { createAccounts: boolean }).createAccounts)).toBe(false)
     expect(errors).toEqual([])
   })
 

@@ -2,12 +2,13 @@
  * @module test/helpers/hub-preview
  * Runs the Hub with in-memory services and a simulated import, for looking at the SPA (and
  * screenshots) without the engine: `npx tsx test/helpers/hub-preview.ts [port]`. The admin
- * password is `preview`. Not used by the product.
+ * password is `preview`. `PREVIEW_AUTO_SYNC` (running, sweep-only, paused, off) and
+ * `PREVIEW_COMPANIES=2` choose how the Automatic sync panel looks. Not used by the product.
  */
 import { serve } from '@hono/node-server'
 import { createHubApp } from '../../src/hub/app.js'
 import type {
-  LinkHistoryEntry,
+  AutoSyncCompanyView, AutoSyncView, LinkHistoryEntry,
   ConnectionView, CustomerRow, HubAuth, HubServices, ProgressEvent, RunMessage, RunView, SessionRecord,
 } from '../../src/hub/services.js'
 import { RunAlreadyRunningError } from '../../src/lib/errors.js'
@@ -20,7 +21,57 @@ const NAMES = ["Amy's Bird Sanctuary", 'Bill\'s Windsurf Shop', 'Cool Cars', 'Di
   'Red Rock Diner', 'Rondonuwu Fruit and Vegi', 'Shara Barnett', 'Barnett Design', 'Sonnenschein Family Store', 'Sushi by Katsuyuki',
   'Travis Waldron', 'Video Games by Dan', 'Wedding Planning by Whitney', 'Weiskopf Consulting', 'Cool Cars 2']
 
-export function previewServices(): HubServices {
+/** How the preview's automatic sync looks: `running` (webhooks on), `sweep-only` (no webhook
+ * verifier), `paused` (the API budget spent), `off` (`tally start --no-auto-sync`); `companies`:
+ * how many QuickBooks companies it syncs. */
+export interface PreviewOptions {
+  autoSync?: 'running' | 'sweep-only' | 'paused' | 'off'
+  companies?: 1 | 2
+}
+
+/** Automatic sync in memory (the real one is the jobs layer's): a sweep "runs" every
+ * `intervalSeconds`, a switched-off company is `off` and has no next sweep. */
+export function previewAutoSync(o: PreviewOptions = {}): NonNullable<HubServices['autoSync']> {
+  const mode = o.autoSync ?? 'running'
+  const intervalSeconds = 300
+  const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
+  const companies: AutoSyncCompanyView[] = [
+    { realmId: '9341452631925553', companyName: "Craig's Design and Landscaping Services", enabled: true, state: 'idle', lastSweepAt: ago(95_000), nextSweepAt: null,
+      lastChangeAt: ago(4 * 60_000), lastLagMs: 1234, lastError: null, lastErrorAt: null },
+  ]
+  if (o.companies === 2) {
+    companies.push({ realmId: '9341452631925554', companyName: "Craig's Design and Landscaping Services (Canada) — a company name long enough to be cut in its card", enabled: false, state: 'off',
+      lastSweepAt: ago(3 * 3_600_000), nextSweepAt: null, lastChangeAt: null, lastLagMs: null,
+      lastError: 'QuickBooks answered 401 AuthenticationFailed: the refresh token was revoked; reconnect the company on the Connections page.', lastErrorAt: ago(3 * 3_600_000) })
+  }
+  const view = (c: AutoSyncCompanyView): AutoSyncCompanyView => {
+    const on = c.enabled && mode !== 'off'
+    const last = c.lastSweepAt ? new Date(c.lastSweepAt).getTime() : Date.now()
+    // The next sweep is the first interval after the last one that is still to come.
+    const next = last + Math.max(1, Math.ceil((Date.now() - last) / (intervalSeconds * 1000))) * intervalSeconds * 1000
+    return { ...c, state: !on ? 'off' : mode === 'paused' ? 'paused' : c.state, nextSweepAt: on ? new Date(next).toISOString() : null }
+  }
+  const status = async (): Promise<AutoSyncView> => ({
+    running: mode !== 'off',
+    intervalSeconds,
+    webhooks: mode !== 'sweep-only',
+    budget: mode === 'paused'
+      ? { share: 0.8, used: 89_100, max: 110_000, paused: true, pausedSince: ago(12 * 60_000) }
+      : { share: 0.8, used: 12_480, max: 110_000, paused: false, pausedSince: null },
+    companies: companies.map(view),
+  })
+  return {
+    status,
+    setEnabled: async (realmId, enabled) => {
+      const c = companies.find((x) => x.realmId === realmId)
+      if (!c) throw new NotFoundError(`QuickBooks company ${realmId} is not connected.`)
+      c.enabled = enabled
+      return view(c)
+    },
+  }
+}
+
+export function previewServices(o: PreviewOptions = {}): HubServices {
   const sfId = (p: string, n: number) => `${p}${String(n).padStart(15, '0')}`
   const accounts = NAMES.slice(0, 22).map((name, i) => ({ id: sfId('001', i + 1), name }))
   accounts.push({ id: sfId('001', 90), name: 'Cool Cars' }, { id: sfId('001', 91), name: 'Barnett Design Group' })
@@ -180,7 +231,7 @@ export function previewServices(): HubServices {
       // The preview's suggestions are fixed: a refresh finds the same.
       refreshSuggestions: async () => {
         const queue = rows.filter((r) => r.linkStatus === 'Unmapped' || r.linkStatus === 'Ambiguous')
-        return { records: queue.length, suggested: queue.filter((r) => (r.suggestions?.length ?? 0) > 0).length }
+        return { records: queue.length, suggested: queue.filter((r) => (r.suggestions?.length ?? 0) > 0).length, salesforceCalls: 0 }
       },
       history: async (q) => {
         const term = q.search?.toLowerCase() ?? ''
@@ -196,6 +247,7 @@ export function previewServices(): HubServices {
         return history[0]!
       },
     },
+    autoSync: previewAutoSync(o),
   }
 }
 
@@ -230,14 +282,14 @@ export function previewAuth(password = 'preview'): HubAuth {
 
 /** Starts the preview Hub on 127.0.0.1 (port 0 = any free port). The app is built once the
  * port is known, because its public URL (origin check, OAuth redirect) includes it. */
-export async function startHubPreview(port = 0): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startHubPreview(port = 0, o: PreviewOptions = {}): Promise<{ url: string; close: () => Promise<void> }> {
   let hub: ReturnType<typeof createHubApp> | null = null
   return await new Promise((resolve) => {
     const server = serve(
       { fetch: (req, env) => (hub ? hub.fetch(req, env) : new Response('starting', { status: 503 })), port, hostname: '127.0.0.1' },
       (info) => {
         const url = `http://127.0.0.1:${info.port}`
-        hub = createHubApp({ services: previewServices(), auth: previewAuth(), publicUrl: url })
+        hub = createHubApp({ services: previewServices(o), auth: previewAuth(), publicUrl: url })
         resolve({ url, close: () => new Promise((r) => server.close(() => r())) })
       },
     )
@@ -245,6 +297,7 @@ export async function startHubPreview(port = 0): Promise<{ url: string; close: (
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { url } = await startHubPreview(Number(process.argv[2] ?? 0))
+  const autoSync = process.env['PREVIEW_AUTO_SYNC'] as PreviewOptions['autoSync']
+  const { url } = await startHubPreview(Number(process.argv[2] ?? 0), { ...(autoSync ? { autoSync } : {}), companies: process.env['PREVIEW_COMPANIES'] === '2' ? 2 : 1 })
   console.log(`Hub preview: ${url} (admin / preview)`)
 }

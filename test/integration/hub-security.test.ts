@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createHubApp } from '../../src/hub/app.js'
-import { NotFoundError, type HubAuth, type HubServices, type LoginAttemptStore, type SessionRecord, type SessionStore } from '../../src/hub/services.js'
+import { NotFoundError, type AutoSyncCompanyView, type HubAuth, type HubServices, type LoginAttemptStore, type SessionRecord, type SessionStore } from '../../src/hub/services.js'
 
 const PASSWORD = 'correct horse battery staple'
 const PUBLIC_URL = 'http://127.0.0.1:3000'
@@ -72,7 +72,7 @@ function memoryServices(who: string[] = []): HubServices {
       },
       refreshSuggestions: async (realmId) => {
         who.push(`suggest:${realmId ?? ''}`)
-        return { records: 0, suggested: 0 }
+        return { records: 0, suggested: 0, salesforceCalls: 0 }
       },
       history: async () => ({ total: 0, items: [] }),
       undo: async (id, by) => {
@@ -82,6 +82,20 @@ function memoryServices(who: string[] = []): HubServices {
       },
     },
     alerts: { recent: async () => [] },
+    autoSync: (() => {
+      // One company, realm 1; any other realm is not connected.
+      const company: AutoSyncCompanyView = {
+        realmId: '1', companyName: 'One', enabled: true, state: 'idle', lastSweepAt: null, nextSweepAt: null,
+        lastChangeAt: null, lastLagMs: null, lastError: null, lastErrorAt: null,
+      }
+      return {
+        status: async () => ({ running: true, intervalSeconds: 300, webhooks: true, budget: { share: 0.8, used: null, max: null, paused: false, pausedSince: null }, companies: [company] }),
+        setEnabled: async (realmId: string, enabled: boolean) => {
+          if (realmId !== company.realmId) throw new NotFoundError(`QuickBooks company ${realmId} is not connected.`)
+          return Object.assign(company, { enabled, state: enabled ? 'idle' : 'off' })
+        },
+      }
+    })(),
   }
 }
 
@@ -159,7 +173,7 @@ describe('Hub security', () => {
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
       expect.arrayContaining(['GET /api/connections', 'PUT /api/settings', 'POST /api/runs', 'GET /api/runs/x1/events', 'PUT /api/customers/x1/account', 'GET /api/alerts',
         'POST /api/customers/x1/accept', 'POST /api/links/accept-all', 'POST /api/customers/x1/ignore', 'POST /api/customers/x1/unignore',
-        'GET /api/link-history', 'POST /api/link-history/x1/undo', 'POST /api/links/suggest']),
+        'GET /api/link-history', 'POST /api/link-history/x1/undo', 'POST /api/links/suggest', 'GET /api/auto-sync', 'PUT /api/auto-sync/x1']),
     )
     expect(routes.length).toBeGreaterThanOrEqual(25)
     for (const r of routes) {
@@ -244,7 +258,7 @@ describe('Hub security', () => {
     // The rest go through, as the signed-in user.
     expect(await (await history('by=hub&search=x&page=2&pageSize=10&realmId=9')).json()).toEqual({ total: 0, page: 2, pageSize: 10, items: [] })
     expect(await (await post('/api/links/accept-all', { minScore: 95, dryRun: true, realmId: '9' })).json()).toEqual({ accepted: [] })
-    expect(await (await post('/api/links/suggest', { realmId: '9' })).json()).toEqual({ records: 0, suggested: 0 })
+    expect(await (await post('/api/links/suggest', { realmId: '9' })).json()).toEqual({ records: 0, suggested: 0, salesforceCalls: 0 })
     expect(await (await post('/api/customers/9-1/ignore')).json()).toMatchObject({ key: '9-1', linkStatus: 'Ignored' })
     expect(await (await post('/api/customers/9-1/unignore', {})).json()).toMatchObject({ key: '9-1', linkStatus: 'Unmapped' })
     expect(await (await post('/api/link-history/e1/undo')).json()).toMatchObject({ id: 'e2', undoOf: 'e1' })
@@ -361,6 +375,49 @@ describe('Hub security', () => {
     const bounce = await req(`/oauth/callback/qbo?code=c&state=${state2}`)
     expect(bounce.status).toBe(200)
     expect(await bounce.text()).toContain('tally_bounce=1')
+  })
+
+  it('guards the Automatic sync switch: a session, the CSRF token, a valid body, a connected company', async () => {
+    const { req, signIn } = setup()
+    const put = (path: string, body: string, headers: Record<string, string> = {}) =>
+      req(path, { method: 'PUT', headers: { 'Content-Type': 'application/json', Origin: PUBLIC_URL, ...headers }, body })
+    expect((await req('/api/auto-sync')).status).toBe(401)
+    expect((await put('/api/auto-sync/1', '{"enabled":false}')).status).toBe(401)
+
+    const { cookie, csrfToken } = await signIn()
+    const signedIn = { Cookie: cookie, 'X-CSRF-Token': csrfToken }
+    expect((await put('/api/auto-sync/1', '{"enabled":false}', { Cookie: cookie })).status).toBe(403)
+    for (const bad of ['{}', '{"enabled":"no"}', '{"enabled":false,"extra":1}', 'not json']) {
+      const res = await put('/api/auto-sync/1', bad, signedIn)
+      expect(res.status, bad).toBe(400)
+      expect(await res.json(), bad).toMatchObject({ error: { code: 'invalid_body' } })
+    }
+    const badRealm = await put('/api/auto-sync/not-a-realm', '{"enabled":false}', signedIn)
+    expect(badRealm.status).toBe(400)
+    expect(await badRealm.json()).toMatchObject({ error: { code: 'invalid_uri_params' } })
+    const unknown = await put('/api/auto-sync/999', '{"enabled":false}', signedIn)
+    expect(unknown.status).toBe(404)
+    expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: 'QuickBooks company 999 is not connected.' } })
+
+    const off = await put('/api/auto-sync/1', '{"enabled":false}', signedIn)
+    expect(off.status).toBe(200)
+    expect(await off.json()).toMatchObject({ realmId: '1', enabled: false, state: 'off' })
+    const status = await req('/api/auto-sync', { headers: { Cookie: cookie } })
+    expect(status.status).toBe(200)
+    expect(await status.json()).toMatchObject({ running: true, companies: [{ realmId: '1', enabled: false }] })
+  })
+
+  it('answers 404 for automatic sync when the Hub offers none', async () => {
+    const auth = memoryAuth()
+    const { autoSync: _none, ...services } = memoryServices()
+    const app = createHubApp({ services, auth, publicUrl: PUBLIC_URL, webRoot: '/nonexistent' })
+    const login = await app.request('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: PUBLIC_URL }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) })
+    const cookie = sessionCookie(login)
+    const { csrfToken } = (await login.json()) as { csrfToken: string }
+    expect((await app.request('/api/auto-sync', { headers: { Cookie: cookie } })).status).toBe(404)
+    const put = await app.request('/api/auto-sync/1', { method: 'PUT', headers: { Cookie: cookie, 'X-CSRF-Token': csrfToken, Origin: PUBLIC_URL, 'Content-Type': 'application/json' }, body: '{"enabled":true}' })
+    expect(put.status).toBe(404)
+    expect(await put.json()).toMatchObject({ error: { code: 'not_found' } })
   })
 
   it('sends security headers on pages, API answers and errors', async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../../emulators/sandbox.js'
-import { createQboOAuth, memoryTokenStore, QboClient, type QboTokens } from '../../src/qbo/index.js'
+import { createQboOAuth, memoryTokenStore, QBO_LIMITS, QboClient, type QboTokens } from '../../src/qbo/index.js'
 import { createQboGate, type Store } from '../../src/store/index.js'
 import { STORE_DIALECTS, openStoreHarness, type StoreHarness } from './store-harness.js'
 
@@ -41,7 +41,7 @@ describe.each(STORE_DIALECTS)('the shared QBO request gate on %s', (dialect) => 
       oauth,
       tokens: memoryTokenStore({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token, accessTokenExpiresAt: new Date(Date.now() + 3_600_000), refreshTokenExpiresAt: new Date(Date.now() + 86_400_000) } as QboTokens),
       retry: { retries: 0 },
-      ...(gate ? { gate: createQboGate(store.db) } : {}),
+      ...(gate ? { gate: createQboGate(store.db, QBO_LIMITS) } : {}),
     })
   }
 
@@ -61,7 +61,7 @@ describe.each(STORE_DIALECTS)('the shared QBO request gate on %s', (dialect) => 
     let t = new Date('2026-12-02T10:00:30.000Z')
     const slept: number[] = []
     const gate = (store: Store) =>
-      createQboGate(store.db, { perMinute: 5, now: () => t, sleep: async (ms) => void (slept.push(ms), (t = new Date(t.getTime() + ms))) })
+      createQboGate(store.db, { inFlight: 10, perMinute: 5, now: () => t, sleep: async (ms) => void (slept.push(ms), (t = new Date(t.getTime() + ms))) })
     const [g1, g2] = [gate(a.store), gate(b)]
     const realm = `gate-test-${dialect}`
     const minutes: string[] = []
@@ -75,7 +75,7 @@ describe.each(STORE_DIALECTS)('the shared QBO request gate on %s', (dialect) => 
     let t = new Date('2026-12-02T11:00:00.000Z')
     const realm = `dead-${dialect}`
     await a.store.db.insertInto('qbo_inflight').values(Array.from({ length: 10 }, (_, i) => ({ id: `${realm}-${i}`, realm_id: realm, expires_at: new Date(t.getTime() + 1_000).toISOString() }))).execute()
-    const g = createQboGate(b.db, { now: () => t, sleep: async (ms) => void (t = new Date(t.getTime() + ms)) })
+    const g = createQboGate(b.db, { ...QBO_LIMITS, now: () => t, sleep: async (ms) => void (t = new Date(t.getTime() + ms)) })
     let ran = false
     await g.run(realm, async () => void (ran = true))
     expect(ran).toBe(true)

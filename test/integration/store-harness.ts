@@ -43,6 +43,8 @@ const TABLES = [
   'link_history',
   'qbo_inflight',
   'qbo_minutes',
+  'auto_sync_companies',
+  'api_budget',
 ] as const
 
 export async function openStoreHarness(dialect: StoreDialect): Promise<StoreHarness> {

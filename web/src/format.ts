@@ -19,6 +19,13 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${m} min ${Math.round(s - m * 60)} s`
 }
 
+/** "5 min", "90 s", "1 h": an interval in seconds (the sweep's) as a person reads it. */
+export function formatInterval(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`
+  return `${seconds} s`
+}
+
 /** "in 42 minutes" / "3 hours ago" for token expiry and last activity. */
 export function relative(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return ''

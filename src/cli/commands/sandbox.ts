@@ -22,6 +22,7 @@ export interface SandboxFlags {
   envOut?: string
   /** commander's `--no-package`: false when given. */
   package?: boolean
+  webhookUrl?: string
 }
 
 export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<number> {
@@ -47,6 +48,7 @@ export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<nu
       ...(flags.throttle ? { throttle: true } : {}),
       ...(flags.tokenTtl !== undefined ? { tokenTtlSeconds: flags.tokenTtl } : {}),
       ...(flags.package === false ? { package: false } : {}),
+      ...(flags.webhookUrl ? { webhookUrl: flags.webhookUrl } : {}),
     })
   } catch (e) {
     io.stderr(`The sandbox could not start: ${describeError(e)}\n`)
@@ -59,6 +61,7 @@ export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<nu
   }
   io.stdout(`Salesforce sandbox ready: ${sandbox.salesforce.url}\n`)
   if (flags.package === false) io.stdout('The Salesforce org has no Tally package yet: install it with `tally salesforce deploy`.\n')
+  if (flags.webhookUrl) io.stdout(`QBO webhooks go to ${flags.webhookUrl}, signed with QBO_WEBHOOK_VERIFIER=${sandbox.webhookVerifier}\n`)
   if (flags.envOut) io.stdout(`Wrote ${flags.envOut}: run \`tally import --env-file ${flags.envOut}\`\n`)
   await untilStopped(io.stopSignal)
   await sandbox.close()

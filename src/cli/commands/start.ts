@@ -13,6 +13,8 @@ import { isDemo, parseConfig } from '../../config/env.js'
 import { createHubApp } from '../../hub/app.js'
 import { buildWebApp, webAppBuilt } from '../../hub/web-build.js'
 import { alertsFromConfig } from '../../jobs/alerts/index.js'
+import { startAutoSync, type AutoSync } from '../../jobs/auto-sync.js'
+import { qboWebhookEndpoint } from '../../qbo/index.js'
 import { connectSalesforce, nameQboConnections } from '../../jobs/connections.js'
 import { createHubAuth, adminPasswordHash } from '../../jobs/hub-auth.js'
 import { createHubServices } from '../../jobs/hub-services.js'
@@ -26,9 +28,10 @@ import { EXIT } from '../exit-codes.js'
 import { untilStopped, type CliIo } from '../io.js'
 import { failureText } from './run.js'
 
-export async function startCommand(flags: { port?: number; envFile?: string; host?: string; demoCompanies?: number }, io: CliIo): Promise<number> {
+export async function startCommand(flags: { port?: number; envFile?: string; host?: string; demoCompanies?: number; autoSync?: boolean }, io: CliIo): Promise<number> {
   let sandbox: Sandbox | undefined
   let tally: Tally | undefined
+  let auto: AutoSync | undefined
   try {
     let env = withEnvFile(io.env, io.cwd, flags.envFile)
     let config = parseConfig(env, io.cwd)
@@ -65,6 +68,12 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     // address, which with --port 0 is only known once the port is open.
     const ready: { hub?: ReturnType<typeof createHubApp> } = {}
     const front = new Hono()
+    // QuickBooks posts its webhooks here, on the Hub's port but outside its sign-in (their
+    // signature is the check), answered at once; the sync runs after the answer (contract §11).
+    const verifier = config.qbo.webhookVerifier
+    if (verifier) {
+      front.route('/webhooks/qbo', qboWebhookEndpoint({ verifierToken: verifier, onCustomerChange: () => {}, onCompanyChange: (realm, changedAt) => auto?.notify(realm, changedAt) }))
+    }
     // c.env carries Node's request (the Hub reads the client address from it).
     front.all('*', (c) => (ready.hub ? ready.hub.fetch(c.req.raw, c.env as never) : c.text('Starting…', 503)))
     let server
@@ -76,6 +85,8 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
       return EXIT.failed
     }
     const hubUrl = config.publicUrl ?? server.url
+    // The demo's QuickBooks sends its webhooks to this Hub, as a real app's subscription would.
+    if (demo && sandbox && config.qbo.webhookVerifier === sandbox.webhookVerifier) sandbox.setWebhookUrl(`${server.url}/webhooks/qbo`)
     // Alerts link to the Hub: with no TALLY_PUBLIC_URL its address is only known now.
     if (!config.publicUrl) {
       await t.alerts?.close()
@@ -83,9 +94,13 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     }
     const { hash, generated } = await adminPasswordHash(t)
     const runs = createRunService(t)
-    ready.hub = createHubApp({ services: createHubServices(t, runs), auth: createHubAuth(t, hash), publicUrl: hubUrl, logger })
+    // Automatic sync (contract §11): webhooks on the Hub's own port, and the sweep.
+    auto = startAutoSync(t, runs, { intervalSeconds: config.autoSync.intervalSeconds, budget: config.autoSync.apiBudget, webhooks: verifier !== undefined, off: flags.autoSync === false })
+    ready.hub = createHubApp({ services: createHubServices(t, runs, auto), auth: createHubAuth(t, hash), publicUrl: hubUrl, logger })
     io.stdout(`Tally Hub: ${hubUrl}\n`)
     if (demo) io.stdout(`Demo mode: connected to the built-in sandbox (QuickBooks ${sandbox?.qbo.url}, Salesforce ${sandbox?.salesforce.url}).\n`)
+    if (flags.autoSync === false) io.stdout('Automatic sync is off (--no-auto-sync): sync with Start Import.\n')
+    else io.stdout(`Automatic sync: ${verifier ? `QuickBooks webhooks at ${hubUrl}/webhooks/qbo, and ` : ''}a sweep every ${config.autoSync.intervalSeconds} s.\n`)
     if (generated) io.stdout(`Sign in as admin with password: ${generated}\n`)
     else if (config.adminPassword) io.stdout('Sign in as admin with the password in TALLY_ADMIN_PASSWORD.\n')
     else io.stdout(`Sign in as admin with the password printed on first start (delete ${join(config.dataDir, 'admin-password.hash')} to get a new one).\n`)
@@ -94,6 +109,7 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     const requests = config.salesforce.clientId ? startOrgRunRequests(t, runs) : null
     await untilStopped(io.stopSignal)
     await requests?.stop()
+    await auto?.stop()
     await server.close()
     return EXIT.ok
   } catch (e) {

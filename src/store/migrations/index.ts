@@ -15,6 +15,7 @@ import { runLock } from './0007_run_lock.js'
 import { companies } from './0008_companies.js'
 import { links } from './0009_links.js'
 import { alerts } from './0010_alerts.js'
+import { autoSync } from './0011_auto_sync.js'
 import { qboGate } from './0012_qbo_gate.js'
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
@@ -31,6 +32,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         '0008_companies': companies,
         '0009_links': links,
         '0010_alerts': alerts,
+        '0011_auto_sync': autoSync,
         '0012_qbo_gate': qboGate,
       }
     },

@@ -1,13 +1,14 @@
 /**
  * @module web/pages/SyncCustomers
  * "Sync Customers": the Create Accounts switch, Start Import with live progress (server-sent
- * events), Preview beside it (a dry run shown in the page), the last run's summary, the run
+ * events), Preview beside it (a dry run shown in the page), Automatic sync per company, the last run's summary, the run
  * history and the alerts sent, Sync Settings, and the customers waiting to be linked by hand.
  */
 import { useCallback, useEffect, useState } from 'react'
 import type { GetConnections, GetSettings, GetSyncRuns, PostSyncRun, ProgressEvent, PutSettings, RunView, SyncSettingsView } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
 import { RecentAlerts } from './Alerts.js'
+import { AutoSyncPanel } from './AutoSync.js'
 import { ErrorAlert, Spinner, WarningAlert } from '../components/States.js'
 import { useToast } from '../components/Toasts.js'
 import { CompanySelect, companiesOf, type Company } from '../components/CompanySelect.js'
@@ -179,6 +180,7 @@ export function SyncCustomersPage() {
         </div>
       </section>
       {preview && !running ? <PreviewPanel key={preview.runId} run={preview} onDismiss={() => setClosedPreview(preview.runId)} /> : null}
+      <AutoSyncPanel />
       {runs === null ? null : last ? <LastRunSummary run={last} /> : running ? null : (
         <section className="slds-card hub-card" aria-label="Last run">
           <div className="slds-card__body slds-card__body_inner slds-text-color_weak">
