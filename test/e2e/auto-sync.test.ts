@@ -24,7 +24,7 @@ const COMPANY = "Craig's Design and Landscaping Services"
 
 beforeAll(async () => {
   // A short sweep interval, so that a pause ends (and is noticed) within the test's patience.
-  ;[sys, browser] = await Promise.all([startSystem({ env: { TALLY_SYNC_INTERVAL: '2' } }), launchBrowser()])
+  ;[sys, browser] = await Promise.all([startSystem({ env: { TALLY_SYNC_INTERVAL: '2' }, autoSync: true }), launchBrowser()])
   ;({ page, errors } = await openHub(browser, sys))
   hub = await hubApi(sys)
   customers = await sys.qbo.customers()

@@ -84,7 +84,9 @@ export async function ensureWebBuilt(): Promise<void> {
 }
 
 /** Starts `tally start --port <free port>` in demo mode and waits for its three lines. */
-export async function startSystem(o: { port?: number; env?: Record<string, string>; companies?: number } = {}): Promise<E2eSystem> {
+/** `autoSync`: run the demo's automatic sync (contract §11). Off by default: the other flows'
+ * tests change QuickBooks behind the Hub's back and look at what a person's Start Import does. */
+export async function startSystem(o: { port?: number; env?: Record<string, string>; companies?: number; autoSync?: boolean } = {}): Promise<E2eSystem> {
   await ensureWebBuilt()
   for (let attempt = 0; ; attempt++) {
     const port = o.port ?? (await freePort())
@@ -92,7 +94,7 @@ export async function startSystem(o: { port?: number; env?: Record<string, strin
     const stop = new AbortController()
     let stdout = ''
     let stderr = ''
-    const exited = runCli(['start', '--port', String(port), ...(o.companies ? ['--demo-companies', String(o.companies)] : [])], {
+    const exited = runCli(['start', '--port', String(port), ...(o.companies ? ['--demo-companies', String(o.companies)] : []), ...(o.autoSync ? [] : ['--no-auto-sync'])], {
       env: { ...o.env },
       cwd: dir,
       stdout: (s) => void (stdout += s),
