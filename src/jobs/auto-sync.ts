@@ -38,6 +38,8 @@ export interface AutoSyncOptions {
   webhooks: boolean
   /** Only this company (`tally sync --watch --company`). */
   realmId?: string
+  /** Also companies never imported (`tally sync --watch`: its first sync reads everything). */
+  includeNotImported?: boolean
   /** What each automatic run is (`--watch` passes its flags). */
   request?: Omit<RunRequest, 'mode' | 'realmId'>
   /** `tally start --no-auto-sync`: nothing runs by itself; the Hub still shows the switches. */
@@ -87,7 +89,7 @@ export function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): A
    * choice, made with its settings: Create Accounts, the fields), with their switch. */
   async function enabledCompanies(): Promise<{ realmId: string; companyName: string | null; state: AutoSyncCompanyState }[]> {
     const connected = (await qboCompanies(t)).filter((c) => isRunnable(c) && (o.realmId === undefined || c.company === o.realmId))
-    const imported = await Promise.all(connected.map(async (c) => (await getCheckpoint(db, c.company)) !== null))
+    const imported = await Promise.all(connected.map(async (c) => o.includeNotImported === true || (await getCheckpoint(db, c.company)) !== null))
     const all = connected.filter((_, i) => imported[i])
     const states = await listAutoSyncStates(db, all.map((c) => c.company))
     return all.map((c, i) => ({ realmId: c.company, companyName: c.label, state: states[i] as AutoSyncCompanyState }))
