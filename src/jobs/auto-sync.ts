@@ -27,6 +27,8 @@ import {
 } from '../store/index.js'
 import { budgetPaused } from './alerts/problem.js'
 import { isRunnable, qboCompanies, salesforceClient } from './connections.js'
+import type PgBoss from 'pg-boss'
+import { scheduleSweeps, SWEEP_QUEUE, SYNC_QUEUE } from './queue.js'
 import type { RunRequest, RunService } from './runs.js'
 import type { Tally } from './tally.js'
 
@@ -44,6 +46,9 @@ export interface AutoSyncOptions {
   request?: Omit<RunRequest, 'mode' | 'realmId'>
   /** `tally start --no-auto-sync`: nothing runs by itself; the Hub still shows the switches. */
   off?: boolean
+  /** With DATABASE_URL (scale-out): the sweep is a pg-boss schedule and the syncs are jobs of the
+   * stately queue keyed by realm, taken by any Hub or `tally worker` (`handleSyncJob`). */
+  boss?: PgBoss
   /** Called after every automatic run (the watch prints a line). */
   onRun?: (realmId: string, r: { status: string; customers: Record<string, number> } | { error: unknown }) => void
   now?: () => Date
@@ -73,28 +78,17 @@ interface CompanyRun {
 const overBudget = (u: { used: number | null; max: number | null }, budget: number): boolean =>
   u.used !== null && u.max !== null && u.max > 0 && u.used >= budget * u.max
 
-export function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): AutoSync {
+/** What an automatic run needs besides the run service. */
+export type AutomaticRunOptions = Pick<AutoSyncOptions, 'intervalSeconds' | 'budget' | 'request' | 'onRun' | 'now'>
+
+/**
+ * One automatic sync of one company, wherever it runs (this process's timer or webhook, or a
+ * worker's queued job): the API budget first, then the sync, then the company's status in the
+ * store. Never throws: a failure is the company's last error.
+ */
+export async function runAutomaticSync(t: Tally, runs: RunService, realmId: string, o: AutomaticRunOptions, why: { changedAt: Date | null; fromSweep: boolean }): Promise<void> {
   const now = o.now ?? (() => new Date())
   const { db } = t.store
-  const companies = new Map<string, CompanyRun>()
-  let stopped = o.off === true
-  let sweeping: Promise<void> | null = null
-  const of = (realmId: string): CompanyRun => {
-    let c = companies.get(realmId)
-    if (!c) companies.set(realmId, (c = { running: null, again: false, changedAt: null, fromSweep: false }))
-    return c
-  }
-
-  /** Connected companies that can run and were imported once (the first import is a person's
-   * choice, made with its settings: Create Accounts, the fields), with their switch. */
-  async function enabledCompanies(): Promise<{ realmId: string; companyName: string | null; state: AutoSyncCompanyState }[]> {
-    const connected = (await qboCompanies(t)).filter((c) => isRunnable(c) && (o.realmId === undefined || c.company === o.realmId))
-    const imported = await Promise.all(connected.map(async (c) => o.includeNotImported === true || (await getCheckpoint(db, c.company)) !== null))
-    const all = connected.filter((_, i) => imported[i])
-    const states = await listAutoSyncStates(db, all.map((c) => c.company))
-    return all.map((c, i) => ({ realmId: c.company, companyName: c.label, state: states[i] as AutoSyncCompanyState }))
-  }
-
   /** May an automatic run start now? Reads the usage again (one call) only while paused. */
   async function withinBudget(): Promise<boolean> {
     const b = await getApiBudgetState(db)
@@ -121,11 +115,8 @@ export function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): A
     return true
   }
 
-  async function runOnce(realmId: string, c: CompanyRun): Promise<void> {
-    const changedAt = c.changedAt
-    const fromSweep = c.fromSweep
-    c.changedAt = null
-    c.fromSweep = false
+  async function runOnce(realmId: string, why: { changedAt: Date | null; fromSweep: boolean }): Promise<void> {
+    const { changedAt, fromSweep } = why
     const started = now()
     if (!(await withinBudget())) {
       if (fromSweep) await updateAutoSyncState(db, realmId, { lastSweepAt: started, nextSweepAt: new Date(started.getTime() + o.intervalSeconds * 1000) }, started)
@@ -170,6 +161,30 @@ export function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): A
       o.onRun?.(realmId, { error: e })
     }
   }
+  await runOnce(realmId, why)
+}
+
+export async function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): Promise<AutoSync> {
+  const now = o.now ?? (() => new Date())
+  const { db } = t.store
+  const companies = new Map<string, CompanyRun>()
+  let stopped = o.off === true
+  let sweeping: Promise<void> | null = null
+  const of = (realmId: string): CompanyRun => {
+    let c = companies.get(realmId)
+    if (!c) companies.set(realmId, (c = { running: null, again: false, changedAt: null, fromSweep: false }))
+    return c
+  }
+
+  /** Connected companies that can run and were imported once (the first import is a person's
+   * choice, made with its settings: Create Accounts, the fields), with their switch. */
+  async function enabledCompanies(): Promise<{ realmId: string; companyName: string | null; state: AutoSyncCompanyState }[]> {
+    const connected = (await qboCompanies(t)).filter((c) => isRunnable(c) && (o.realmId === undefined || c.company === o.realmId))
+    const imported = await Promise.all(connected.map(async (c) => o.includeNotImported === true || (await getCheckpoint(db, c.company)) !== null))
+    const all = connected.filter((_, i) => imported[i])
+    const states = await listAutoSyncStates(db, all.map((c) => c.company))
+    return all.map((c, i) => ({ realmId: c.company, companyName: c.label, state: states[i] as AutoSyncCompanyState }))
+  }
 
   /** Syncs the company now, or once more after the sync that is running. */
   function trigger(realmId: string, why: { changedAt?: Date; sweep?: boolean }): Promise<void> {
@@ -184,7 +199,10 @@ export function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): A
       try {
         do {
           c.again = false
-          await runOnce(realmId, c)
+          const why = { changedAt: c.changedAt, fromSweep: c.fromSweep }
+          c.changedAt = null
+          c.fromSweep = false
+          await runAutomaticSync(t, runs, realmId, o, why)
         } while (c.again && !stopped)
       } catch (e) {
         t.logger.error('auto-sync failed', { realmId, error: describeError(e) })
@@ -201,13 +219,24 @@ export function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): A
     await Promise.all(list.filter((x) => x.state.enabled).map((x) => trigger(x.realmId, { sweep: true })))
   }
 
+  const boss = o.boss
+  /** Scale-out: one automatic sync job of the company (a second while one waits is not queued). */
+  const enqueue = async (realmId: string, automatic: NonNullable<RunRequest['automatic']>) => {
+    await boss?.send(SYNC_QUEUE, { ...o.request, mode: 'sync', realmId, automatic } satisfies RunRequest, { singletonKey: realmId })
+  }
+  if (boss && !stopped) {
+    await scheduleSweeps(boss, o.intervalSeconds)
+    await boss.work(SWEEP_QUEUE, async () => {
+      for (const x of await enabledCompanies()) if (x.state.enabled) await enqueue(x.realmId, { sweep: true })
+    })
+  }
   const tick = () => {
     if (!sweeping) sweeping = sweep().catch((e: unknown) => t.logger.error('auto-sync sweep failed', { error: describeError(e) })).finally(() => (sweeping = null))
   }
-  const timer = stopped ? null : setInterval(tick, o.intervalSeconds * 1000)
+  const timer = stopped || boss ? null : setInterval(tick, o.intervalSeconds * 1000)
   timer?.unref?.()
   // The first sweep runs at once: what changed while Tally was down is synced now.
-  if (!stopped) tick()
+  if (!stopped && !boss) tick()
 
   async function status(): Promise<AutoSyncView> {
     const all = (await qboCompanies(t)).filter(isRunnable)
@@ -239,6 +268,13 @@ export function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): A
     }
   }
 
+  const idle = async (): Promise<void> => {
+    for (;;) {
+      const busy = [sweeping, ...[...companies.values()].map((c) => c.running)].filter((p): p is Promise<void> => p !== null)
+      if (busy.length === 0) return
+      await Promise.all(busy)
+    }
+  }
   return {
     notify(realmId, changedAt) {
       if (stopped) return
@@ -250,10 +286,14 @@ export function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): A
           return
         }
         if (!co.state.enabled) return
-        await trigger(realmId, changedAt ? { changedAt } : {})
+        if (boss) await enqueue(realmId, changedAt ? { changedAt: changedAt.toISOString() } : {})
+        else await trigger(realmId, changedAt ? { changedAt } : {})
       })().catch((e: unknown) => t.logger.error('auto-sync webhook failed', { realmId, error: describeError(e) }))
     },
-    sweep,
+    sweep: async () => {
+      if (boss) await boss.send(SWEEP_QUEUE, {})
+      else await sweep()
+    },
     status,
     async setEnabled(realmId, enabled) {
       const co = (await qboCompanies(t)).find((c) => c.company === realmId && isRunnable(c))
@@ -261,20 +301,27 @@ export function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptions): A
       await updateAutoSyncState(db, realmId, { enabled }, now())
       const [s] = await listAutoSyncStates(db, [realmId])
       const b = await getApiBudgetState(db)
-      if (enabled && !stopped) void trigger(realmId, {})
+      if (enabled && !stopped) void (boss ? enqueue(realmId, {}) : trigger(realmId, {}))
       return view(realmId, co.label, s as AutoSyncCompanyState, b.pausedSince !== null)
     },
-    async idle() {
-      for (;;) {
-        const busy = [sweeping, ...[...companies.values()].map((c) => c.running)].filter((p): p is Promise<void> => p !== null)
-        if (busy.length === 0) return
-        await Promise.all(busy)
-      }
-    },
+    idle,
     async stop() {
       stopped = true
       if (timer) clearInterval(timer)
-      await this.idle()
+      await idle()
     },
   }
+}
+
+/** A job of the sync queue, in a Hub or a `tally worker`: an automatic sync goes through the budget
+ * and records the company's status; any other (`tally import --enqueue`) simply runs. */
+export async function handleSyncJob(t: Tally, runs: RunService, req: RunRequest, o: AutomaticRunOptions): Promise<void> {
+  if (req.automatic && req.realmId) {
+    const changedAt = req.automatic.changedAt ? new Date(req.automatic.changedAt) : null
+    const { automatic: _a, mode: _m, realmId: _r, ...request } = req
+    await runAutomaticSync(t, runs, req.realmId, { ...o, request }, { changedAt, fromSweep: req.automatic.sweep === true })
+    return
+  }
+  const result = await runs.execute(req)
+  t.logger.info('run finished', { runId: result.runId, realmId: result.realmId, status: result.summary.status })
 }

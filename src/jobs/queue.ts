@@ -12,6 +12,24 @@ import PgBoss from 'pg-boss'
 import type { RunRequest } from './runs.js'
 
 export const SYNC_QUEUE = 'tally-sync'
+/** The automatic sync's sweep (contract §11): a pg-boss schedule whose job queues one automatic
+ * sync job per enabled company. */
+export const SWEEP_QUEUE = 'tally-sweep'
+
+/** pg-boss schedules are cron, by the minute: the interval rounded up to whole minutes (at least
+ * one). https://github.com/timgit/pg-boss/blob/10.1.6/docs/readme.md#scheduling */
+export function sweepCron(intervalSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(intervalSeconds / 60))
+  return minutes === 1 ? '* * * * *' : `*/${Math.min(minutes, 59)} * * * *`
+}
+
+/** The sweep's schedule, kept once in the shared database whoever sets it (every Hub sets the same):
+ * pg-boss sends its job once per tick across all instances. */
+export async function scheduleSweeps(boss: PgBoss, intervalSeconds: number): Promise<void> {
+  // One sweep at a time; a tick that finds one waiting adds nothing.
+  await boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: 'singleton', retryLimit: 0 })
+  await boss.schedule(SWEEP_QUEUE, sweepCron(intervalSeconds))
+}
 
 export async function openQueue(databaseUrl: string, onError: (e: Error) => void = () => {}): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: databaseUrl })

@@ -57,6 +57,9 @@ export interface RunRequest {
   suggest?: boolean
   /** The `Tally_Run__c` that asked for this run in the org (Status Requested). */
   orgRunId?: string
+  /** An automatic sync (contract §11): the worker that takes it applies the API budget and records
+   * the company's automatic-sync status. `changedAt`: the change time a webhook gave (ISO). */
+  automatic?: { changedAt?: string; sweep?: boolean }
 }
 
 export interface ProgressEvent extends Progress {

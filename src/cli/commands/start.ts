@@ -13,13 +13,15 @@ import { isDemo, parseConfig } from '../../config/env.js'
 import { createHubApp } from '../../hub/app.js'
 import { buildWebApp, webAppBuilt } from '../../hub/web-build.js'
 import { alertsFromConfig } from '../../jobs/alerts/index.js'
-import { startAutoSync, type AutoSync } from '../../jobs/auto-sync.js'
+import type PgBoss from 'pg-boss'
+import { handleSyncJob, startAutoSync, type AutoSync } from '../../jobs/auto-sync.js'
+import { openQueue, SYNC_QUEUE } from '../../jobs/queue.js'
 import { qboWebhookEndpoint } from '../../qbo/index.js'
 import { connectSalesforce, nameQboConnections } from '../../jobs/connections.js'
 import { createHubAuth, adminPasswordHash } from '../../jobs/hub-auth.js'
 import { createHubServices } from '../../jobs/hub-services.js'
 import { startOrgRunRequests } from '../../jobs/org-run-requests.js'
-import { createRunService } from '../../jobs/runs.js'
+import { createRunService, type RunRequest } from '../../jobs/runs.js'
 import { openTally, type Tally } from '../../jobs/tally.js'
 import { describeError } from '../../lib/errors.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
@@ -32,6 +34,7 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
   let sandbox: Sandbox | undefined
   let tally: Tally | undefined
   let auto: AutoSync | undefined
+  let boss: PgBoss | undefined
   try {
     let env = withEnvFile(io.env, io.cwd, flags.envFile)
     let config = parseConfig(env, io.cwd)
@@ -95,7 +98,17 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     const { hash, generated } = await adminPasswordHash(t)
     const runs = createRunService(t)
     // Automatic sync (contract §11): webhooks on the Hub's own port, and the sweep.
-    auto = startAutoSync(t, runs, { intervalSeconds: config.autoSync.intervalSeconds, budget: config.autoSync.apiBudget, webhooks: verifier !== undefined, off: flags.autoSync === false })
+    // With DATABASE_URL the schedule and the syncs are pg-boss's, shared with every Hub and worker;
+    // this Hub takes sync jobs too.
+    const autoOptions = { intervalSeconds: config.autoSync.intervalSeconds, budget: config.autoSync.apiBudget }
+    if (config.databaseUrl && flags.autoSync !== false) {
+      boss = await openQueue(config.databaseUrl, (e) => logger.error('queue error', { error: e.message }))
+      const b = boss
+      await b.work<RunRequest>(SYNC_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
+        if (job) await handleSyncJob(t, runs, job.data, autoOptions)
+      })
+    }
+    auto = await startAutoSync(t, runs, { ...autoOptions, webhooks: verifier !== undefined, off: flags.autoSync === false, ...(boss ? { boss } : {}) })
     ready.hub = createHubApp({ services: createHubServices(t, runs, auto), auth: createHubAuth(t, hash), publicUrl: hubUrl, logger })
     io.stdout(`Tally Hub: ${hubUrl}\n`)
     if (demo) io.stdout(`Demo mode: connected to the built-in sandbox (QuickBooks ${sandbox?.qbo.url}, Salesforce ${sandbox?.salesforce.url}).\n`)
@@ -110,6 +123,7 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     await untilStopped(io.stopSignal)
     await requests?.stop()
     await auto?.stop()
+    await boss?.stop({ graceful: true })
     await server.close()
     return EXIT.ok
   } catch (e) {

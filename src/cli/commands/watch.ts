@@ -37,7 +37,7 @@ export async function watchCommand(flags: WatchFlags, io: CliIo): Promise<number
     const runs = createRunService(tally)
     const many = (await qboCompanies(t)).filter(isRunnable).length > 1
     const verifier = config.qbo.webhookVerifier
-    const auto = startAutoSync(t, runs, {
+    const auto = await startAutoSync(t, runs, {
       intervalSeconds: flags.interval,
       budget: config.autoSync.apiBudget,
       webhooks: verifier !== undefined,

@@ -7,6 +7,7 @@
  */
 import { parseConfig } from '../../config/env.js'
 import { openQueue, SYNC_QUEUE } from '../../jobs/queue.js'
+import { handleSyncJob } from '../../jobs/auto-sync.js'
 import { createRunService, type RunRequest } from '../../jobs/runs.js'
 import { openTally, type Tally } from '../../jobs/tally.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
@@ -26,10 +27,9 @@ export async function workerCommand(flags: { envFile?: string }, io: CliIo): Pro
     tally = await openTally(config, pinoLogger('info'))
     const boss = await openQueue(config.databaseUrl, (e) => tally?.logger.error('queue error', { error: e.message }))
     const runs = createRunService(tally)
+    const t = tally
     await boss.work<RunRequest>(SYNC_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
-      if (!job) return
-      const result = await runs.execute(job.data)
-      tally?.logger.info('run finished', { runId: result.runId, realmId: result.realmId, status: result.summary.status })
+      if (job) await handleSyncJob(t, runs, job.data, { intervalSeconds: config.autoSync.intervalSeconds, budget: config.autoSync.apiBudget })
     })
     io.stdout(`Tally worker waiting for jobs on queue ${SYNC_QUEUE}\n`)
     await untilStopped(io.stopSignal)
