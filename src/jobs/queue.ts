@@ -31,8 +31,22 @@ export async function scheduleSweeps(boss: PgBoss, intervalSeconds: number): Pro
   await boss.schedule(SWEEP_QUEUE, sweepCron(intervalSeconds))
 }
 
+/** pg-boss keeps its tables in a schema of its own (`pgboss`). A DATABASE_URL that puts Tally in a
+ * schema of its own (`?options=-c search_path=S`) gets its queue beside it (`S_pgboss`), so two
+ * Tallies on one server never take each other's jobs or schedules. */
+export function queueSchema(databaseUrl: string): string {
+  let options: string
+  try {
+    options = new URL(databaseUrl).searchParams.get('options') ?? ''
+  } catch {
+    return 'pgboss'
+  }
+  const m = /search_path\s*=\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(options)
+  return m ? `${m[1]}_pgboss` : 'pgboss'
+}
+
 export async function openQueue(databaseUrl: string, onError: (e: Error) => void = () => {}): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString: databaseUrl })
+  const boss = new PgBoss({ connectionString: databaseUrl, schema: queueSchema(databaseUrl) })
   boss.on('error', onError)
   await boss.start()
   // A job that finds another run going on fails and is retried later, with backoff.

@@ -18,6 +18,7 @@ afterAll(async () => {
   const c = new pg.Client({ connectionString: BASE })
   await c.connect()
   await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  await c.query(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`)
   await c.end()
 })
 
