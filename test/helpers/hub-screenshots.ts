@@ -1,8 +1,8 @@
 /**
  * @module test/helpers/hub-screenshots
  * Drives the preview Hub (in-memory services) through every page with Chromium and saves
- * screenshots to /tmp/hub-*.png: `npx tsx test/helpers/hub-screenshots.ts`. A look-at-it aid,
- * not a test; it also uses the accessible names the end-to-end tests rely on.
+ * screenshots to /tmp/hub-*.png (the Automatic sync panel also paused, of two companies):
+ * `npx tsx test/helpers/hub-screenshots.ts`. A look-at-it aid, not a test; it also uses the accessible names the end-to-end tests rely on.
  */
 import { chromium } from 'playwright-core'
 import { startHubPreview } from './hub-preview.js'
@@ -23,6 +23,11 @@ await page.getByRole('button', { name: 'Log in' }).click()
 await page.getByRole('switch', { name: 'Create Accounts' }).waitFor()
 await page.getByRole('button', { name: 'Link Account' }).first().waitFor()
 await page.screenshot({ path: '/tmp/hub-sync.png', fullPage: true })
+const autoSync = page.getByRole('region', { name: 'Automatic sync' })
+await autoSync.getByRole('switch', { name: /^Automatic sync for / }).click()
+await autoSync.getByText('None while off').waitFor()
+await autoSync.screenshot({ path: '/tmp/hub-autosync-off.png' })
+await autoSync.getByRole('switch', { name: /^Automatic sync for / }).click()
 await page.getByRole('switch', { name: 'Create Accounts' }).click()
 await page.getByRole('button', { name: 'Start Import' }).click()
 await page.getByRole('progressbar').waitFor()
@@ -65,7 +70,7 @@ await page.screenshot({ path: '/tmp/hub-customers-edit.png' })
 await page.getByRole('option', { name: /Red Rock/ }).click()
 await page.getByRole('button', { name: 'Update' }).click()
 await page.getByRole('combobox', { name: 'Filter' }).selectOption('Inactive')
-await page.getByRole('row', { name: /Red Rock Diner/ }).waitFor()
+await page.getByRole('row', { name: /^Red Rock Diner/ }).waitFor()
 await page.getByRole('searchbox', { name: 'Search customers' }).fill('zzz')
 await page.getByText('No customers match.').waitFor()
 await page.getByRole('link', { name: 'Connections' }).click()
@@ -80,5 +85,15 @@ await page.screenshot({ path: '/tmp/hub-connected.png' })
 await page.getByRole('button', { name: 'Log out' }).click()
 await page.getByRole('button', { name: 'Log in' }).waitFor()
 console.log('console errors:', errors)
-await browser.close()
 await close()
+
+// The Automatic sync panel of two companies while the API budget pauses syncs, in a narrow window.
+const paused = await startHubPreview(0, { autoSync: 'paused', companies: 2 })
+const narrow = await browser.newPage({ viewport: { width: 700, height: 900 } })
+await narrow.goto(paused.url)
+await narrow.getByLabel('Password').fill('preview')
+await narrow.getByRole('button', { name: 'Log in' }).click()
+await narrow.getByRole('note').filter({ hasText: 'Automatic syncs are paused' }).waitFor()
+await narrow.getByRole('region', { name: 'Automatic sync' }).screenshot({ path: '/tmp/hub-autosync-paused.png' })
+await browser.close()
+await paused.close()
