@@ -163,7 +163,7 @@ function Notices(props: { view: AutoSyncView }) {
           Automatic syncs are paused: the org has used{' '}
           {budget.used !== null && budget.max ? `${percent(budget.used / budget.max, budget.share)} of its daily API requests` : 'its share of its daily API requests'}; the limit is{' '}
           {percent(budget.share)}. They resume by themselves; Start Import still works.
-          {budget.pausedSince ? <span title={formatDateTime(budget.pausedSince)}> Paused {relative(budget.pausedSince)}.</span> : null}
+          {budget.pausedSince ? <span> Paused since {formatDateTime(budget.pausedSince)}.</span> : null}
         </Notice>
       ) : null}
       {!view.running ? (
