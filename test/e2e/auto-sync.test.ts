@@ -81,6 +81,9 @@ describe('The Automatic sync panel', () => {
     expect(await fact('Last sweep').locator('time').getAttribute('title')).toMatch(/\d{4}/)
     expect(await fact('Next sweep').innerText()).toMatch(/^(in \d+ seconds?|now|Due now|in \d+ minutes?)$/)
     expect(await fact('Last error').innerText()).toBe('None')
+    // Demo mode sets no webhook verifier: the panel says changes come by the sweep.
+    expect(api.webhooks).toBe(false)
+    expect(await panel().innerText()).toContain('QuickBooks webhooks are off (no webhook verifier token is set), so Tally finds changes by its sweep every 2 s')
     await screenshot(page, 'auto-sync')
   })
 
@@ -124,7 +127,7 @@ describe('The Automatic sync panel', () => {
   })
 
   it('pauses when the org nears its daily API limit, says so, and resumes by itself', async () => {
-    const notice = panel().getByRole('note').filter({ hasText: 'Automatic syncs are paused' })
+    const notice = panel().getByRole('status').filter({ hasText: 'Automatic syncs are paused' })
     // 81% of the day's requests spent; automatic syncs may use 80% (TALLY_SF_API_BUDGET's default).
     await setDailyApiUse(100_000, 19_000)
     const amy = customer("Amy's Bird Sanctuary")

@@ -139,9 +139,12 @@ export function AutoSyncPanel() {
   )
 }
 
+/** A notice in the panel. A warning appears while the page is open (a pause), so it is a live
+ * region and screen readers announce it; the others are part of the page as it loads. */
 function Notice(props: { theme: 'warning' | 'info'; children: React.ReactNode }) {
   return (
-    <div className={`slds-scoped-notification slds-media slds-media_center slds-m-bottom_small hub-notice ${props.theme === 'warning' ? 'slds-theme_warning' : 'slds-scoped-notification_light'}`} role="note">
+    <div className={`slds-scoped-notification slds-media slds-media_center slds-m-bottom_small hub-notice ${props.theme === 'warning' ? 'slds-theme_warning' : 'slds-scoped-notification_light'}`}
+      {...(props.theme === 'warning' ? { role: 'status' } : {})}>
       <div className="slds-media__figure">
         <span className="slds-icon_container">
           <Icon name={props.theme === 'warning' ? 'warning' : 'info'} className="slds-icon slds-icon_x-small slds-icon-text-default" />
