@@ -3,6 +3,9 @@
  * Bulk jobs ends exactly as one through Collections, faults on; refused values, validation rules
  * and row locks inside a job are handled as in Collections; a run stopped mid-job resumes cleanly.
  */
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config/env.js'
 import { qboClient, salesforceClient } from '../../src/jobs/connections.js'
@@ -156,6 +159,37 @@ describe('stopped mid-job', () => {
     expect(got.recs).toEqual(want.recs)
     expect(new Set(h.records().map((r) => r['QBO_Key__c'])).size).toBe(h.records().length)
   })
+})
+
+describe('kill -9 mid-job', () => {
+  it('a `tally import` killed with SIGKILL while its Bulk job runs, run again, ends as one clean run', async () => {
+    const opts = { generate: 2500, randomSeed: 7 }
+    const clean = await open(opts)
+    expect((await clean.h.tally('import', '--json', '--create-accounts')).code).toBe(0)
+    expect(op(clean.h, 'bulk2.ingest.create')).toBeGreaterThan(0) // the CLI's own default: Bulk from 2,000
+    const want = snapshot(clean.h)
+
+    const { h } = await open(opts)
+    const envFile = join(h.dir, '.env')
+    writeFileSync(envFile, Object.entries(h.env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n'))
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/proxy/i.test(k)))
+    const child = spawn(process.execPath, ['bin/tally.js', 'import', '--json', '--create-accounts', '--env-file', envFile], { env, stdio: 'ignore' })
+    const exited = new Promise((done) => child.once('exit', done))
+    const deadline = Date.now() + 60_000
+    // Killed once the job is closed, while Tally waits for it (its first poll comes after 1 s).
+    while (op(h, 'bulk2.ingest.state') < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2))
+    child.kill('SIGKILL')
+    await exited
+    expect(op(h, 'bulk2.ingest.successfulResults')).toBe(0) // it never read the job's results
+
+    const again = await h.tally('import', '--json', '--create-accounts')
+    expect(again.stderr).toBe('')
+    expect(again.code).toBe(0)
+    const got = snapshot(h)
+    expect(got.accs).toEqual(want.accs)
+    expect(got.recs).toEqual(want.recs)
+    expect(new Set(h.records().map((r) => r['QBO_Key__c'])).size).toBe(h.records().length)
+  }, 120_000)
 })
 
 describe('a large import', () => {
