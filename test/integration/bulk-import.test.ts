@@ -94,6 +94,8 @@ describe('per-record outcomes inside a Bulk job', () => {
     const target = await targetOf(t, { bulk: { threshold: 100, poll: FAST_POLL } })
     const r = await importWith(t, target)
     h.sandbox.salesforce.emulator.setFaults({ faultRate: 0 })
+    // Every request of the jobs, retries of faulted ones included, is counted as the sandbox counts.
+    expect(target.apiCalls()).toBe(h.sandbox.salesforce.emulator.stats.toJSON().requests)
     expect(op(h, 'bulk2.ingest.create')).toBeGreaterThan(0)
     const total = h.sandbox.qbo.emulator.customers().length
     expect(r.summary.customers).toMatchObject({ seen: total, failed: 1 })
