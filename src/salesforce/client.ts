@@ -84,6 +84,10 @@ export interface SalesforceClient {
   instanceUrl(): string | null
   /** The query URL path for a statement, as sent (for sizing batches). */
   queryPath(soql: string): string
+  /** One request under `/services/data/vXX.X` (e.g. Bulk API 2.0's `/jobs/ingest`), counted like
+   * every other: a JSON or raw body, the answer parsed as JSON or (`text`) kept as text. jsforce's
+   * own retry is off for it: the caller decides what is safe to send again. */
+  request<T = unknown>(method: HttpMethods, path: string, o?: { body?: string; contentType?: string; text?: boolean }): Promise<T>
 }
 
 interface QueryPage<T> {
@@ -232,6 +236,27 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     }
   }
 
+  /** See SalesforceClient.request. jsforce's transport retries a PUT on 5xx by sending the same
+   * request-body stream again (lib/request.js `fetchWithRetries` reuses `input`, already read), so
+   * its retries are switched off here (`methods: []`) and the caller repeats whole requests. */
+  async function raw<T>(method: HttpMethods, path: string, o: { body?: string; contentType?: string; text?: boolean } = {}): Promise<T> {
+    if (!conn.accessToken || !conn.instanceUrl) await connect()
+    const api = new HttpApi(conn, { ...(o.text ? { responseType: 'text/plain' } : {}), retry: { methods: [] } } as never)
+    let status = 0
+    api.on('response', (res: { statusCode: number }) => {
+      status = res.statusCode
+    })
+    try {
+      return (await api.request<T>({
+        method,
+        url: conn._normalizeUrl(`${base}${path}`),
+        ...(o.body === undefined ? {} : { headers: { 'content-type': o.contentType ?? 'application/json' }, body: o.body }),
+      })) as T
+    } catch (err) {
+      throw toSalesforceError(err, status)
+    }
+  }
+
   /** `GET /query?q=` — the SOQL goes in the URL.
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm */
   function queryPath(soql: string, resource: 'query' | 'queryAll' = 'query'): string {
@@ -356,5 +381,6 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     },
     instanceUrl: () => conn.instanceUrl || null,
     queryPath,
+    request: (method, path, o) => raw(method, path, o),
   }
 }

@@ -44,7 +44,7 @@ const FIELD_VALUE_ERRORS = new Set([
   'INVALID_TYPE_ON_FIELD_IN_RECORD',
 ])
 /** Transient per-record errors worth another try (Salesforce asks callers to retry these). */
-const TRANSIENT_ERRORS = new Set(['UNABLE_TO_LOCK_ROW'])
+const TRANSIENT_ERRORS = new Set(['UNABLE_TO_LOCK_ROW', 'BULK_UNPROCESSED'])
 const MAX_ATTEMPTS = 3
 /** Before another try of a transient refusal: 0.5 s, then 1 s (a row lock is held for moments). */
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, 250 * 2 ** attempt))
@@ -180,7 +180,9 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
     while (pending.length > 0) {
       const batch = pending
       pending = []
-      const results = await target.upsertRecords(batch.map((b) => b.write))
+      // Many records: one Bulk API 2.0 job; the few retried after it go through Collections.
+      const writer = bulk && batch.length >= bulk.threshold ? bulk : target
+      const results = await writer.upsertRecords(batch.map((b) => b.write))
       const retry: typeof pending = []
       const states: RecordState[] = []
       results.forEach((r: WriteResult, j) => {
@@ -231,8 +233,13 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
 
   // The waves (sync/waves): Collections of up to the target's size, each record after the one that
   // writes its new parent.
+  // With Bulk API 2.0 (enough records), a wave is one job of up to maxRows: a job does not order
+  // its rows either, so a child still waits for the job after its parent's. Accounts to create
+  // stay on Collections (a few hundred per run, and an insert that must never change an Account).
+  const bulk = target.bulk && total >= target.bulk.threshold ? target.bulk : undefined
+  const waveSize = bulk ? bulk.maxRows : COLLECTION_SIZE
   const waveItems = ordered.map((item) => ({ item, key: item.key, level: item.level, parentKey: item.write?.parentKey, isNew: item.write?.isNew === true }))
-  for (const wave of planWaves(waveItems, COLLECTION_SIZE)) {
+  for (const wave of planWaves(waveItems, waveSize)) {
     for (const { item } of wave) {
       const write = resolve(item)
       if (write) pending.push({ item, write, attempt: 1 })

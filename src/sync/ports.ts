@@ -47,8 +47,21 @@ export type WriteResult =
   | { key: string; ok: true; id: string; created: boolean }
   | { key: string; ok: false; errors: { code: string; message: string; fields: string[] }[] }
 
+/** A second writer of records, for many at once (Bulk API 2.0 ingest jobs): one call is one job. */
+export interface BulkRecordWriter {
+  /** From this many records to write, the engine sends them through `upsertRecords` here. */
+  readonly threshold: number
+  /** Records per job (one wave of the plan: rows of one job do not see each other). */
+  readonly maxRows: number
+  /** Same contract as SalesforceTarget.upsertRecords; a row not processed is a transient failure
+   * (code BULK_UNPROCESSED). */
+  upsertRecords(writes: readonly RecordWrite[]): Promise<WriteResult[]>
+}
+
 /** Salesforce. */
 export interface SalesforceTarget {
+  /** Bulk API 2.0 for large writes; absent: every write goes through Collections. */
+  readonly bulk?: BulkRecordWriter
   /** Records per write request (sObject Collections take 200); the engine batches by it. */
   readonly collectionSize: number
   /** Every `QBO_Customer__c` of this realm, with the fields the engine diffs. */

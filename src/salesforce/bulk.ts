@@ -1,0 +1,211 @@
+/**
+ * @module salesforce/bulk
+ * Bulk API 2.0 ingest on the Salesforce client: one job per call (create → upload CSV → close →
+ * poll with back-off → results), per-record outcomes as the same `SaveResult`s sObject
+ * Collections give, in input order.
+ *
+ * Why raw requests and not jsforce 3.10.16's `conn.bulk2`: its upload is a streamed PUT
+ * (lib/api/bulk2.js `JobDataV2`), and jsforce's transport retries a PUT on 5xx by sending the same,
+ * already read, body stream again (lib/request.js `fetchWithRetries`), so a transient fault on the
+ * upload sends an empty body or hangs; its `poll` waits a fixed interval, and
+ * `loadAndWaitForResults` deletes the job on any error, results included. The requests here are
+ * the ones jsforce sends (same paths, bodies and headers), through the same counted transport.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/walkthrough_upload_data.htm
+ */
+import { parse } from 'csv-parse/sync'
+import type { SalesforceClient, SaveResult } from './client.js'
+import { SalesforceError } from './errors.js'
+
+/** The literal that sets a field to null; an empty cell leaves the field as it is.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_prepare_csv.htm */
+export const BULK_NULL = '#N/A'
+
+/** Code of a row Salesforce did not process (job aborted or stopped): transient, send it again. */
+export const BULK_UNPROCESSED = 'BULK_UNPROCESSED'
+
+export interface BulkPoll {
+  /** First wait after closing the job, ms. */
+  firstMs: number
+  /** Longest wait between two polls, ms (each wait is 1.5 × the one before). */
+  maxMs: number
+  /** Give up after this long, ms. */
+  timeoutMs: number
+}
+
+/** Real jobs take seconds ("Bulk API 2.0 … processes asynchronously"): 1 s, growing to 10 s. */
+export const DEFAULT_BULK_POLL: BulkPoll = { firstMs: 1_000, maxMs: 10_000, timeoutMs: 30 * 60_000 }
+
+/** A job Salesforce failed as a whole (`state: Failed`, e.g. `InvalidBatch : Field name not found`)
+ * or aborted: `message` is the vendor's `errorMessage`. */
+export class SalesforceBulkJobError extends SalesforceError {
+  readonly jobId: string
+  readonly state: string
+  constructor(o: { jobId: string; state: string; errorCode: string; message: string }) {
+    super({ status: 200, errorCode: o.errorCode, message: o.message })
+    this.jobId = o.jobId
+    this.state = o.state
+  }
+}
+
+interface JobInfo {
+  id: string
+  state: 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted'
+  numberRecordsProcessed?: number
+  numberRecordsFailed?: number
+  errorMessage?: string
+}
+
+type Row = Record<string, unknown>
+
+/** Nested references (`{ Account__r: { QBO_Source_Key__c: 'k' } }`) become relationship columns
+ * (`Account__r.QBO_Source_Key__c`), one level, as a Bulk header names them.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_csv_rel_field_header_row.htm */
+function flatten(r: Row): Map<string, unknown> {
+  const out = new Map<string, unknown>()
+  for (const [k, v] of Object.entries(r)) {
+    if (k === 'attributes') continue
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [f, x] of Object.entries(v as Row)) if (f !== 'attributes') out.set(`${k}.${f}`, x)
+    } else out.set(k, v)
+  }
+  return out
+}
+
+/** A cell as Bulk reads it: null (and an empty string, which Collections store as null) as `#N/A`,
+ * booleans `true`/`false`, numbers plain, dates as given (`YYYY-MM-DD`, ISO datetimes). */
+function cell(v: unknown): string {
+  if (v === undefined) return ''
+  const s = v === null || v === '' ? BULK_NULL : String(v)
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** The upload: a header of every column any record has (a record without one leaves it alone). */
+export function toCsv(records: readonly Row[]): string {
+  const flat = records.map(flatten)
+  const columns = [...new Set(flat.flatMap((m) => [...m.keys()]))]
+  let out = columns.map(cell).join(',') + '\n'
+  for (const m of flat) out += columns.map((c) => cell(m.get(c))).join(',') + '\n'
+  return out
+}
+
+/** `sf__Error`: `CODE:message:fields --` per error (the message may hold colons; several errors
+ * follow each other), as Get Job Failed Record Results shows them.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_failed_results.htm */
+export function parseBulkError(text: string): { code: string; message: string; fields: string[] }[] {
+  const out: { code: string; message: string; fields: string[] }[] = []
+  const re = /([A-Z][A-Z0-9_]*):([\s\S]*?):([A-Za-z0-9_.,]*) --(?:;|$)/g
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push({ code: m[1] as string, message: m[2] as string, fields: (m[3] as string).split(',').filter(Boolean) })
+  }
+  if (out.length > 0) return out
+  const i = text.indexOf(':')
+  return [{ code: i > 0 ? text.slice(0, i) : 'UNKNOWN_ERROR', message: i > 0 ? text.slice(i + 1) : text, fields: [] }]
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** 5xx, a dropped connection, a row lock on the request: worth sending again. */
+function transient(err: unknown): boolean {
+  if (!(err instanceof SalesforceError)) return true
+  return err.status === 0 || err.status >= 500 || err.errorCode === 'UNABLE_TO_LOCK_ROW' || /^ERROR_HTTP_5/.test(err.errorCode)
+}
+
+async function again<T>(fn: () => Promise<T>, tries = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn()
+    } catch (err) {
+      if (i >= tries || !transient(err)) throw err
+      await sleep(Math.min(200 * 2 ** (i - 1), 5_000))
+    }
+  }
+}
+
+export interface BulkUpsert {
+  object: string
+  externalIdFieldName: string
+  records: readonly Row[]
+  poll?: BulkPoll
+  /** Called once the job exists (its id), e.g. for logs. */
+  onJob?: (jobId: string) => void
+}
+
+/**
+ * One upsert job; results in input order (matched on the external id column, which every record
+ * must carry, once per job). Rows Salesforce did not process come back as BULK_UNPROCESSED.
+ */
+export async function bulkUpsert(client: SalesforceClient, o: BulkUpsert): Promise<SaveResult[]> {
+  if (o.records.length === 0) return []
+  const poll = o.poll ?? DEFAULT_BULK_POLL
+  const path = '/jobs/ingest'
+  // Create a Job. A POST lost on the way leaves at most an empty Open job, which Salesforce
+  // removes itself; sending it again is safe.
+  // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm
+  const job = await again(() =>
+    client.request<JobInfo>('POST', path, {
+      body: JSON.stringify({ object: o.object, operation: 'upsert', externalIdFieldName: o.externalIdFieldName, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' }),
+      contentType: 'application/json; charset=utf-8',
+    }),
+  )
+  o.onJob?.(job.id)
+  // Upload Job Data: one PUT of the whole CSV (201, empty body); at most 150 MB base64-encoded.
+  // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/upload_job_data.htm
+  const csv = toCsv(o.records)
+  await again(() => client.request('PUT', `${path}/${job.id}/batches`, { body: csv, contentType: 'text/csv', text: true }))
+  // Close the job (UploadComplete). If an answer was lost but the job closed, Get Job Info says so.
+  // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/close_job.htm
+  await again(async () => {
+    try {
+      await client.request('PATCH', `${path}/${job.id}`, { body: JSON.stringify({ state: 'UploadComplete' }), contentType: 'application/json; charset=utf-8' })
+    } catch (err) {
+      const info = await client.request<JobInfo>('GET', `${path}/${job.id}`).catch(() => null)
+      if (info && info.state !== 'Open') return
+      throw err
+    }
+  })
+  // Get Job Info until the job is done, waiting longer each time.
+  // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_info.htm
+  const started = Date.now()
+  let wait = poll.firstMs
+  let info: JobInfo
+  for (;;) {
+    await sleep(wait)
+    info = await again(() => client.request<JobInfo>('GET', `${path}/${job.id}`))
+    if (info.state === 'JobComplete' || info.state === 'Failed' || info.state === 'Aborted') break
+    if (Date.now() - started > poll.timeoutMs) {
+      throw new SalesforceBulkJobError({ jobId: job.id, state: info.state, errorCode: 'BULK_POLL_TIMEOUT', message: `Bulk job ${job.id} still ${info.state} after ${Math.round(poll.timeoutMs / 1000)} s` })
+    }
+    wait = Math.min(wait * 1.5, poll.maxMs)
+  }
+  if (info.state === 'Failed') {
+    const message = info.errorMessage ?? 'Bulk job failed'
+    const code = /^(\w+)\s*:/.exec(message)?.[1]?.toUpperCase() ?? 'BULK_JOB_FAILED'
+    throw new SalesforceBulkJobError({ jobId: job.id, state: info.state, errorCode: code, message })
+  }
+
+  // Results: a file is read only when it can hold rows (numberRecordsFailed, numberRecordsProcessed).
+  // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_successful_results.htm
+  // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_unprocessed_results.htm
+  const read = async (file: string): Promise<Record<string, string>[]> => {
+    const text = await again(() => client.request<string>('GET', `${path}/${job.id}/${file}`, { text: true }))
+    // An empty result can come back as no body at all.
+    if (typeof text !== 'string' || text.trim() === '') return []
+    return parse(text, { columns: true, skip_empty_lines: true, bom: true, relax_quotes: false }) as Record<string, string>[]
+  }
+  const processed = info.numberRecordsProcessed ?? 0
+  const failedCount = info.numberRecordsFailed ?? 0
+  const [ok, failed, unprocessed] = await Promise.all([
+    processed - failedCount > 0 ? read('successfulResults') : Promise.resolve([]),
+    failedCount > 0 ? read('failedResults') : Promise.resolve([]),
+    processed < o.records.length ? read('unprocessedrecords') : Promise.resolve([]),
+  ])
+
+  // Row order is not the upload's: match on the external id column.
+  const key = o.externalIdFieldName
+  const byKey = new Map<string, SaveResult>()
+  for (const r of ok) byKey.set(r[key] ?? '', { ok: true, id: r['sf__Id'] ?? '', created: r['sf__Created'] === 'true' })
+  for (const r of failed) byKey.set(r[key] ?? '', { ok: false, errors: parseBulkError(r['sf__Error'] ?? '') })
+  const notDone: SaveResult = { ok: false, errors: [{ code: BULK_UNPROCESSED, message: `Bulk job ${job.id} did not process this row (${info.state})`, fields: [] }] }
+  for (const r of unprocessed) byKey.set(r[key] ?? '', notDone)
+  return o.records.map((r) => byKey.get(String(r[key] ?? '')) ?? notDone)
+}
