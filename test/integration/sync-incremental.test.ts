@@ -8,6 +8,14 @@ import { isQueryValid } from '@jetstreamapp/soql-parser-js'
 import Database from 'better-sqlite3'
 import { Connection } from 'jsforce'
 import { afterEach, describe, expect, it } from 'vitest'
+import { parseConfig } from '../../src/config/env.js'
+import { qboClient, salesforceClient } from '../../src/jobs/connections.js'
+import { qboCustomerSource } from '../../src/jobs/qbo-source.js'
+import { salesforceTarget } from '../../src/jobs/salesforce-target.js'
+import { openTally } from '../../src/jobs/tally.js'
+import { syncStateStore } from '../../src/store/index.js'
+import { SWITCHABLE_FIELDS } from '../../src/sync/fields.js'
+import { runSync } from '../../src/sync/run.js'
 import { accountsDeletedSince, createSalesforceClient, listSelectedQboCustomerRecords } from '../../src/salesforce/index.js'
 import { startHarness, type Harness } from '../helpers/tally-harness.js'
 
@@ -39,6 +47,35 @@ async function qbo(hh: Harness, body: unknown) {
   return ((await res.json()) as { Customer: Record<string, unknown> }).Customer
 }
 
+/** Four random changes: QBO edits, new customers, a sub-customer moved, an Account deleted in the
+ * org, a link a person edited in the org. */
+async function randomChanges(hh: Harness, conn: Connection, random: () => number, pick: <T>(xs: T[]) => T, round: number) {
+  const customers = () => hh.sandbox.qbo.emulator.customers().filter((c) => c['Active'] !== false)
+  for (let i = 0; i < 4; i++) {
+    const kind = Math.floor(random() * 5)
+    const records = hh.records().filter((r) => r['Active__c'] !== false)
+    if (kind === 0) {
+      const c = pick(customers())
+      await qbo(hh, { Id: c['Id'], SyncToken: c['SyncToken'], sparse: true, Notes: `round ${round} ${i}` })
+    } else if (kind === 1) {
+      await qbo(hh, { DisplayName: `New ${round}-${i} ${Math.floor(random() * 1e6)}` })
+    } else if (kind === 2) {
+      // A sub-customer moved under another top-level customer.
+      const sub = customers().find((c) => c['Job'] === true)
+      const top = pick(customers().filter((c) => c['Job'] !== true))
+      if (sub && top) await qbo(hh, { Id: sub['Id'], SyncToken: sub['SyncToken'], sparse: true, Job: true, ParentRef: { value: top['Id'] } })
+    } else if (kind === 3) {
+      const linked = records.filter((r) => typeof r['Account__c'] === 'string' && r['Link_Status__c'] !== 'Manual')
+      if (linked.length > 0) await conn.sobject('Account').destroy(String(pick(linked)['Account__c']))
+    } else {
+      // A person points a record at another Account in the org.
+      const r = pick(records)
+      const a = pick(hh.accounts().filter((x) => x['IsDeleted'] !== true))
+      await conn.sobject('QBO_Customer__c').update({ Id: String(r['Id']), Account__c: String(a['Id']) })
+    }
+  }
+}
+
 const sfRequests = (hh: Harness) => hh.sandbox.salesforce.emulator.stats.toJSON().requests
 
 describe('incremental sync', () => {
@@ -49,35 +86,44 @@ describe('incremental sync', () => {
     const random = rng(11)
     const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)] as T
     for (let round = 0; round < 4; round++) {
-      const customers = () => hh.sandbox.qbo.emulator.customers().filter((c) => c['Active'] !== false)
-      for (let i = 0; i < 4; i++) {
-        const kind = Math.floor(random() * 5)
-        const records = hh.records().filter((r) => r['Active__c'] !== false)
-        if (kind === 0) {
-          const c = pick(customers())
-          await qbo(hh, { Id: c['Id'], SyncToken: c['SyncToken'], sparse: true, Notes: `round ${round} ${i}` })
-        } else if (kind === 1) {
-          await qbo(hh, { DisplayName: `New ${round}-${i} ${Math.floor(random() * 1e6)}` })
-        } else if (kind === 2) {
-          // A sub-customer moved under another top-level customer.
-          const sub = customers().find((c) => c['Job'] === true)
-          const top = pick(customers().filter((c) => c['Job'] !== true))
-          if (sub && top) await qbo(hh, { Id: sub['Id'], SyncToken: sub['SyncToken'], sparse: true, Job: true, ParentRef: { value: top['Id'] } })
-        } else if (kind === 3) {
-          const linked = records.filter((r) => typeof r['Account__c'] === 'string' && r['Link_Status__c'] !== 'Manual')
-          if (linked.length > 0) await conn.sobject('Account').destroy(String(pick(linked)['Account__c']))
-        } else {
-          // A person points a record at another Account in the org.
-          const r = pick(records)
-          const a = pick(hh.accounts().filter((x) => x['IsDeleted'] !== true))
-          await conn.sobject('QBO_Customer__c').update({ Id: String(r['Id']), Account__c: String(a['Id']) })
-        }
-      }
+      await randomChanges(hh, conn, random, pick, round)
       const s = (await hh.tally('sync', '--json', '--create-accounts')).json<Summary>()
       expect(s.read).toBe('changes')
       // A full read of both sides plans no write: the incremental sync left the same state.
       const full = (await hh.tally('import', '--json', '--create-accounts', '--dry-run')).json<Summary>()
       expect(full.customers, `round ${round}`).toMatchObject({ created: 0, updated: 0 })
+    }
+  })
+
+  it('plans exactly what a sync that reads every record plans, after random changes on both sides', async () => {
+    const hh = (h = await startHarness({ generate: 150, randomSeed: 5 }))
+    const conn = new Connection({ instanceUrl: hh.sandbox.salesforce.url, accessToken: hh.sandbox.salesforce.emulator.issueAccessToken(), version: '62.0' })
+    expect((await hh.tally('import', '--json', '--create-accounts')).code).toBe(0)
+    const t = await openTally(parseConfig(hh.env, hh.dir))
+    try {
+      const random = rng(23)
+      const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)] as T
+      for (let round = 0; round < 4; round++) {
+        const since = new Date(Date.now() - 5)
+        await randomChanges(hh, conn, random, pick, round)
+        const plans = []
+        for (const readAllRecords of [false, true]) {
+          const sf = await salesforceClient(t)
+          const qboC = await qboClient(t)
+          const r = await runSync(
+            { source: qboCustomerSource(qboC, qboC.realmId), target: salesforceTarget(sf), state: syncStateStore(t.store) },
+            { runId: `cmp-${round}`, mode: 'sync', dryRun: true, since, readAllRecords, now: () => new Date('2026-01-01T00:00:00Z'), settings: { createAccounts: true, enabledFields: new Set(SWITCHABLE_FIELDS) } },
+          )
+          expect(r.summary.read).toBe('changes')
+          const items = [...r.plan.items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+          plans.push({ items, accountsToCreate: r.plan.accountsToCreate })
+        }
+        expect(plans[0], `round ${round}`).toEqual(plans[1])
+        expect(plans[0]!.items.length).toBeGreaterThan(0)
+        expect((await hh.tally('sync', '--json', '--create-accounts')).code).toBe(0)
+      }
+    } finally {
+      await t.close()
     }
   })
 
