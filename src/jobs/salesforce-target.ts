@@ -6,6 +6,8 @@
  */
 import {
   accountFates,
+  accountsDeletedSince,
+  listSelectedQboCustomerRecords,
   findSuggestionCandidates,
   suggestionCandidateQueries,
   COLLECTION_CHUNK,
@@ -68,6 +70,25 @@ const recordOf = (w: RecordWrite) => ({
   ...(w.parentKey !== undefined && !('Parent_Customer__c' in w.fields) ? { Parent_Customer__r: { QBO_Key__c: w.parentKey } } : {}),
 })
 
+/** Read with every record: the linked Account's name and who last changed the record (§10). */
+const RELATED = ['Account__r.Name', 'LastModifiedBy.Name']
+
+function toExistingRecord(r: Record<string, unknown>, fieldNames: readonly string[]): ExistingRecord {
+  const fields: TargetFields = {}
+  for (const f of fieldNames) fields[f] = asValue(r[f])
+  const status = r['Link_Status__c']
+  return {
+    id: String(r['Id']),
+    key: String(r['QBO_Key__c']),
+    accountId: typeof r['Account__c'] === 'string' ? r['Account__c'] : null,
+    accountName: (r['Account__r'] as { Name?: string } | null | undefined)?.Name ?? null,
+    lastModifiedBy: (r['LastModifiedBy'] as { Name?: string } | null | undefined)?.Name ?? null,
+    linkStatus: LINK_STATUSES.includes(status as LinkStatus) ? (status as LinkStatus) : null,
+    fields,
+  }
+}
+
+
 export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOptions = {}): SalesforceTarget {
   const bulk = o.bulk === false ? undefined : (o.bulk ?? {})
   return {
@@ -85,22 +106,14 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
         }
       : {}),
     async listExistingRecords(realmId, fieldNames) {
-      const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, 'Account__r.Name', 'LastModifiedBy.Name'])
-      return rows.map((r): ExistingRecord => {
-        const fields: TargetFields = {}
-        for (const f of fieldNames) fields[f] = asValue(r[f])
-        const status = r['Link_Status__c']
-        return {
-          id: String(r['Id']),
-          key: String(r['QBO_Key__c']),
-          accountId: typeof r['Account__c'] === 'string' ? r['Account__c'] : null,
-          accountName: (r['Account__r'] as { Name?: string } | null | undefined)?.Name ?? null,
-          lastModifiedBy: (r['LastModifiedBy'] as { Name?: string } | null | undefined)?.Name ?? null,
-          linkStatus: LINK_STATUSES.includes(status as LinkStatus) ? (status as LinkStatus) : null,
-          fields,
-        }
-      })
+      const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, ...RELATED])
+      return rows.map((r) => toExistingRecord(r, fieldNames))
     },
+    async listRecordsSelected(realmId, selection, fieldNames) {
+      const rows = await listSelectedQboCustomerRecords(client, realmId, selection, [...fieldNames, ...RELATED])
+      return rows.map((r) => toExistingRecord(r, fieldNames))
+    },
+    accountsDeletedSince: (since) => accountsDeletedSince(client, since),
     listAllAccounts: (maxCalls) => listAllAccounts(client, maxCalls),
     findAccountsByNames: (names) => findAccountsByNames(client, names),
     accountFates: (ids) => accountFates(client, ids),

@@ -134,6 +134,17 @@ export async function accountFates(client: SalesforceClient, ids: readonly strin
   return out
 }
 
+/** The Accounts deleted (or merged away) since an instant, from the Recycle Bin (`queryAll`):
+ * the Accounts whose records' links Salesforce itself changed since then (contract §5.8). A
+ * delete moves `SystemModstamp`; the `SetNull` it does to the records' lookups need not.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm */
+export async function accountsDeletedSince(client: SalesforceClient, since: Date): Promise<AccountFate[]> {
+  const rows = await client.queryAll<{ Id: string; IsDeleted: boolean; MasterRecordId?: string | null }>(
+    soql`SELECT Id, IsDeleted, MasterRecordId FROM Account WHERE IsDeleted = TRUE AND SystemModstamp > ${since}`,
+  )
+  return rows.map((r) => ({ id: r.Id, deleted: r.IsDeleted === true, masterRecordId: r.MasterRecordId ?? null }))
+}
+
 /** The Hub's Account lookup: Name contains every word of `term`, in order, case-insensitively
  * (LIKE is case-insensitive; words are LIKE-escaped). An empty term lists the first Accounts. */
 export async function searchAccounts(client: SalesforceClient, term: string, limit = 20): Promise<AccountRow[]> {

@@ -7,7 +7,8 @@
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
  */
 import type { SalesforceClient, SaveResult } from './client.js'
-import { soql, soqlFields } from './soql.js'
+import { MAX_QUERY_PATH_BYTES } from './account-names.js'
+import { encodeSoqlParam, joinSoql, soql, soqlFields, type Soql } from './soql.js'
 
 export const QBO_CUSTOMER = 'QBO_Customer__c'
 const BASE_FIELDS = ['Id', 'QBO_Key__c', 'Account__c', 'Link_Status__c'] as const
@@ -28,6 +29,62 @@ export function listQboCustomerRecords(
 ): Promise<Record<string, unknown>[]> {
   const fields = soqlFields([...new Set([...BASE_FIELDS, ...fieldNames])])
   return client.query(soql`SELECT ${fields} FROM QBO_Customer__c WHERE QBO_Realm_Id__c = ${realmId}`)
+}
+
+/** What an incremental sync reads of a realm's records (README, "Incremental sync"): these keys,
+ * the children of these QBO Ids, and what changed since an instant (`SystemModstamp`, which moves
+ * with every change, a person's, Salesforce's or Tally's). */
+export interface RecordSelection {
+  keys: readonly string[]
+  parentIds: readonly string[]
+  since?: Date
+}
+
+/**
+ * The records a selection names, in as few queries as fit a query URL: one statement per batch,
+ * `QBO_Key__c IN (…) OR Parent_QBO_Id__c IN (…) OR SystemModstamp > …`, each filtered to the realm
+ * (both fields are External IDs, so Salesforce answers from indexes).
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
+ */
+export function selectQboCustomerRecords(realmId: string, selection: RecordSelection, fieldNames: readonly string[], o: { prefixBytes?: number; maxPathBytes?: number } = {}): Soql[] {
+  const fields = soqlFields([...new Set([...BASE_FIELDS, ...fieldNames])])
+  const statement = (keys: readonly string[], parents: readonly string[], since: Date | undefined): Soql => {
+    const parts: Soql[] = []
+    if (keys.length > 0) parts.push(soql`QBO_Key__c IN ${keys}`)
+    if (parents.length > 0) parts.push(soql`Parent_QBO_Id__c IN ${parents}`)
+    if (since) parts.push(soql`SystemModstamp > ${since}`)
+    return soql`SELECT ${fields} FROM QBO_Customer__c WHERE QBO_Realm_Id__c = ${realmId} AND (${joinSoql(parts, ' OR ')})`
+  }
+  const max = (o.maxPathBytes ?? MAX_QUERY_PATH_BYTES) - (o.prefixBytes ?? 0)
+  const base = encodeSoqlParam(statement(['x'], ['x'], selection.since).text).length
+  const values = [...selection.keys.map((v) => ({ v, key: true })), ...selection.parentIds.map((v) => ({ v, key: false }))]
+  const out: Soql[] = []
+  let keys: string[] = []
+  let parents: string[] = []
+  let bytes = base
+  for (const { v, key } of values) {
+    // A value costs its quoted, encoded length and a separator.
+    const size = encodeSoqlParam(`'${v}', `).length + 6
+    if (bytes + size > max && keys.length + parents.length > 0) {
+      out.push(statement(keys, parents, out.length === 0 ? selection.since : undefined))
+      keys = []
+      parents = []
+      bytes = base
+    }
+    ;(key ? keys : parents).push(v)
+    bytes += size
+  }
+  if (keys.length + parents.length > 0 || (out.length === 0 && selection.since)) out.push(statement(keys, parents, out.length === 0 ? selection.since : undefined))
+  return out
+}
+
+/** The records of `selectQboCustomerRecords`, every query's pages; one record once. */
+export async function listSelectedQboCustomerRecords(client: SalesforceClient, realmId: string, selection: RecordSelection, fieldNames: readonly string[]): Promise<Record<string, unknown>[]> {
+  const seen = new Map<string, Record<string, unknown>>()
+  for (const q of selectQboCustomerRecords(realmId, selection, fieldNames, { prefixBytes: client.queryPath('').length })) {
+    for (const r of await client.query(q)) seen.set(String(r['Id']), r)
+  }
+  return [...seen.values()]
 }
 
 /** The records of a realm with one of these link statuses (the link queue), all pages. */

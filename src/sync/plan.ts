@@ -64,6 +64,9 @@ export interface PlanInput {
    * (`accountsToCheck`), by Id; an Id missing here was purged. Without it, every such change is a
    * person's. */
   accountFates?: ReadonlyMap<string, AccountFate>
+  /** The customers are only those QBO reported changed (a sync of CDC's changes), and `existing`
+   * may hold only the records they and Salesforce's changes can touch (sync/read-changed). */
+  incremental?: boolean
   /** Send again what Salesforce refused before (`RecordState.refused`): after its cause was fixed. */
   retryRefused?: boolean
   /** The Accounts' profiles, when the run read them: Unmapped and Ambiguous customers get
@@ -232,7 +235,7 @@ export function planSync(input: PlanInput): Plan {
   // 3. Records not being planned whose top-level parent's link changed (a sync reads only what
   //    changed in QBO): they follow the parent (contract §5.2).
   items.push(...subjects.filter((t) => !t.customer).flatMap((t) => relinkRecord(input, t, topLinks.get(t.qboId))))
-  if (input.customers.length < existing.size) items.push(...followParents(input, byId, tree, rootOf, rootLink))
+  if (input.incremental || input.customers.length < existing.size) items.push(...followParents(input, byId, tree, rootOf, rootLink))
   items.push(...markGone(input, byId))
 
   return {

@@ -4,6 +4,13 @@
  * Salesforce client and the store; tests implement them the same way, against the sandbox.
  */
 import type { SuggestionTerms } from './suggest.js'
+
+/** Which records an incremental sync reads (see `SalesforceTarget.listRecordsSelected`). */
+export interface RecordSelection {
+  keys: readonly string[]
+  parentIds: readonly string[]
+  since?: Date
+}
 import type { AccountFate, AccountRef, ExistingRecord, LinkStatus, RecordState, SourceCustomer, TargetFields } from './model.js'
 
 /** QBO, read-only. */
@@ -66,6 +73,11 @@ export interface SalesforceTarget {
   readonly collectionSize: number
   /** Every `QBO_Customer__c` of this realm, with the fields the engine diffs. */
   listExistingRecords(realmId: string, fieldNames: readonly string[]): Promise<ExistingRecord[]>
+  /** The records of this realm with one of these keys, or whose `Parent_QBO_Id__c` is one of these
+   * QBO Ids, or (with `since`) whose `SystemModstamp` is later: what an incremental sync reads. */
+  listRecordsSelected(realmId: string, selection: RecordSelection, fieldNames: readonly string[]): Promise<ExistingRecord[]>
+  /** The Accounts deleted or merged away since an instant (the Recycle Bin), with their fates. */
+  accountsDeletedSince(since: Date): Promise<AccountFate[]>
   /** Every Account (Id, Name, QBO_Source_Key__c, and what suggestions compare), read in pages of 2,000 — or null, after one
    * call, when that would take more than `maxCalls` calls (the first page tells the total). */
   listAllAccounts(maxCalls: number): Promise<AccountRef[] | null>

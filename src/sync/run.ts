@@ -7,6 +7,7 @@
 import { applyPlan, type ItemOutcome } from './apply.js'
 import { LINK_FIELDS, SUGGESTION_FIELDS, SYNCED_FIELDS } from './fields.js'
 import { editedInOrg, indexAccounts, linkChange } from './link.js'
+import { readChangedRecords } from './read-changed.js'
 import { buildSuggestionIndex, suggestionTerms } from './suggest.js'
 import { customerKey, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
 import { accountsToCheck, namesToMatch, planSync, type Plan, type SyncSettings } from './plan.js'
@@ -27,6 +28,9 @@ export interface RunOptions {
   since?: Date
   /** Send again the writes Salesforce refused in earlier runs (after their cause was fixed). */
   retryRefused?: boolean
+  /** Read every record of the company from Salesforce even when reading QBO's changes (tests
+   * compare the two reads' outcomes; see sync/read-changed). */
+  readAllRecords?: boolean
   /** Compute suggestions for Unmapped and Ambiguous customers (default true; contract §10). */
   suggest?: boolean
   now?: () => Date
@@ -132,9 +136,14 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
       progress({ phase: 'reading', done: customers.length, total: 0 })
     }
   }
-  const existingList: ExistingRecord[] = await target.listExistingRecords(source.realmId, DIFFED_FIELDS)
-  const existing = new Map(existingList.map((e) => [e.key, e]))
   const states = await state.loadRecordStates(source.realmId)
+  // A sync of QBO's changes reads only the records those changes and Salesforce's own changes since
+  // the last sync can touch (sync/read-changed); a full read of QBO reads every record.
+  const partial = changes && opts.since && !opts.readAllRecords
+    ? await readChangedRecords(target, { realmId: source.realmId, customers, deletedIds: deletedIds ?? [], since: opts.since, states, fieldNames: DIFFED_FIELDS })
+    : null
+  const existingList: ExistingRecord[] = partial ? partial.existing : await target.listExistingRecords(source.realmId, DIFFED_FIELDS)
+  const existing = new Map(existingList.map((e) => [e.key, e]))
   // What QBO no longer has: a full read knows it by absence, a sync from CDC's Deleted entries.
   const read = new Set(customers.map((c) => customerKey(source.realmId, c.qboId)))
   const goneKeys = new Set(
@@ -143,9 +152,13 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
 
   // Links Salesforce changed itself (contract §5.8): only when a record's Account__c is not what
   // Tally wrote does the Recycle Bin tell a merge or a delete from a person's edit — one queryAll
-  // for all of them, and no call at all when there are none.
+  // for all of them, and no call at all when there are none (nor for the Accounts an incremental
+  // read already knows were deleted since the last sync).
   const toCheck = accountsToCheck(existing, states)
-  const accountFates = new Map((toCheck.length > 0 ? await target.accountFates(toCheck) : []).map((f) => [f.id, f]))
+  const known = new Map((partial?.deletedAccounts ?? []).map((f) => [f.id, f]))
+  const unknown = toCheck.filter((id) => !known.has(id))
+  const fetched = unknown.length > 0 ? await target.accountFates(unknown) : []
+  const accountFates = new Map([...toCheck.filter((id) => known.has(id)).map((id) => [id, known.get(id) as AccountFate] as const), ...fetched.map((f) => [f.id, f] as const)])
 
   // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
   // starts with its first page, whose totalSize says whether the rest is worth it; only when
@@ -173,6 +186,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     goneKeys,
     accountFates,
     retryRefused: opts.retryRefused ?? false,
+    incremental: changes !== null,
   }
   let plan = planSync(planInput)
   // Suggestions for the customers left Unmapped or Ambiguous (contract §10), from the Accounts'
