@@ -34,6 +34,8 @@ export interface AccountProfile {
   phone?: string | null
   billingStreet?: string | null
   billingPostalCode?: string | null
+  /** `QBO_Source_Key__c`: set on an Account Tally created (or is creating in this run). */
+  sourceKey?: string | null
 }
 
 export interface Suggestion {
@@ -394,7 +396,10 @@ export function suggestAccounts(customer: SourceCustomer, index: SuggestionIndex
     const s = scoreAccount(cp, a, capped, index)
     if (s.score >= MIN_SCORE) scored.push(s)
   }
-  scored.sort((x, y) => y.score - x.score || x.accountName.localeCompare(y.accountName) || x.accountId.localeCompare(y.accountId))
+  // Ties go the same way whether an Account Tally creates in this run exists yet (named by its
+  // source key until then) or not: the one Tally created after the others, then by Id.
+  const ours = new Set(named.filter((n) => n.a.profile.sourceKey).map((n) => n.a.profile.id))
+  scored.sort((x, y) => y.score - x.score || x.accountName.localeCompare(y.accountName) || Number(ours.has(x.accountId)) - Number(ours.has(y.accountId)) || x.accountId.localeCompare(y.accountId))
   const [first, second] = scored
   // No promise when another Account fits as well: a person has to choose.
   if (first && second && first.score >= CONFIDENT_SCORE && first.score - second.score < TIE_MARGIN) {
