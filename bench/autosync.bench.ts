@@ -6,7 +6,7 @@
  * then `tally start` (not demo mode: the sandbox's connection variables) with the sandbox's webhooks
  * posting to the Hub; 20 changes, one after another, each made through the QBO API (a sparse
  * update of Notes) and timed until the record in Salesforce has it. Then the same with webhooks off,
- * the sweep alone (every `--interval` seconds). Prints a markdown table; writes
+ * the sweep alone (every `--interval` seconds). The changes start a minute after the import (see below). Prints a markdown table; writes
  * bench/results/autosync.{md,json}.
  *
  * Flags: --size 10000 · --changes 20 · --latency-ms 50 · --interval 10
@@ -77,8 +77,10 @@ const stats = (ms: number[]) => {
   return { median: Math.round(median), worst: Math.round(s[s.length - 1] as number), best: Math.round(s[0] as number) }
 }
 
-// Let the first sweep (at start) finish.
-await new Promise((r) => setTimeout(r, 3000))
+// Steady state: a sync reads again what changed in the org since its checkpoint, with a minute of
+// overlap for clock skew — within a minute of the import that is every record the import wrote.
+// The changes start past that minute (the first sweep at start has finished by then too).
+await new Promise((r) => setTimeout(r, 65_000))
 sb.setWebhookUrl(`${hubUrl}/webhooks/qbo`)
 log(`  ${changes} changes with webhooks…`)
 const byWebhook: number[] = []
