@@ -29,7 +29,7 @@ import { budgetPaused } from './alerts/problem.js'
 import { isRunnable, qboCompanies, salesforceClient } from './connections.js'
 import type PgBoss from 'pg-boss'
 import { scheduleSweeps, SWEEP_QUEUE, SYNC_QUEUE } from './queue.js'
-import type { RunRequest, RunService } from './runs.js'
+import { salesforceSession, type RunRequest, type RunService, type SalesforceSession } from './runs.js'
 import type { Tally } from './tally.js'
 
 export interface AutoSyncOptions {
@@ -78,8 +78,32 @@ interface CompanyRun {
 const overBudget = (u: { used: number | null; max: number | null }, budget: number): boolean =>
   u.used !== null && u.max !== null && u.max > 0 && u.used >= budget * u.max
 
-/** What an automatic run needs besides the run service. */
-export type AutomaticRunOptions = Pick<AutoSyncOptions, 'intervalSeconds' | 'budget' | 'request' | 'onRun' | 'now'>
+/** What an automatic run needs besides the run service. `sessions`: one signed-in Salesforce client
+ * (package checked) shared by a process's automatic runs. */
+export type AutomaticRunOptions = Pick<AutoSyncOptions, 'intervalSeconds' | 'budget' | 'request' | 'onRun' | 'now'> & { sessions?: SessionKeeper }
+
+/**
+ * The Salesforce session automatic runs share, so that a sync of one change does not sign in and
+ * check the package again each time (three calls). It is renewed after a failed run (the grant may
+ * have changed, the package been removed) and every ten minutes.
+ */
+export interface SessionKeeper {
+  get(): SalesforceSession
+  drop(): void
+}
+
+export function sessionKeeper(t: Tally, maxAgeMs = 600_000, now: () => number = Date.now): SessionKeeper {
+  let current: { session: SalesforceSession; at: number } | null = null
+  return {
+    get() {
+      if (!current || now() - current.at > maxAgeMs) current = { session: salesforceSession(t), at: now() }
+      return current.session
+    },
+    drop() {
+      current = null
+    },
+  }
+}
 
 /**
  * One automatic sync of one company, wherever it runs (this process's timer or webhook, or a
@@ -123,8 +147,9 @@ export async function runAutomaticSync(t: Tally, runs: RunService, realmId: stri
       return
     }
     try {
-      const r = await runs.execute({ ...o.request, mode: 'sync', realmId })
+      const r = await runs.execute({ ...o.request, mode: 'sync', realmId }, undefined, o.sessions?.get())
       const s = r.summary
+      if (s.status === 'failed') o.sessions?.drop()
       if (s.salesforceApiUsage) await saveApiUsage(db, s.salesforceApiUsage, now())
       const end = now()
       const wrote = s.customers.created + s.customers.updated > 0
@@ -147,6 +172,7 @@ export async function runAutomaticSync(t: Tally, runs: RunService, realmId: stri
       )
       o.onRun?.(realmId, s)
     } catch (e) {
+      if (!(e instanceof RunAlreadyRunningError)) o.sessions?.drop()
       if (e instanceof RunAlreadyRunningError) {
         // Someone's run of this company is going on (a person's import, another process): it
         // reads this change too, or the next sweep does.
@@ -202,7 +228,7 @@ export async function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptio
           const why = { changedAt: c.changedAt, fromSweep: c.fromSweep }
           c.changedAt = null
           c.fromSweep = false
-          await runAutomaticSync(t, runs, realmId, o, why)
+          await runAutomaticSync(t, runs, realmId, runOptions, why)
         } while (c.again && !stopped)
       } catch (e) {
         t.logger.error('auto-sync failed', { realmId, error: describeError(e) })
@@ -220,6 +246,7 @@ export async function startAutoSync(t: Tally, runs: RunService, o: AutoSyncOptio
   }
 
   const boss = o.boss
+  const runOptions: AutomaticRunOptions = { ...o, sessions: sessionKeeper(t) }
   /** Scale-out: one automatic sync job of the company (a second while one waits is not queued). */
   const enqueue = async (realmId: string, automatic: NonNullable<RunRequest['automatic']>) => {
     await boss?.send(SYNC_QUEUE, { ...o.request, mode: 'sync', realmId, automatic } satisfies RunRequest, { singletonKey: realmId })

@@ -14,7 +14,7 @@ import { createHubApp } from '../../hub/app.js'
 import { buildWebApp, webAppBuilt } from '../../hub/web-build.js'
 import { alertsFromConfig } from '../../jobs/alerts/index.js'
 import type PgBoss from 'pg-boss'
-import { handleSyncJob, startAutoSync, type AutoSync } from '../../jobs/auto-sync.js'
+import { handleSyncJob, sessionKeeper, startAutoSync, type AutoSync } from '../../jobs/auto-sync.js'
 import { openQueue, SYNC_QUEUE } from '../../jobs/queue.js'
 import { qboWebhookEndpoint } from '../../qbo/index.js'
 import { connectSalesforce, nameQboConnections } from '../../jobs/connections.js'
@@ -104,8 +104,9 @@ export async function startCommand(flags: { port?: number; envFile?: string; hos
     if (config.databaseUrl && flags.autoSync !== false) {
       boss = await openQueue(config.databaseUrl, (e) => logger.error('queue error', { error: e.message }))
       const b = boss
+      const jobOptions = { ...autoOptions, sessions: sessionKeeper(t) }
       await b.work<RunRequest>(SYNC_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
-        if (job) await handleSyncJob(t, runs, job.data, autoOptions)
+        if (job) await handleSyncJob(t, runs, job.data, jobOptions)
       })
     }
     auto = await startAutoSync(t, runs, { ...autoOptions, webhooks: verifier !== undefined, off: flags.autoSync === false, ...(boss ? { boss } : {}) })

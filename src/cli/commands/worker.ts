@@ -7,7 +7,7 @@
  */
 import { parseConfig } from '../../config/env.js'
 import { openQueue, SYNC_QUEUE } from '../../jobs/queue.js'
-import { handleSyncJob } from '../../jobs/auto-sync.js'
+import { handleSyncJob, sessionKeeper } from '../../jobs/auto-sync.js'
 import { createRunService, type RunRequest } from '../../jobs/runs.js'
 import { openTally, type Tally } from '../../jobs/tally.js'
 import { pinoLogger } from '../../lib/pino-logger.js'
@@ -28,8 +28,9 @@ export async function workerCommand(flags: { envFile?: string }, io: CliIo): Pro
     const boss = await openQueue(config.databaseUrl, (e) => tally?.logger.error('queue error', { error: e.message }))
     const runs = createRunService(tally)
     const t = tally
+    const jobOptions = { intervalSeconds: config.autoSync.intervalSeconds, budget: config.autoSync.apiBudget, sessions: sessionKeeper(t) }
     await boss.work<RunRequest>(SYNC_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
-      if (job) await handleSyncJob(t, runs, job.data, { intervalSeconds: config.autoSync.intervalSeconds, budget: config.autoSync.apiBudget })
+      if (job) await handleSyncJob(t, runs, job.data, jobOptions)
     })
     io.stdout(`Tally worker waiting for jobs on queue ${SYNC_QUEUE}\n`)
     await untilStopped(io.stopSignal)
