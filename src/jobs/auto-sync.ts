@@ -120,7 +120,8 @@ export async function runAutomaticSync(t: Tally, runs: RunService, realmId: stri
     let usage = { used: b.used, max: b.max }
     if (b.pausedSince !== null) {
       try {
-        const sf = await salesforceClient(t)
+        // The shared session's client when there is one: no sign-in of its own each sweep.
+        const sf = o.sessions ? await o.sessions.get().client() : await salesforceClient(t)
         const fresh = await sf.readApiUsage()
         await saveApiUsage(db, fresh, now())
         usage = fresh

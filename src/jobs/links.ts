@@ -136,23 +136,19 @@ export function createLinkService(t: Tally, sf: () => Promise<SalesforceClient>)
     },
     async acceptAll(o) {
       const min = o.minScore ?? CONFIDENT_SCORE
-      const chosen: AcceptedLink[] = []
+      const chosen: { link: AcceptedLink; best: Suggestion }[] = []
       for (const v of await listCustomerViewsByStatus(db, QUEUE_STATUSES, o.realmId)) {
         const best = v.suggestions?.[0]
         if (best && best.score >= min) {
-          chosen.push({ key: v.key, qboId: v.qboId, displayName: v.displayName, accountId: best.accountId, accountName: best.accountName, score: best.score })
+          chosen.push({ best, link: { key: v.key, qboId: v.qboId, displayName: v.displayName, accountId: best.accountId, accountName: best.accountName, score: best.score } })
         }
       }
-      if (o.dryRun) return chosen
-      const done: AcceptedLink[] = []
-      for (const a of chosen) {
-        const v = await getCustomerView(db, a.key)
-        const s = v?.suggestions?.find((x) => x.accountId === a.accountId)
-        if (!s) continue
-        await change(a.key, { accountId: a.accountId, accountName: a.accountName, status: 'Manual', who: o.who, reason: `${describe(s)}, with all at ${min} or above` })
-        done.push(a)
+      if (!o.dryRun) {
+        for (const { link, best } of chosen) {
+          await change(link.key, { accountId: link.accountId, accountName: link.accountName, status: 'Manual', who: o.who, reason: `${describe(best)}, with all at ${min} or above` })
+        }
       }
-      return done
+      return chosen.map((c) => c.link)
     },
     ignore: (key, who) => change(key, { accountId: null, status: 'Ignored', who, reason: 'ignored: this customer has no Account here' }),
     unignore: (key, who) => change(key, { accountId: null, status: 'Unmapped', who, reason: 'no longer ignored: the next run links it by the rules' }),

@@ -4,7 +4,7 @@
  * `QBO_Source_Key__c`, so a retry never duplicates one), then the records in Collections (the target's size),
  * parents before their children. Returns one outcome per item and never throws for one record.
  */
-import { LINK_FIELDS } from './fields.js'
+import { LINK_FIELDS, SUGGESTION } from './fields.js'
 import type { FieldIssue } from './map.js'
 import type { LinkStatus, RecordState, Refusal } from './model.js'
 import type { Plan, PlanItem } from './plan.js'
@@ -171,7 +171,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
       fields[LINK_FIELDS.parent] = pid ?? null
     }
     // The suggested Account was created above (or not: then there is no suggestion to show).
-    if (w.suggestedSourceKey !== undefined) fields['Suggested_Account__c'] = accountIds.get(w.suggestedSourceKey) ?? null
+    if (w.suggestedSourceKey !== undefined) fields[SUGGESTION.account] = accountIds.get(w.suggestedSourceKey) ?? null
     return { key: w.key, fields, isNew: w.isNew }
   }
 

@@ -125,7 +125,8 @@ export const LINK_FIELDS = {
 
 /** The best suggestion of an Unmapped or Ambiguous record (contract §4, §10): written by the run
  * that computed it, cleared when the record is linked or ignored. Text(255) reason. */
-export const SUGGESTION_FIELDS = ['Suggested_Account__c', 'Suggestion_Score__c', 'Suggestion_Reason__c'] as const
+export const SUGGESTION = { account: 'Suggested_Account__c', score: 'Suggestion_Score__c', reason: 'Suggestion_Reason__c' } as const
+export const SUGGESTION_FIELDS = [SUGGESTION.account, SUGGESTION.score, SUGGESTION.reason] as const
 export const SUGGESTION_REASON_LENGTH = 255
 
 /** Every field id a user can switch (the settings' default is all of them on). */

@@ -9,7 +9,8 @@
  */
 import { sha256Hex } from '../lib/crypto.js'
 import { collapseSpaces, normalizeName } from '../lib/names.js'
-import { ACCOUNT_NAME_LENGTH, LINK_FIELDS } from './fields.js'
+import type { SUGGESTION_FIELDS} from './fields.js';
+import { ACCOUNT_NAME_LENGTH, LINK_FIELDS, SUGGESTION, SUGGESTION_REASON_LENGTH } from './fields.js'
 import type { FieldIssue } from './map.js'
 import type { AccountFate, AccountRef, ExistingRecord, LinkStatus, RecordState, Refusal, SourceCustomer } from './model.js'
 import type { AccountCreate } from './ports.js'
@@ -287,8 +288,9 @@ export function decideLinks(subjects: readonly LinkSubject[], ctx: LinkContext):
 
 /** The best suggestion as the record's fields (contract §4): Suggested_Account__c, its score and
  * the reasons (Text 255), or all three empty. */
-export function suggestionFields(s: Suggestion | undefined): Record<'Suggested_Account__c' | 'Suggestion_Score__c' | 'Suggestion_Reason__c', string | number | null> {
-  if (!s) return { Suggested_Account__c: null, Suggestion_Score__c: null, Suggestion_Reason__c: null }
+export function suggestionFields(s: Suggestion | undefined): Record<(typeof SUGGESTION_FIELDS)[number], string | number | null> {
+  if (!s) return { [SUGGESTION.account]: null, [SUGGESTION.score]: null, [SUGGESTION.reason]: null }
   const reason = s.reasons.join('; ')
-  return { Suggested_Account__c: s.accountId, Suggestion_Score__c: s.score, Suggestion_Reason__c: [...reason].length > 255 ? `${[...reason].slice(0, 254).join('')}…` : reason }
+  const cut = [...reason].length > SUGGESTION_REASON_LENGTH ? `${[...reason].slice(0, SUGGESTION_REASON_LENGTH - 1).join('')}…` : reason
+  return { [SUGGESTION.account]: s.accountId, [SUGGESTION.score]: s.score, [SUGGESTION.reason]: cut }
 }

@@ -6,7 +6,7 @@
  * and the Accounts to create. A dry run is this plan without `applyPlan`; it is also the oracle
  * the tests hold the written state to.
  */
-import { LINK_FIELDS } from './fields.js'
+import { LINK_FIELDS, SUGGESTION } from './fields.js'
 import {
   decideLinks,
   editedInOrg,
@@ -36,7 +36,7 @@ import type { SuggestionIndex } from './suggest.js'
 
 export { accountSourceKey, accountsToCheck, NAME_KEY_PREFIX, type PlannedLink } from './link.js'
 
-const SUGGESTED_ACCOUNT = 'Suggested_Account__c'
+const SUGGESTED_ACCOUNT = SUGGESTION.account
 
 export interface SyncSettings {
   createAccounts: boolean

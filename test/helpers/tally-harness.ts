@@ -71,3 +71,35 @@ export async function startHarness(o: SandboxOptions = {}): Promise<Harness> {
     },
   }
 }
+
+/** What a run leaves in Salesforce, without Ids and timestamps: each record with its Account,
+ * suggested Account and parent by name and key (Ids differ between two sandboxes), and the Accounts. */
+export function orgSnapshot(h: Harness): { recs: string[]; accs: string[] } {
+  const accounts = h.accounts()
+  const byId = new Map(accounts.map((a) => [a['Id'], a]))
+  const accountOf = (id: unknown) => {
+    const a = byId.get(id)
+    return a ? `${String(a['Name'])}|${String(a['QBO_Source_Key__c'] ?? '')}` : null
+  }
+  const records = h.records()
+  const keyOf = new Map(records.map((r) => [r['Id'], r['QBO_Key__c']]))
+  const recs = records
+    .map((r) => {
+      const { Id: _i, Last_Synced__c: _l, CreatedDate: _c, LastModifiedDate: _m, SystemModstamp: _s, CreatedById: _cb, LastModifiedById: _mb, OwnerId: _o, Account__c, Parent_Customer__c, Suggested_Account__c, ...rest } = r
+      return JSON.stringify({ ...rest, account: accountOf(Account__c), suggested: accountOf(Suggested_Account__c), parent: Parent_Customer__c ? keyOf.get(Parent_Customer__c) : null })
+    })
+    .sort()
+  const accs = accounts.map((a) => `${String(a['Name'])}|${String(a['QBO_Source_Key__c'] ?? '')}`).sort()
+  return { recs, accs }
+}
+
+/** Creates a customer through the QBO API, as QuickBooks would. */
+export async function qboCreate(h: Harness, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await fetch(`${h.sandbox.qbo.url}/v3/company/${h.sandbox.qbo.emulator.realmId}/customer?minorversion=75`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${h.sandbox.qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (res.status !== 200) throw new Error(`QBO create: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { Customer: Record<string, unknown> }).Customer
+}

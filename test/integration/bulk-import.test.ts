@@ -16,7 +16,7 @@ import { syncStateStore } from '../../src/store/index.js'
 import { SWITCHABLE_FIELDS } from '../../src/sync/fields.js'
 import type { SalesforceTarget } from '../../src/sync/ports.js'
 import { runSync } from '../../src/sync/run.js'
-import { startHarness, type Harness } from '../helpers/tally-harness.js'
+import { orgSnapshot, qboCreate, startHarness, type Harness } from '../helpers/tally-harness.js'
 import type { SandboxOptions } from '../../emulators/sandbox.js'
 
 const opened: { h: Harness; t: Tally }[] = []
@@ -52,36 +52,7 @@ async function importWith(t: Tally, target: SalesforceTarget, runId = 'bulk') {
 
 const op = (h: Harness, name: string) => h.sandbox.salesforce.emulator.stats.toJSON().byOperation[name] ?? 0
 
-/** What a run leaves in Salesforce, without Ids and timestamps (as import-resilience compares). */
-function snapshot(h: Harness) {
-  const accounts = h.accounts()
-  const accountOf = (id: unknown) => {
-    const a = accounts.find((x) => x['Id'] === id)
-    return a ? `${String(a['Name'])}|${String(a['QBO_Source_Key__c'] ?? '')}` : null
-  }
-  const byId = new Map(accounts.map((a) => [a['Id'], a]))
-  const records = h.records()
-  const keyOf = new Map(records.map((r) => [r['Id'], r['QBO_Key__c']]))
-  const recs = records
-    .map((r) => {
-      const { Id: _i, Last_Synced__c: _l, CreatedDate: _c, LastModifiedDate: _m, SystemModstamp: _s, CreatedById: _cb, LastModifiedById: _mb, OwnerId: _o, Account__c, Parent_Customer__c, Suggested_Account__c, ...rest } = r
-      const sugg = byId.get(Suggested_Account__c) ? accountOf(Suggested_Account__c) : null
-      return JSON.stringify({ ...rest, account: accountOf(Account__c), suggested: sugg, parent: Parent_Customer__c ? keyOf.get(Parent_Customer__c) : null })
-    })
-    .sort()
-  const accs = accounts.map((a) => `${String(a['Name'])}|${String(a['QBO_Source_Key__c'] ?? '')}`).sort()
-  return { recs, accs }
-}
 
-async function qboCreate(h: Harness, body: Record<string, unknown>) {
-  const res = await fetch(`${h.sandbox.qbo.url}/v3/company/${h.sandbox.qbo.emulator.realmId}/customer?minorversion=75`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${h.sandbox.qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { Customer: Record<string, unknown> }).Customer
-}
 
 describe('per-record outcomes inside a Bulk job', () => {
   it('a refused value is left out and reported, a validation rule fails its record and is remembered, row locks are retried', async () => {
@@ -127,7 +98,7 @@ describe('stopped mid-job', () => {
     const opts = { generate: 2500, randomSeed: 7 }
     const clean = await open(opts)
     expect((await importWith(clean.t, await targetOf(clean.t, { bulk: { poll: FAST_POLL } }))).summary.status).toBe('succeeded')
-    const want = snapshot(clean.h)
+    const want = orgSnapshot(clean.h)
 
     const { h, t } = await open(opts)
     const real = await targetOf(t, { bulk: { poll: FAST_POLL } })
@@ -156,7 +127,7 @@ describe('stopped mid-job', () => {
     expect(h.records().length).toBeLessThan(2500 + 1)
     const again = await importWith(t, real, 'resumed')
     expect(again.summary.status).toBe('succeeded')
-    const got = snapshot(h)
+    const got = orgSnapshot(h)
     expect(got.accs).toEqual(want.accs)
     expect(got.recs).toEqual(want.recs)
     expect(new Set(h.records().map((r) => r['QBO_Key__c'])).size).toBe(h.records().length)
@@ -169,7 +140,7 @@ describe('kill -9 mid-job', () => {
     const clean = await open(opts)
     expect((await clean.h.tally('import', '--json', '--create-accounts')).code).toBe(0)
     expect(op(clean.h, 'bulk2.ingest.create')).toBeGreaterThan(0) // the CLI's own default: Bulk from 2,000
-    const want = snapshot(clean.h)
+    const want = orgSnapshot(clean.h)
 
     const { h } = await open(opts)
     const envFile = join(h.dir, '.env')
@@ -187,7 +158,7 @@ describe('kill -9 mid-job', () => {
     const again = await h.tally('import', '--json', '--create-accounts')
     expect(again.stderr).toBe('')
     expect(again.code).toBe(0)
-    const got = snapshot(h)
+    const got = orgSnapshot(h)
     expect(got.accs).toEqual(want.accs)
     expect(got.recs).toEqual(want.recs)
     expect(new Set(h.records().map((r) => r['QBO_Key__c'])).size).toBe(h.records().length)
@@ -205,8 +176,8 @@ describe('a large import', () => {
     expect(op(viaBulk.h, 'bulk2.ingest.create')).toBeGreaterThanOrEqual(2)
     expect(b.summary.status).toBe(c.summary.status)
     expect(b.summary.customers).toEqual(c.summary.customers)
-    const want = snapshot(viaCollections.h)
-    const got = snapshot(viaBulk.h)
+    const want = orgSnapshot(viaCollections.h)
+    const got = orgSnapshot(viaBulk.h)
     expect(got.accs).toEqual(want.accs)
     expect(got.recs).toEqual(want.recs)
     const writes = (h: Harness) => op(h, 'collections.upsert')

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config/env.js'
 import { openTally } from '../../src/jobs/tally.js'
 import { listCustomerViews } from '../../src/store/index.js'
-import { startHarness, type Harness } from '../helpers/tally-harness.js'
+import { orgSnapshot, qboCreate, startHarness, type Harness } from '../helpers/tally-harness.js'
 
 const harnesses: Harness[] = []
 const open = async (...args: Parameters<typeof startHarness>) => {
@@ -26,15 +26,6 @@ interface Summary {
   errors: { qboId: string; displayName: string; field: string | null; code: string; message: string; level: string }[]
 }
 
-async function qboCreate(h: Harness, body: Record<string, unknown>) {
-  const res = await fetch(`${h.sandbox.qbo.url}/v3/company/${h.sandbox.qbo.emulator.realmId}/customer?minorversion=75`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${h.sandbox.qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { Customer: Record<string, unknown> }).Customer
-}
 
 describe('bad data', () => {
   it('a record Salesforce rejects is reported with customer, field and reason; the rest go through', async () => {
@@ -82,31 +73,13 @@ describe('bad data', () => {
   })
 })
 
-/** What one clean run leaves in Salesforce, without Ids and timestamps. */
-function snapshot(h: Harness) {
-  const accounts = h.accounts()
-  const accountOf = (id: unknown) => {
-    const a = accounts.find((x) => x['Id'] === id)
-    return a ? `${String(a['Name'])}|${String(a['QBO_Source_Key__c'] ?? '')}` : null
-  }
-  const records = h.records()
-  const keyOf = new Map(records.map((r) => [r['Id'], r['QBO_Key__c']]))
-  const recs = records
-    .map((r) => {
-      const { Id: _i, Last_Synced__c: _l, CreatedDate: _c, LastModifiedDate: _m, SystemModstamp: _s, CreatedById: _cb, LastModifiedById: _mb, OwnerId: _o, Account__c, Parent_Customer__c, ...rest } = r
-      return JSON.stringify({ ...rest, account: accountOf(Account__c), parent: Parent_Customer__c ? keyOf.get(Parent_Customer__c) : null })
-    })
-    .sort()
-  const accs = accounts.map((a) => `${String(a['Name'])}|${String(a['QBO_Source_Key__c'] ?? '')}`).sort()
-  return { recs, accs }
-}
 
 describe('resume after a kill', () => {
   it.each([1, 4])('an import killed after %i Collections writes ends in the state of one clean run', async (killAfter) => {
     const opts = { generate: 1200, randomSeed: 7, latencyMs: 15 }
     const clean = await open(opts)
     expect((await clean.tally('import', '--json', '--create-accounts')).code).toBe(0)
-    const want = snapshot(clean)
+    const want = orgSnapshot(clean)
 
     const h = await open(opts)
     const envFile = join(h.dir, '.env')
@@ -125,7 +98,7 @@ describe('resume after a kill', () => {
     const again = await h.tally('import', '--json', '--create-accounts')
     expect(again.stderr).toBe('')
     expect(again.code).toBe(0)
-    const got = snapshot(h)
+    const got = orgSnapshot(h)
     expect(got.accs).toEqual(want.accs) // no duplicate Accounts
     expect(got.recs).toEqual(want.recs) // no duplicate or different records
     expect(new Set(h.records().map((r) => r['QBO_Key__c'])).size).toBe(h.records().length)

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { GetLinkHistory, LinkHistoryEntry, PostUndoLinkChange } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
+import { useSearchTerm } from '../search.js'
 import { CompanySelect, useCompanies } from '../components/CompanySelect.js'
 import { Icon } from '../components/Icon.js'
 import { Modal } from '../components/Modal.js'
@@ -46,10 +47,9 @@ function LinkSide(props: { accountId: string | null; accountName: string | null;
 }
 
 export function LinkHistoryPage() {
-  const [search, setSearch] = useState('')
-  const [term, setTerm] = useState('')
   const [by, setBy] = useState<By>('')
   const [page, setPage] = useState(1)
+  const { search, setSearch, term } = useSearchTerm(() => setPage(1))
   const [data, setData] = useState<GetLinkHistory['Success'] | null>(null)
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<string | null>(null)
@@ -59,16 +59,6 @@ export function LinkHistoryPage() {
   const [company, setCompany] = useState('')
   const notify = useToast()
 
-  // Search a moment after the last key; only a changed term goes back to page 1.
-  useEffect(() => {
-    const next = search.trim()
-    if (next === term) return
-    const t = setTimeout(() => {
-      setTerm(next)
-      setPage(1)
-    }, 300)
-    return () => clearTimeout(t)
-  }, [search, term])
 
   const load = useCallback(() => {
     setLoading(true)

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { CustomerFilter, CustomerRow, GetCustomers, PostUnignoreCustomer } from '../../../src/hub/api-types.js'
 import { api, errorText } from '../api.js'
+import { useSearchTerm } from '../search.js'
 import { Icon } from '../components/Icon.js'
 import { LinkEditor } from '../components/LinkEditor.js'
 import { EmptyState, ErrorAlert, Spinner } from '../components/States.js'
@@ -25,10 +26,9 @@ const FILTERS: { id: CustomerFilter; label: string }[] = [
 const PAGE_SIZE = 25
 
 export function QboCustomersPage() {
-  const [search, setSearch] = useState('')
-  const [term, setTerm] = useState('')
   const [filter, setFilter] = useState<CustomerFilter>('all')
   const [page, setPage] = useState(1)
+  const { search, setSearch, term } = useSearchTerm(() => setPage(1))
   const [data, setData] = useState<GetCustomers['Success'] | null>(null)
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<string | null>(null)
@@ -38,17 +38,6 @@ export function QboCustomersPage() {
   const [unignoring, setUnignoring] = useState<string | null>(null)
   const notify = useToast()
 
-  // Search as the user types, a moment after the last key. Only a changed term goes back to
-  // page 1: otherwise the first run, 300 ms after opening, undid a quick click on Next.
-  useEffect(() => {
-    const next = search.trim()
-    if (next === term) return
-    const t = setTimeout(() => {
-      setTerm(next)
-      setPage(1)
-    }, 300)
-    return () => clearTimeout(t)
-  }, [search, term])
 
   const load = useCallback(() => {
     setLoading(true)
