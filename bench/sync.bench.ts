@@ -55,7 +55,9 @@ async function benchSize(size: number) {
     const t0 = performance.now()
     const s = await tally('sync', '--json')
     const wallMs = Math.round(performance.now() - t0)
-    return { size, read: s.read, updated: s.customers['updated'] ?? 0, salesforce: s.apiCalls.salesforce, qbo: s.apiCalls.qbo, sandboxSalesforce: sb.salesforce.emulator.stats.toJSON().requests, wallMs }
+    const sf = sb.salesforce.emulator.stats.toJSON()
+    log(`  Salesforce calls by operation: ${JSON.stringify(sf.byOperation)}`)
+    return { size, read: s.read, updated: s.customers['updated'] ?? 0, salesforce: s.apiCalls.salesforce, qbo: s.apiCalls.qbo, sandboxSalesforce: sf.requests, wallMs }
   } finally {
     await sb.close()
     rmSync(dir, { recursive: true, force: true })

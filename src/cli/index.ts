@@ -3,13 +3,7 @@
  * The `tally` command (contract §2): commander wiring only; each command lives in commands/.
  */
 import { Command, InvalidArgumentError } from 'commander'
-import { runOnce } from './commands/run.js'
-import { sandboxCommand } from './commands/sandbox.js'
-import { linksCommand, type LinksAction, type LinksFlags } from './commands/links.js'
-import { salesforceDeployCommand } from './commands/salesforce.js'
-import { startCommand } from './commands/start.js'
-import { watchCommand } from './commands/watch.js'
-import { workerCommand } from './commands/worker.js'
+import type { LinksAction, LinksFlags } from './commands/links.js'
 import type { CliIo } from './io.js'
 
 const int = (name: string) => (v: string) => {
@@ -25,6 +19,16 @@ const rate = (v: string) => {
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--fault-rate takes a fraction from 0 to 1')
   return n
 }
+
+// Each command's module is loaded when it runs: `tally import` then does not load the sandbox's
+// emulators, the Hub or pg-boss (tens of MB of a process that must stay small; README, "Memory").
+const runOnce: typeof import('./commands/run.js').runOnce = async (...a) => (await import('./commands/run.js')).runOnce(...a)
+const sandboxCommand: typeof import('./commands/sandbox.js').sandboxCommand = async (...a) => (await import('./commands/sandbox.js')).sandboxCommand(...a)
+const linksCommand: typeof import('./commands/links.js').linksCommand = async (...a) => (await import('./commands/links.js')).linksCommand(...a)
+const salesforceDeployCommand: typeof import('./commands/salesforce.js').salesforceDeployCommand = async (...a) => (await import('./commands/salesforce.js')).salesforceDeployCommand(...a)
+const startCommand: typeof import('./commands/start.js').startCommand = async (...a) => (await import('./commands/start.js')).startCommand(...a)
+const watchCommand: typeof import('./commands/watch.js').watchCommand = async (...a) => (await import('./commands/watch.js')).watchCommand(...a)
+const workerCommand: typeof import('./commands/worker.js').workerCommand = async (...a) => (await import('./commands/worker.js')).workerCommand(...a)
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let code = 0

@@ -139,7 +139,8 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
 
   const resolve = (item: PlanItem): RecordWrite | null => {
     const w = item.write as RecordWrite
-    const fields = { ...w.fields }
+    // Copied only when a reference is filled in below: the plan's write stays as planned.
+    const fields = w.accountSourceKey !== undefined || w.parentKey !== undefined || w.suggestedSourceKey !== undefined ? { ...w.fields } : w.fields
     const out = outcomes.get(item.key) as ItemOutcome
     if (w.accountSourceKey !== undefined) {
       const id = accountIds.get(w.accountSourceKey)

@@ -195,16 +195,12 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // costs fewer calls. The plan is made again with them (it is pure and cheap next to a call).
   const waiting = waitingCustomers(plan, customers)
   if (opts.suggest !== false && waiting.length > 0) {
+    const { accountsToCreate } = plan
+    // The first plan goes before the second is made: a big import could not hold both.
+    plan = { items: [], accountsToCreate: [] }
     const profiles = readAll ? accounts : await suggestionProfiles(target, waiting)
-    // The name-matched Accounts too (an Ambiguous customer's candidates), without their profiles
-    // when the lookup did not read them.
-    const byId = new Map(accounts.map((a) => [a.id, a]))
-    for (const p of profiles) byId.set(p.id, p)
-    // The Accounts this run creates are candidates too, named by their source key until they exist:
-    // a run resumed after they were created, or the next run, then suggests the same.
-    const created = new Set([...byId.values()].map((a) => a.sourceKey).filter(Boolean))
-    for (const a of plan.accountsToCreate) if (!created.has(a.sourceKey)) byId.set(a.sourceKey, { id: a.sourceKey, name: a.name, sourceKey: a.sourceKey })
-    plan = planSync({ ...planInput, suggestions: buildSuggestionIndex(byId.values()), suggestFor: new Set(waiting.map((c) => c.qboId)) })
+    // The index is an argument only: it goes as soon as the plan is made.
+    plan = planSync({ ...planInput, suggestions: suggestionIndex(accounts, profiles, accountsToCreate, waiting), suggestFor: new Set(waiting.map((c) => c.qboId)) })
   }
 
   let outcomes: ItemOutcome[] | null = null
@@ -293,6 +289,19 @@ function linkChangesOf(
     })
   }
   return out
+}
+
+/** The index the waiting customers' suggestions are scored from: the Accounts read with their
+ * profiles, the name-matched ones (an Ambiguous customer's candidates, without their profiles when
+ * the lookup did not read them), and the Accounts this run creates, named by their source key until
+ * they exist (a run resumed after they were created, or the next run, then suggests the same). Only
+ * the Accounts those customers can find are kept (`buildSuggestionIndex`). */
+function suggestionIndex(accounts: readonly AccountRef[], profiles: readonly AccountRef[], accountsToCreate: Plan['accountsToCreate'], waiting: readonly SourceCustomer[]) {
+  const byId = new Map(accounts.map((a) => [a.id, a]))
+  for (const p of profiles) byId.set(p.id, p)
+  const created = new Set([...byId.values()].map((a) => a.sourceKey).filter(Boolean))
+  for (const a of accountsToCreate) if (!created.has(a.sourceKey)) byId.set(a.sourceKey, { id: a.sourceKey, name: a.name, sourceKey: a.sourceKey })
+  return buildSuggestionIndex(byId.values(), waiting)
 }
 
 /** The customers read in this run whose link waits for a person and whose record is written

@@ -202,3 +202,15 @@ describe('suggestAccounts', () => {
     expect(s!.score).toBeGreaterThanOrEqual(CONFIDENT_SCORE)
   })
 })
+
+describe('an index kept to the Accounts a few customers can find', () => {
+  it('gives each of those customers the same suggestions as the whole index, from fewer Accounts', () => {
+    const whole = buildSuggestionIndex(accounts)
+    // Every third customer of the labelled set, as if only they waited for a person.
+    const few = customers.filter((_, i) => i % 3 === 0).map((c) => c.customer)
+    const kept = buildSuggestionIndex(accounts, few)
+    expect(kept.accounts.length).toBeLessThan(whole.accounts.length)
+    expect(kept.accounts.length).toBeGreaterThan(0)
+    for (const c of few) expect(suggestAccounts(c, kept), c.displayName).toEqual(suggestAccounts(c, whole))
+  })
+})
