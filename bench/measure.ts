@@ -115,9 +115,10 @@ export interface ProcessRun<T> {
   rssPeakMb: number | null
   /** What each emulator received during the run. */
   sandbox: { qbo: Calls; salesforce: Calls }
-  /** Salesforce requests that changed records other than Tally's bookkeeping (runs, run errors,
-   * settings), from the emulator's write log. */
-  salesforceWrites: number
+  /** REST requests that changed records other than Tally's bookkeeping (runs, run errors,
+   * settings), from the emulator's write log, and the Bulk API 2.0 ingest jobs whose processing
+   * changed such records (the log has one entry per processed chunk; counted here per job run). */
+  salesforceWrites: { requests: number; ingestJobs: number }
 }
 
 /** The peak resident set so far of a live process, in kB, or undefined once it is gone (a zombie's
@@ -194,7 +195,12 @@ export function tallyProcess(sandbox: Sandbox): {
       sandbox.salesforce.emulator.stats.reset()
       const r = await spawnTally(args, { cwd: dir, env })
       if (r.code !== 0) throw new Error(`tally ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}`)
-      const writes = sandbox.salesforce.emulator.writeRequests().filter((w) => !w.objects.every((x) => BOOKKEEPING.has(x))).length
+      const data = sandbox.salesforce.emulator.writeRequests().filter((w) => !w.objects.every((x) => BOOKKEEPING.has(x)))
+      const bulkWrote = data.some((w) => w.operation === 'bulk2.ingest.process')
+      const writes = {
+        requests: data.filter((w) => w.operation !== 'bulk2.ingest.process').length,
+        ingestJobs: bulkWrote ? (sandbox.salesforce.emulator.stats.byOperation['bulk2.ingest.create'] ?? 0) : 0,
+      }
       return {
         value: JSON.parse(r.stdout) as T,
         wallMs: r.wallMs,

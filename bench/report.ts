@@ -54,7 +54,7 @@ function calls(m: ProcessRun<RunSummary>, system: 'qbo' | 'salesforce'): string 
 
 const plural = (k: number, one: string, many: string) => `${n(k)} ${k === 1 ? one : many}`
 const written = (m: ProcessRun<RunSummary>) =>
-  `${plural(m.value.customers.created + m.value.customers.updated, 'record', 'records')} (${plural(m.salesforceWrites, 'write request', 'write requests')})`
+  `${plural(m.value.customers.created + m.value.customers.updated, 'record', 'records')} (${plural(m.salesforceWrites.requests, 'write request', 'write requests')}${m.salesforceWrites.ingestJobs > 0 ? `, ${plural(m.salesforceWrites.ingestJobs, 'ingest job', 'ingest jobs')}` : ''})`
 
 export function toMarkdown(r: BenchResult): string {
   const out: string[] = []
@@ -75,7 +75,7 @@ export function toMarkdown(r: BenchResult): string {
     out.push(`| | sync of 1 change (read: ${c.value.read ?? '?'}) | ${calls(c, 'salesforce')} | — | — | ${calls(c, 'qbo')} | ${written(c)} | ${secs(c.wallMs)} | ${mbOf(c.rssPeakMb)} |`)
     if (s.naive) {
       const v = s.naive
-      out.push(`| | naive baseline (jsforce, per record${v.value.concurrency > 1 ? `, concurrency ${v.value.concurrency}` : ''}) | ${v.sandbox.salesforce.requests} | | | ${v.sandbox.qbo.requests} | ${plural(v.value.upserted, 'record', 'records')} | ${secs(v.wallMs)} | — (in-process) |`)
+      out.push(`| | naive baseline (jsforce, per record${v.value.concurrency > 1 ? `, concurrency ${v.value.concurrency}` : ''}) | ${n(v.sandbox.salesforce.requests)} | | | ${v.sandbox.qbo.requests} | ${plural(v.value.upserted, 'record', 'records')} | ${secs(v.wallMs)} | — (in-process) |`)
     } else {
       out.push(`| | naive baseline | — (${s.naiveSkipped ?? 'skipped'}) | | | | | | |`)
     }
