@@ -8,12 +8,23 @@
  * query pages of 2,000 rows (REST query / queryMore); sObject Collections of 200 records, one
  * sObject type per request
  * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm).
+ *
+ * Bulk API 2.0 (https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/):
+ * an ingest job is create (POST /jobs/ingest) + upload (PUT …/batches, up to 150 MB base64-encoded,
+ * upload_job_data.htm) + close (PATCH state UploadComplete) + at least one Get Job Info + the
+ * successfulResults GET that gives the Ids = 5 calls; the rows of one job do not see each other, so
+ * a record whose parent is created in the same run needs a later job. A query job is create
+ * (POST /jobs/query) + at least one Get Job Info + at least one results GET = 3 calls.
  */
 import { planAccountNameQueries } from '../src/salesforce/account-names.js'
 
 export const QBO_PAGE = 1000
 export const SOQL_PAGE = 2000
 export const COLLECTION = 200
+/** Calls of the smallest Bulk API 2.0 ingest job whose rows all succeed (see the module comment). */
+export const BULK_INGEST_JOB = 5
+/** Calls of the smallest Bulk API 2.0 query job (its whole result taken in one results GET). */
+export const BULK_QUERY = 3
 /** `/services/data/v62.0/query?q=`: what precedes the SOQL in a query URL. */
 const QUERY_PREFIX_BYTES = '/services/data/v62.0/query?q='.length
 
@@ -69,7 +80,34 @@ export interface MinimumBreakdown {
      * created the first time. */
     orgRun: number
     withOrgRun: number
+    /** The same parts where Bulk API 2.0 may be used instead: each part the cheaper way. */
+    bulk: BulkAwareBreakdown
   }
+}
+
+export interface BulkAwareBreakdown {
+  /** min(REST pages, one Bulk query). */
+  existing: number
+  /** min(REST Accounts part, one Bulk query reading every Account); 0 when no name needs a match. */
+  accounts: number
+  /** min(Collections, one ingest job); 0 when none is to be created. */
+  accountUpserts: number
+  /** The fewest calls over schedules that write each level of the written forest either in one
+   * ingest job or in Collections (Hu-packed across consecutive REST levels): never more than
+   * `recordUpsertsRest` (all levels by REST) nor `recordUpsertsAllBulk`. */
+  recordUpserts: number
+  recordUpsertsRest: number
+  /** One ingest job per level: BULK_INGEST_JOB × (depth + 1). */
+  recordUpsertsAllBulk: number
+  /** Records written per level (level 0: no parent written in the run). */
+  levels: number[]
+  /** How `recordUpserts` writes each level: 'bulk' or 'rest'. */
+  recordLevelWays: ('bulk' | 'rest')[]
+  strict: number
+  withPackageCheck: number
+  /** The run's bookkeeping; its run errors may go in one ingest job when cheaper. */
+  orgRun: number
+  withOrgRun: number
 }
 
 const ceil = (n: number, d: number) => Math.ceil(n / d)
@@ -164,6 +202,79 @@ export function levelSortedCollections(nodes: readonly WriteNode[], size = COLLE
   return inBatch.size > 0 ? requests + 1 : requests
 }
 
+/** Each written record's level: 0 when its parent is not written in the run, else its parent's + 1. */
+export function writeLevels(nodes: readonly WriteNode[]): Map<string, number> {
+  const byKey = new Map(nodes.map((n) => [n.key, n]))
+  const level = new Map<string, number>()
+  const levelOf = (k: string): number => {
+    const known = level.get(k)
+    if (known !== undefined) return known
+    // Iterative up the chain (no recursion limit on long chains), then filled in going down.
+    const chain: string[] = []
+    let cur: string | null = k
+    let base = -1
+    while (cur !== null) {
+      const l = level.get(cur)
+      if (l !== undefined) {
+        base = l
+        break
+      }
+      chain.push(cur)
+      const p: string | null = byKey.get(cur)?.parentKey ?? null
+      cur = p !== null && byKey.has(p) ? p : null
+      if (chain.length > nodes.length) throw new Error('cycle in parent links')
+    }
+    for (let j = chain.length - 1; j >= 0; j--) level.set(chain[j] as string, ++base)
+    return level.get(k) as number
+  }
+  for (const n of nodes) levelOf(n.key)
+  return level
+}
+
+/**
+ * Record writes when each level may go by Bulk API 2.0 or by Collections: a dynamic programme over
+ * the levels 0…D — either level j alone in one ingest job (a job cannot hold a child and its
+ * parent), or levels i…j−1 together in Collections packed by `minRecordCollections` (their parents
+ * on earlier levels are written by then). All-REST and all-Bulk are two of the schedules it weighs.
+ */
+export function bulkAwareRecordWrites(nodes: readonly WriteNode[]): { calls: number; rest: number; allBulk: number; levels: number[]; ways: ('bulk' | 'rest')[] } {
+  if (nodes.length === 0) return { calls: 0, rest: 0, allBulk: 0, levels: [], ways: [] }
+  const level = writeLevels(nodes)
+  const byLevel: WriteNode[][] = []
+  for (const n of nodes) (byLevel[level.get(n.key) as number] ??= []).push(n)
+  const depth = byLevel.length
+  const levels = byLevel.map((b) => b?.length ?? 0)
+  const memo = new Map<string, number>()
+  const restOf = (i: number, j: number): number => {
+    const k = `${i}-${j}`
+    let v = memo.get(k)
+    if (v === undefined) memo.set(k, (v = minRecordCollections(byLevel.slice(i, j).flat())))
+    return v
+  }
+  const best: number[] = [0]
+  const choice: { from: number; way: 'bulk' | 'rest' }[] = []
+  for (let j = 1; j <= depth; j++) {
+    let b = (best[j - 1] as number) + BULK_INGEST_JOB
+    let c: { from: number; way: 'bulk' | 'rest' } = { from: j - 1, way: 'bulk' }
+    for (let i = 0; i < j; i++) {
+      const r = (best[i] as number) + restOf(i, j)
+      if (r < b) {
+        b = r
+        c = { from: i, way: 'rest' }
+      }
+    }
+    best[j] = b
+    choice[j] = c
+  }
+  const ways: ('bulk' | 'rest')[] = []
+  for (let j = depth; j > 0; ) {
+    const c = choice[j] as { from: number; way: 'bulk' | 'rest' }
+    for (let l = c.from; l < j; l++) ways[l] = c.way
+    j = c.from
+  }
+  return { calls: best[depth] as number, rest: restOf(0, depth), allBulk: BULK_INGEST_JOB * depth, levels, ways }
+}
+
 export function minimumCalls(i: MinimumInput): MinimumBreakdown {
   const qboOauth = i.qboTokenHeld ? 0 : 1
   const pages = qboPages(i.customers)
@@ -177,7 +288,15 @@ export function minimumCalls(i: MinimumInput): MinimumBreakdown {
   const recordUpserts = minRecordCollections(i.writes)
   const strict = sfOauth + existing + accounts + accountUpserts + recordUpserts
   const packageCheck = 2
-  const orgRun = 1 + 2 + ceil(i.runErrors ?? 0, COLLECTION) + (i.orgSettingsRecord ? 0 : 1)
+  const runErrorWrites = ceil(i.runErrors ?? 0, COLLECTION)
+  const orgRun = 1 + 2 + runErrorWrites + (i.orgSettingsRecord ? 0 : 1)
+  // Bulk-aware: each part the cheaper way (REST as above, or Bulk API 2.0).
+  const bulkExisting = Math.min(existing, BULK_QUERY)
+  const bulkAccounts = i.namesToMatch.length === 0 ? 0 : Math.min(accounts, BULK_QUERY)
+  const bulkAccountUpserts = i.accountsToCreate === 0 ? 0 : Math.min(accountUpserts, BULK_INGEST_JOB)
+  const records = bulkAwareRecordWrites(i.writes)
+  const bulkStrict = sfOauth + bulkExisting + bulkAccounts + bulkAccountUpserts + records.calls
+  const bulkOrgRun = orgRun - runErrorWrites + (runErrorWrites === 0 ? 0 : Math.min(runErrorWrites, BULK_INGEST_JOB))
   return {
     qbo: { oauth: qboOauth, pages, total: qboOauth + pages },
     salesforce: {
@@ -194,6 +313,20 @@ export function minimumCalls(i: MinimumInput): MinimumBreakdown {
       withPackageCheck: strict + packageCheck,
       orgRun,
       withOrgRun: strict + packageCheck + orgRun,
+      bulk: {
+        existing: bulkExisting,
+        accounts: bulkAccounts,
+        accountUpserts: bulkAccountUpserts,
+        recordUpserts: records.calls,
+        recordUpsertsRest: records.rest,
+        recordUpsertsAllBulk: records.allBulk,
+        levels: records.levels,
+        recordLevelWays: records.ways,
+        strict: bulkStrict,
+        withPackageCheck: bulkStrict + packageCheck,
+        orgRun: bulkOrgRun,
+        withOrgRun: bulkStrict + packageCheck + bulkOrgRun,
+      },
     },
   }
 }

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { firstImportInput, rerunInput } from '../../bench/dataset.js'
-import { minimumCalls, minRecordCollections, type MinimumBreakdown } from '../../bench/minimum-calls.js'
+import { bulkAwareRecordWrites, minimumCalls, minRecordCollections, type MinimumBreakdown } from '../../bench/minimum-calls.js'
 import { startHarness, type Harness } from '../helpers/tally-harness.js'
 
 interface Summary {
@@ -42,6 +42,18 @@ describe('the minimum-calls model', () => {
     expect(minRecordCollections(roots)).toBe(2)
     // 399 roots and one child: the child fits beside the second batch of roots.
     expect(minRecordCollections([...roots.slice(1), { key: 'c', parentKey: 'r1' }])).toBe(2)
+  })
+
+  it('writes each level by Bulk API 2.0 or by Collections, whichever costs fewer calls', () => {
+    // One parent and 10,000 children: the parent in one Collection, the children in one ingest
+    // job (5 calls) — fewer than 51 Collections or two jobs.
+    const family = [{ key: 'p', parentKey: null }, ...Array.from({ length: 10_000 }, (_, i) => ({ key: `c${i}`, parentKey: 'p' }))]
+    expect(bulkAwareRecordWrites(family)).toMatchObject({ calls: 6, rest: 51, allBulk: 10, levels: [1, 10_000], ways: ['rest', 'bulk'] })
+    // 400 roots: two Collections beat a job.
+    expect(bulkAwareRecordWrites(Array.from({ length: 400 }, (_, i) => ({ key: `r${i}`, parentKey: null }))).calls).toBe(2)
+    // The Bulk-aware minimum reads 10,000 existing records in one query job instead of 5 pages.
+    const m = minimumCalls({ customers: 10, existingRecords: 10_000, accounts: 0, namesToMatch: [], accountsToCreate: 0, writes: [] })
+    expect([m.salesforce.existing, m.salesforce.bulk.existing]).toEqual([5, 3])
   })
 })
 
