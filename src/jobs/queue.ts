@@ -8,7 +8,7 @@
  * one company (its run lock), so one company never has two syncs at once, while different
  * companies run side by side on different workers.
  */
-import PgBoss from 'pg-boss'
+import type PgBoss from 'pg-boss'
 import type { RunRequest } from './runs.js'
 
 export const SYNC_QUEUE = 'tally-sync'
@@ -46,7 +46,9 @@ export function queueSchema(databaseUrl: string): string {
 }
 
 export async function openQueue(databaseUrl: string, onError: (e: Error) => void = () => {}): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString: databaseUrl, schema: queueSchema(databaseUrl) })
+  // Loaded when a queue is opened: a run without DATABASE_URL does not carry pg-boss.
+  const { default: Boss } = await import('pg-boss')
+  const boss = new Boss({ connectionString: databaseUrl, schema: queueSchema(databaseUrl) })
   boss.on('error', onError)
   await boss.start()
   // A job that finds another run going on fails and is retried later, with backoff.

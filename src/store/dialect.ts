@@ -13,7 +13,8 @@ import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { PostgresDialect, SqliteDialect } from 'kysely'
 import type { Dialect, SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from 'kysely'
-import pg from 'pg'
+import { createRequire } from 'node:module'
+import type pgTypes from 'pg'
 import { ConfigError } from '../lib/errors.js'
 import { sqliteStoreError } from './errors.js'
 
@@ -102,6 +103,8 @@ function explainingDatabase(database: SqliteDatabase.Database, path: string): Ky
 }
 
 export function createPostgresDialect(databaseUrl: string, schema?: string): Dialect {
+  // Required when Postgres is used: a SQLite store does not carry the pg driver.
+  const pg = createRequire(import.meta.url)('pg') as typeof pgTypes
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,

@@ -5,7 +5,7 @@
  * `smtp://` connection is upgraded with STARTTLS when the server offers it. Timeouts keep a
  * server that does not answer from holding a run.
  */
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { AlertChannel, AlertMessage } from './channel.js'
 
 export interface EmailOptions {
@@ -24,22 +24,22 @@ export function senderOf(smtpUrl: string): string {
 
 export function emailChannel(o: EmailOptions): AlertChannel {
   const timeoutMs = o.timeoutMs ?? 10_000
-  const transport = nodemailer.createTransport({
-    url: o.smtpUrl,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  })
+  // nodemailer is loaded with the first alert: a run that sends none does not carry it.
+  let transport: Promise<Transporter> | null = null
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url: o.smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }),
+    ))
   const from = senderOf(o.smtpUrl)
   return {
     name: 'email',
     async send(message: AlertMessage) {
-      const info = await transport.sendMail({ from, to: [...o.to], subject: message.subject, text: message.text })
+      const info = await (await open()).sendMail({ from, to: [...o.to], subject: message.subject, text: message.text })
       // An address the server refused is a failure of this alert, even when others took it.
       if (info.rejected.length > 0) throw new Error(`the SMTP server refused ${info.rejected.map(String).join(', ')}`)
     },
     async close() {
-      transport.close()
+      if (transport) (await transport).close()
     },
   }
 }
