@@ -66,7 +66,9 @@ export function toSourceCustomer(w: QboCustomer, realmId: string, companyName?: 
   set(c, 'currency', w.CurrencyRef?.value)
   set(c, 'createdAt', w.MetaData?.CreateTime)
   set(c, 'updatedAt', w.MetaData?.LastUpdatedTime)
-  return c
+  // A copy: properties added by computed key put an object in V8's dictionary mode past a dozen,
+  // and an import holds every customer for the whole run (README, "Memory").
+  return { ...c }
 }
 
 /** `companyName`: the company's name as the connection knows it (CompanyInfo), for `QBO_Company__c`. */
