@@ -6,6 +6,8 @@
  *
  * Raw requests through the counted transport, as bulk.ts does for ingest (its header says why not
  * jsforce's `conn.bulk2`); the back-off and the retries of transient failures are bulk.ts's.
+ * A finished job is not deleted (one call more each): Salesforce deletes jobs in a terminal state
+ * after 7 days (Bulk API 2.0 Limits and Allocations, "Results lifespan").
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_create_job.htm
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
  */
@@ -23,7 +25,8 @@ import type { Soql } from './soql.js'
  * per set … still subject to the size limits", given to split very large results so a download
  * does not time out. 200,000 is above any one read Tally makes (100,000 customers of a realm, or
  * the org's Accounts), so a read is one page unless Salesforce cuts a set smaller by size — the
- * `Sforce-Locator` loop below reads on either way. At ~0.5 KB a row that is ≤ 100 MB a page.
+ * `Sforce-Locator` loop below reads on either way. At the ~0.4 KB a QBO_Customer__c row measures
+ * in CSV (bulk.ts BULK_MAX_UPLOAD_BYTES) a full page is ~85 MB; an Account row is far smaller.
  */
 export const BULK_QUERY_MAX_RECORDS = 200_000
 

@@ -158,9 +158,11 @@ export async function waitForJob(client: SalesforceClient, path: string, jobId: 
 /**
  * The largest CSV one job is given: 100 MB. Upload Job Data takes at most 150 MB once
  * base64-encoded (Bulk API 2.0 Limits and Allocations), i.e. 112.5 MB of CSV; 100 MB keeps a
- * margin for how Salesforce counts it. Tally's rows are ~0.55 KB at 100,000 generated customers
- * (measured: 100,000 QBO_Customer__c writes of an import with every field on, 54.6 MB of CSV),
- * so a job holds ~180,000 records before it is split.
+ * margin for how Salesforce counts it (MB or MiB, the encoding's line breaks). Measured at
+ * 100,000 generated customers (seed 1, every field on, first import): the top level's job of
+ * 85,055 rows was 36.1 MB of CSV, 425 bytes a row, the two sub-customer levels' 334 and 345 bytes
+ * a row; so a job of 150,000 top-level rows (BULK_MAX_ROWS) is ~64 MB, and a split happens only
+ * from ~245,000 such rows or for unusually long values (Notes hold 4,000 characters).
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/upload_job_data.htm
  */
 export const BULK_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
