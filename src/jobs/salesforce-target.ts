@@ -1,8 +1,9 @@
 /**
  * @module jobs/salesforce-target
  * The SalesforceTarget port over the Salesforce client: query rows become ExistingRecords and
- * AccountRefs; the engine's writes become sObject Collections upserts (records) and inserts
- * (the Accounts Tally creates, which must never change an Account that exists).
+ * AccountRefs (large sets read by Bulk API 2.0 query); the engine's writes become sObject
+ * Collections upserts (records) and inserts (the Accounts Tally creates, which must never change
+ * an Account that exists), or, through `bulk`, Bulk API 2.0 upsert and insert jobs.
  */
 import {
   accountFates,
@@ -16,6 +17,7 @@ import {
   listQboCustomerRecords,
   planAccountNameQueries,
   createAccountsBySourceKey,
+  createAccountsBySourceKeyInBulk,
   upsertQboCustomers,
   bulkUpsert,
   QBO_CUSTOMER,
@@ -52,12 +54,17 @@ const asValue = (v: unknown): FieldValue =>
  * ⌈n/200⌉ Collections, so it wins in calls from ~1,400 records; Salesforce's own advice is Bulk
  * above about 2,000, where the seconds a job waits in the queue matter less. */
 export const BULK_THRESHOLD = 2_000
-/** Records per Bulk job (one wave): 10,000 is one internal batch ("How Requests Are Processed"). */
-export const BULK_MAX_ROWS = 10_000
+/** Records per Bulk job (one wave). A job holds up to 150 MB base64-encoded (Upload Job Data),
+ * which Salesforce cuts into internal batches of 10,000 itself ("How Requests Are Processed"), so
+ * one dependency level of a 100,000-customer realm is one job (measured: 85,055 top-level rows,
+ * 36.1 MB). At 425 bytes a row (bulk.ts BULK_MAX_UPLOAD_BYTES) 150,000 rows are ~64 MB of CSV;
+ * bulkUpsert still splits an upload above 100 MB into several jobs. */
+export const BULK_MAX_ROWS = 150_000
 
 export interface SalesforceTargetOptions {
-  /** Bulk API 2.0 for large writes (defaults above); false: Collections only. */
-  bulk?: false | { threshold?: number; maxRows?: number; poll?: BulkPoll }
+  /** Bulk API 2.0 for large writes (defaults above) and large reads (Bulk query, see
+   * listAllAccounts); false: Collections and REST query pages only. */
+  bulk?: false | { threshold?: number; maxRows?: number; poll?: BulkPoll; maxUploadBytes?: number }
 }
 
 /** A write as a `QBO_Customer__c` row: references by external ID where the Id is not known yet
@@ -93,6 +100,7 @@ function toExistingRecord(r: Record<string, unknown>, fieldNames: readonly strin
 
 export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOptions = {}): SalesforceTarget {
   const bulk = o.bulk === false ? undefined : (o.bulk ?? {})
+  const jobOptions = { ...(bulk?.poll ? { poll: bulk.poll } : {}), ...(bulk?.maxUploadBytes ? { maxUploadBytes: bulk.maxUploadBytes } : {}) }
   return {
     collectionSize: COLLECTION_CHUNK,
     ...(bulk
@@ -101,14 +109,19 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
             threshold: bulk.threshold ?? BULK_THRESHOLD,
             maxRows: bulk.maxRows ?? BULK_MAX_ROWS,
             async upsertRecords(writes) {
-              const results = await bulkUpsert(client, { object: QBO_CUSTOMER, externalIdFieldName: 'QBO_Key__c', records: writes.map(recordOf), ...(bulk.poll ? { poll: bulk.poll } : {}) })
+              const results = await bulkUpsert(client, { object: QBO_CUSTOMER, externalIdFieldName: 'QBO_Key__c', records: writes.map(recordOf), ...jobOptions })
               return results.map((r, i) => toWriteResult(writes[i]?.key ?? '', r))
+            },
+            async upsertAccounts(accounts) {
+              // An insert job, never an upsert: an Account that holds the key is read, not changed.
+              const results = await createAccountsBySourceKeyInBulk(client, accounts, jobOptions)
+              return results.map((r, i) => toWriteResult(accounts[i]?.sourceKey ?? '', r))
             },
           },
         }
       : {}),
     async listExistingRecords(realmId, fieldNames) {
-      const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, ...RELATED])
+      const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, ...RELATED], { bulk: bulk ? (bulk.poll ? { poll: bulk.poll } : {}) : false })
       return rows.map((r) => toExistingRecord(r, fieldNames))
     },
     async listRecordsSelected(realmId, selection, fieldNames) {
@@ -116,7 +129,7 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
       return rows.map((r) => toExistingRecord(r, fieldNames))
     },
     accountsDeletedSince: (since) => accountsDeletedSince(client, since),
-    listAllAccounts: (maxCalls) => listAllAccounts(client, maxCalls),
+    listAllAccounts: (maxCalls) => listAllAccounts(client, maxCalls, { bulk: bulk ? (bulk.poll ? { poll: bulk.poll } : {}) : false }),
     findAccountsByNames: (names) => findAccountsByNames(client, names),
     accountFates: (ids) => accountFates(client, ids),
     findSuggestionCandidates: (terms) => findSuggestionCandidates(client, terms),

@@ -5,9 +5,11 @@
  * and create Accounts idempotently by `QBO_Source_Key__c` (contract §4). Tally never writes any
  * other Account.
  */
-import { planAccountNameQueries } from './account-names.js'
-import type { SalesforceClient, SaveResult } from './client.js'
-import { joinSoql, likePattern, soql } from './soql.js'
+import { MAX_QUERY_PATH_BYTES, planAccountNameQueries } from './account-names.js'
+import { again, BULK_NULL, bulkInsert, type BulkPoll } from './bulk.js'
+import { bulkQuery, bulkQueryCalls, readAllRows, type BulkQueryOptions } from './bulk-query.js'
+import { COLLECTION_CHUNK, type SalesforceClient, type SaveResult } from './client.js'
+import { encodeSoqlParam, joinSoql, likePattern, soql, type Soql } from './soql.js'
 
 export interface AccountRow {
   id: string
@@ -43,15 +45,24 @@ export function countAccounts(client: SalesforceClient): Promise<number> {
   return client.count(soql`SELECT COUNT() FROM Account`)
 }
 
+/** How a large read may go: `bulk: false` reads REST pages only; else Bulk API 2.0 query when
+ * it costs fewer calls (see readAllRows in bulk-query.ts), with these job options. */
+export interface ReadOptions {
+  bulk?: false | BulkQueryOptions
+}
+
 /** Every Account (Id, Name, QBO_Source_Key__c, and what suggestions compare: Website, Phone,
- * BillingStreet, BillingPostalCode — in the same pages, so reading them costs no call more):
- * ⌈A / 2,000⌉ calls. With `maxCalls`, null when that would take more calls (known from the first
- * page, so it costs one call, like a COUNT). */
-export function listAllAccounts(client: SalesforceClient): Promise<AccountRow[]>
-export function listAllAccounts(client: SalesforceClient, maxCalls: number): Promise<AccountRow[] | null>
-export async function listAllAccounts(client: SalesforceClient, maxCalls?: number): Promise<AccountRow[] | null> {
+ * BillingStreet, BillingPostalCode — in the same rows, so reading them costs no call more). The
+ * first REST page tells how many there are; up to ~10,000 Accounts the REST pages are read
+ * (⌈A / 2,000⌉ calls), above that one Bulk API 2.0 query job reads them all (the first page,
+ * then create, polls and a results page: ~5 calls for 80,000 Accounts instead of 40), rows
+ * identical either way. With `maxCalls`, null when that would take more calls (known from the
+ * first page, so it costs one call, like a COUNT). */
+export function listAllAccounts(client: SalesforceClient, maxCalls?: undefined, o?: ReadOptions): Promise<AccountRow[]>
+export function listAllAccounts(client: SalesforceClient, maxCalls: number, o?: ReadOptions): Promise<AccountRow[] | null>
+export async function listAllAccounts(client: SalesforceClient, maxCalls?: number, o: ReadOptions = {}): Promise<AccountRow[] | null> {
   const q = soql`SELECT Id, Name, QBO_Source_Key__c, Website, Phone, BillingStreet, BillingPostalCode FROM Account`
-  const rows = maxCalls === undefined ? await client.query<RawAccount>(q) : await client.queryWithin<RawAccount>(q, maxCalls)
+  const rows = await readAllRows<RawAccount>(client, q, { ...(maxCalls === undefined ? {} : { maxCalls }), ...(o.bulk === undefined ? {} : { bulk: o.bulk }) })
   return rows ? rows.map(toRow) : null
 }
 
@@ -192,6 +203,109 @@ export async function createAccountsBySourceKey(
     const id = found.get((accounts[i]?.sourceKey ?? '').toLowerCase())
     return id ? { ok: true, id, created: false } : r
   })
+}
+
+/** `QBO_Source_Key__c IN (…)` statements, each within the query URL limit (account-names.ts). */
+export function accountsByKeyQueries(keys: readonly string[], o: { prefixBytes?: number; maxPathBytes?: number } = {}): Soql[] {
+  const statement = (batch: readonly string[]) => soql`SELECT Id, Name, QBO_Source_Key__c FROM Account WHERE QBO_Source_Key__c IN ${batch}`
+  const max = (o.maxPathBytes ?? MAX_QUERY_PATH_BYTES) - (o.prefixBytes ?? 0)
+  const base = encodeSoqlParam(statement(['']).text).length
+  const out: Soql[] = []
+  let batch: string[] = []
+  let bytes = base
+  for (const k of new Set(keys)) {
+    // A key costs its quoted, escaped, encoded literal and a separator.
+    const size = encodeSoqlParam(`${soql`${k}`.text}, `).length
+    if (batch.length > 0 && bytes + size > max) {
+      out.push(statement(batch))
+      batch = []
+      bytes = base
+    }
+    batch.push(k)
+    bytes += size
+  }
+  if (batch.length > 0) out.push(statement(batch))
+  return out
+}
+
+/** Id by lower-cased `QBO_Source_Key__c` (the field is unique and case-insensitive) of the
+ * Accounts holding these keys: REST `IN` queries, or, when those would take more calls than a
+ * Bulk query, one Bulk query of every Account that has a key (a resumed run of 28,000 Accounts
+ * finds them all taken: 140 REST queries, or ~4 Bulk calls). */
+async function accountIdsByKeys(client: SalesforceClient, keys: readonly string[], bulk: false | BulkQueryOptions): Promise<Map<string, string>> {
+  const found = new Map<string, string>()
+  const statements = accountsByKeyQueries(keys, { prefixBytes: client.queryPath('').length })
+  const rows: RawAccount[] = []
+  if (bulk !== false && statements.length > bulkQueryCalls(keys.length)) {
+    rows.push(...(await bulkQuery<RawAccount>(client, soql`SELECT Id, Name, QBO_Source_Key__c FROM Account WHERE QBO_Source_Key__c != NULL`, bulk)))
+  } else {
+    for (const q of statements) rows.push(...(await client.query<RawAccount>(q)))
+  }
+  for (const r of rows) if (r.QBO_Source_Key__c) found.set(r.QBO_Source_Key__c.toLowerCase(), r.Id)
+  return found
+}
+
+const keyTaken = (r: SaveResult): boolean =>
+  !r.ok && r.errors.some((e) => e.code === 'DUPLICATE_VALUE' && /QBO_Source_Key__c/i.test(e.message))
+
+export interface BulkAccountOptions {
+  poll?: BulkPoll
+  /** Largest CSV per ingest job (bulk.ts BULK_MAX_UPLOAD_BYTES). */
+  maxUploadBytes?: number
+}
+
+/**
+ * `createAccountsBySourceKey` through Bulk API 2.0: one **insert** ingest job on Account with
+ * `Name` and `QBO_Source_Key__c` (an insert, never an upsert: an Account that exists is never
+ * modified). A row refused with DUPLICATE_VALUE on `QBO_Source_Key__c` is an Account that holds
+ * the key already: it is read by its key and returned as found (`created: false`), unchanged.
+ * Other refusals are the `sf__Error`s, as Collections report them; rows Salesforce did not process
+ * are BULK_UNPROCESSED (transient). Results in input order.
+ *
+ * Through Collections instead (createAccountsBySourceKey, 200 a request, after the job): a key
+ * given again (case-insensitively) — a job does not order its rows and its results are matched by
+ * key, while in a Collection the second row meets the first's Account, as it must — and a name or
+ * key that is the literal `#N/A`, which a Bulk cell reads as null (CSV has no escape for it).
+ * Those are a few rows, cheaper in Collections than in a second job (≥ 6 calls).
+ */
+export async function createAccountsBySourceKeyInBulk(
+  client: SalesforceClient,
+  accounts: readonly { sourceKey: string; name: string }[],
+  o: BulkAccountOptions = {},
+): Promise<SaveResult[]> {
+  const results: SaveResult[] = new Array<SaveResult>(accounts.length)
+  const inJob: number[] = []
+  const later: number[] = []
+  const seen = new Set<string>()
+  accounts.forEach((a, i) => {
+    const k = a.sourceKey.toLowerCase()
+    if (seen.has(k) || a.name === BULK_NULL || a.sourceKey === BULK_NULL) later.push(i)
+    else inJob.push(i)
+    seen.add(k)
+  })
+  if (inJob.length > 0) {
+    const records = inJob.map((i) => ({ Name: accounts[i]?.name, QBO_Source_Key__c: accounts[i]?.sourceKey }))
+    const rs = await bulkInsert(client, { object: 'Account', matchField: 'QBO_Source_Key__c', records, ...(o.poll ? { poll: o.poll } : {}), ...(o.maxUploadBytes ? { maxUploadBytes: o.maxUploadBytes } : {}) })
+    rs.forEach((r, j) => {
+      results[inJob[j] as number] = r.ok ? { ok: true, id: r.id, created: true } : r
+    })
+    const taken = inJob.filter((i) => keyTaken(results[i] as SaveResult))
+    if (taken.length > 0) {
+      const found = await accountIdsByKeys(client, taken.map((i) => accounts[i]?.sourceKey as string), { ...(o.poll ? { poll: o.poll } : {}) })
+      for (const i of taken) {
+        const id = found.get((accounts[i]?.sourceKey ?? '').toLowerCase())
+        if (id) results[i] = { ok: true, id, created: false }
+      }
+    }
+  }
+  // In input order, 200 a request (its read of taken keys is one query of ≤ 200 keys). Sent again
+  // whole after a transient failure: an insert that finds its key taken reads it, so it converges.
+  for (let k = 0; k < later.length; k += COLLECTION_CHUNK) {
+    const part = later.slice(k, k + COLLECTION_CHUNK)
+    const rs = await again(() => createAccountsBySourceKey(client, part.map((i) => accounts[i] as { sourceKey: string; name: string })))
+    rs.forEach((r, j) => (results[part[j] as number] = r))
+  }
+  return results
 }
 
 /** The functions above bound to one client. */

@@ -47,8 +47,13 @@ export class SalesforceBulkJobError extends SalesforceError {
   }
 }
 
-interface JobInfo {
+/** Get Job Info's answer, for ingest and query jobs alike (what Tally reads of it).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_info.htm
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_one_job.htm */
+export interface JobInfo {
   id: string
+  /** The object the job works on (a query job's is read from its SOQL). */
+  object?: string
   state: 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted'
   numberRecordsProcessed?: number
   numberRecordsFailed?: number
@@ -102,7 +107,7 @@ export function parseBulkError(text: string): { code: string; message: string; f
   return [{ code: i > 0 ? text.slice(0, i) : 'UNKNOWN_ERROR', message: i > 0 ? text.slice(i + 1) : text, fields: [] }]
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** 5xx, a dropped connection, a row lock on the request: worth sending again. */
 function transient(err: unknown): boolean {
@@ -110,7 +115,8 @@ function transient(err: unknown): boolean {
   return err.status === 0 || err.status >= 500 || err.errorCode === 'UNABLE_TO_LOCK_ROW' || /^ERROR_HTTP_5/.test(err.errorCode)
 }
 
-async function again<T>(fn: () => Promise<T>, tries = 6): Promise<T> {
+/** `fn` again after a transient failure, up to `tries` times, waiting 0.2 s, 0.4 s … ≤ 5 s. */
+export async function again<T>(fn: () => Promise<T>, tries = 6): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await fn()
@@ -121,21 +127,131 @@ async function again<T>(fn: () => Promise<T>, tries = 6): Promise<T> {
   }
 }
 
+/**
+ * Get Job Info until the job is done (JobComplete, Failed or Aborted), waiting longer each time;
+ * a Failed job throws SalesforceBulkJobError with the vendor's errorMessage. `path` is
+ * `/jobs/ingest` or `/jobs/query`.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_info.htm
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_one_job.htm
+ */
+export async function waitForJob(client: SalesforceClient, path: string, jobId: string, poll: BulkPoll): Promise<JobInfo> {
+  const started = Date.now()
+  let wait = poll.firstMs
+  let info: JobInfo
+  for (;;) {
+    await sleep(wait)
+    info = await again(() => client.request<JobInfo>('GET', `${path}/${jobId}`))
+    if (info.state === 'JobComplete' || info.state === 'Failed' || info.state === 'Aborted') break
+    if (Date.now() - started > poll.timeoutMs) {
+      throw new SalesforceBulkJobError({ jobId, state: info.state, errorCode: 'BULK_POLL_TIMEOUT', message: `Bulk job ${jobId} still ${info.state} after ${Math.round(poll.timeoutMs / 1000)} s` })
+    }
+    wait = Math.min(wait * 1.5, poll.maxMs)
+  }
+  if (info.state === 'Failed') {
+    const message = info.errorMessage ?? 'Bulk job failed'
+    const code = /^(\w+)\s*:/.exec(message)?.[1]?.toUpperCase() ?? 'BULK_JOB_FAILED'
+    throw new SalesforceBulkJobError({ jobId, state: info.state, errorCode: code, message })
+  }
+  return info
+}
+
+/**
+ * The largest CSV one job is given: 100 MB. Upload Job Data takes at most 150 MB once
+ * base64-encoded (Bulk API 2.0 Limits and Allocations), i.e. 112.5 MB of CSV; 100 MB keeps a
+ * margin for how Salesforce counts it (MB or MiB, the encoding's line breaks). Measured at
+ * 100,000 generated customers (seed 1, every field on, first import): the top level's job of
+ * 85,055 rows was 36.1 MB of CSV, 425 bytes a row, the two sub-customer levels' 334 and 345 bytes
+ * a row; so a job of 150,000 top-level rows (BULK_MAX_ROWS) is ~64 MB, and a split happens only
+ * from ~245,000 such rows or for unusually long values (Notes hold 4,000 characters).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/upload_job_data.htm
+ */
+export const BULK_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+
 export interface BulkUpsert {
   object: string
   externalIdFieldName: string
   records: readonly Row[]
   poll?: BulkPoll
-  /** Called once the job exists (its id), e.g. for logs. */
+  /** Called once each job exists (its id), e.g. for logs. */
   onJob?: (jobId: string) => void
+  /** Largest CSV per job (default BULK_MAX_UPLOAD_BYTES): a larger upload is several jobs. */
+  maxUploadBytes?: number
+}
+
+export interface BulkInsert {
+  object: string
+  /** The column results are matched on (results come in processing order, not the upload's):
+   * every record carries it, each value once per call. */
+  matchField: string
+  records: readonly Row[]
+  poll?: BulkPoll
+  onJob?: (jobId: string) => void
+  maxUploadBytes?: number
 }
 
 /**
- * One upsert job; results in input order (matched on the external id column, which every record
- * must carry, once per job). Rows Salesforce did not process come back as BULK_UNPROCESSED.
+ * One upsert per job of up to `maxUploadBytes` of CSV (one job for Tally's waves, see above);
+ * results in input order (matched on the external id column, which every record must carry, once
+ * per call). Rows Salesforce did not process come back as BULK_UNPROCESSED.
  */
-export async function bulkUpsert(client: SalesforceClient, o: BulkUpsert): Promise<SaveResult[]> {
+export function bulkUpsert(client: SalesforceClient, o: BulkUpsert): Promise<SaveResult[]> {
+  return ingest(client, { ...o, operation: 'upsert', matchField: o.externalIdFieldName })
+}
+
+/**
+ * Inserts, as `bulkUpsert` does upserts: an insert never touches a record that exists (a unique
+ * value already taken fails that row with DUPLICATE_VALUE). Results in input order, matched on
+ * `matchField`.
+ */
+export function bulkInsert(client: SalesforceClient, o: BulkInsert): Promise<SaveResult[]> {
+  return ingest(client, { ...o, operation: 'insert' })
+}
+
+interface Ingest extends BulkInsert {
+  operation: 'insert' | 'upsert'
+  externalIdFieldName?: string
+}
+
+/** The upload cut where it would pass `maxBytes`: every part has the one header of all columns
+ * (a record without a column leaves that field as it is, so the extra empty cells change nothing). */
+export function csvParts(records: readonly Row[], maxBytes: number): { csv: string; start: number; end: number }[] {
+  const flat = records.map(flatten)
+  const columns = [...new Set(flat.flatMap((m) => [...m.keys()]))]
+  const header = columns.map(cell).join(',') + '\n'
+  const headerBytes = Buffer.byteLength(header)
+  const parts: { csv: string; start: number; end: number }[] = []
+  let lines: string[] = []
+  let bytes = headerBytes
+  let start = 0
+  flat.forEach((m, i) => {
+    const line = columns.map((c) => cell(m.get(c))).join(',') + '\n'
+    const size = Buffer.byteLength(line)
+    if (lines.length > 0 && bytes + size > maxBytes) {
+      parts.push({ csv: header + lines.join(''), start, end: i })
+      lines = []
+      bytes = headerBytes
+      start = i
+    }
+    lines.push(line)
+    bytes += size
+  })
+  if (lines.length > 0) parts.push({ csv: header + lines.join(''), start, end: records.length })
+  return parts
+}
+
+async function ingest(client: SalesforceClient, o: Ingest): Promise<SaveResult[]> {
   if (o.records.length === 0) return []
+  const out: SaveResult[] = []
+  // Jobs one after the other: rows of one call are of one wave (none refers to another), but two
+  // jobs on one object at once would lock each other's parents.
+  for (const part of csvParts(o.records, o.maxUploadBytes ?? BULK_MAX_UPLOAD_BYTES)) {
+    out.push(...(await ingestJob(client, o, o.records.slice(part.start, part.end), part.csv)))
+  }
+  return out
+}
+
+/** One job: create → upload → close → poll → results. */
+async function ingestJob(client: SalesforceClient, o: Ingest, records: readonly Row[], csv: string): Promise<SaveResult[]> {
   const poll = o.poll ?? DEFAULT_BULK_POLL
   const path = '/jobs/ingest'
   // Create a Job. A POST lost on the way leaves at most an empty Open job, which Salesforce
@@ -143,14 +259,13 @@ export async function bulkUpsert(client: SalesforceClient, o: BulkUpsert): Promi
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm
   const job = await again(() =>
     client.request<JobInfo>('POST', path, {
-      body: JSON.stringify({ object: o.object, operation: 'upsert', externalIdFieldName: o.externalIdFieldName, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' }),
+      body: JSON.stringify({ object: o.object, operation: o.operation, ...(o.externalIdFieldName ? { externalIdFieldName: o.externalIdFieldName } : {}), contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' }),
       contentType: 'application/json; charset=utf-8',
     }),
   )
   o.onJob?.(job.id)
   // Upload Job Data: one PUT of the whole CSV (201, empty body); at most 150 MB base64-encoded.
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/upload_job_data.htm
-  const csv = toCsv(o.records)
   await again(() => client.request('PUT', `${path}/${job.id}/batches`, { body: csv, contentType: 'text/csv', text: true }))
   // Close the job (UploadComplete). If an answer was lost but the job closed, Get Job Info says so.
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/close_job.htm
@@ -163,25 +278,7 @@ export async function bulkUpsert(client: SalesforceClient, o: BulkUpsert): Promi
       throw err
     }
   })
-  // Get Job Info until the job is done, waiting longer each time.
-  // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_info.htm
-  const started = Date.now()
-  let wait = poll.firstMs
-  let info: JobInfo
-  for (;;) {
-    await sleep(wait)
-    info = await again(() => client.request<JobInfo>('GET', `${path}/${job.id}`))
-    if (info.state === 'JobComplete' || info.state === 'Failed' || info.state === 'Aborted') break
-    if (Date.now() - started > poll.timeoutMs) {
-      throw new SalesforceBulkJobError({ jobId: job.id, state: info.state, errorCode: 'BULK_POLL_TIMEOUT', message: `Bulk job ${job.id} still ${info.state} after ${Math.round(poll.timeoutMs / 1000)} s` })
-    }
-    wait = Math.min(wait * 1.5, poll.maxMs)
-  }
-  if (info.state === 'Failed') {
-    const message = info.errorMessage ?? 'Bulk job failed'
-    const code = /^(\w+)\s*:/.exec(message)?.[1]?.toUpperCase() ?? 'BULK_JOB_FAILED'
-    throw new SalesforceBulkJobError({ jobId: job.id, state: info.state, errorCode: code, message })
-  }
+  const info = await waitForJob(client, path, job.id, poll)
 
   // Results: a file is read only when it can hold rows (numberRecordsFailed, numberRecordsProcessed).
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_successful_results.htm
@@ -197,15 +294,15 @@ export async function bulkUpsert(client: SalesforceClient, o: BulkUpsert): Promi
   const [ok, failed, unprocessed] = await Promise.all([
     processed - failedCount > 0 ? read('successfulResults') : Promise.resolve([]),
     failedCount > 0 ? read('failedResults') : Promise.resolve([]),
-    processed < o.records.length ? read('unprocessedrecords') : Promise.resolve([]),
+    processed < records.length ? read('unprocessedrecords') : Promise.resolve([]),
   ])
 
-  // Row order is not the upload's: match on the external id column.
-  const key = o.externalIdFieldName
+  // Row order is not the upload's: match on the key column (as uploaded, echoed in every file).
+  const key = o.matchField
   const byKey = new Map<string, SaveResult>()
   for (const r of ok) byKey.set(r[key] ?? '', { ok: true, id: r['sf__Id'] ?? '', created: r['sf__Created'] === 'true' })
   for (const r of failed) byKey.set(r[key] ?? '', { ok: false, errors: parseBulkError(r['sf__Error'] ?? '') })
   const notDone: SaveResult = { ok: false, errors: [{ code: BULK_UNPROCESSED, message: `Bulk job ${job.id} did not process this row (${info.state})`, fields: [] }] }
   for (const r of unprocessed) byKey.set(r[key] ?? '', notDone)
-  return o.records.map((r) => byKey.get(String(r[key] ?? '')) ?? notDone)
+  return records.map((r) => byKey.get(String(r[key] ?? '')) ?? notDone)
 }

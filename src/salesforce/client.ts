@@ -86,8 +86,31 @@ export interface SalesforceClient {
   queryPath(soql: string): string
   /** One request under `/services/data/vXX.X` (e.g. Bulk API 2.0's `/jobs/ingest`), counted like
    * every other: a JSON or raw body, the answer parsed as JSON or (`text`) kept as text. jsforce's
-   * own retry is off for it: the caller decides what is safe to send again. */
-  request<T = unknown>(method: HttpMethods, path: string, o?: { body?: string; contentType?: string; text?: boolean }): Promise<T>
+   * own retry is off for it: the caller decides what is safe to send again. `onHeaders` gets the
+   * answer's headers (names lower-cased), e.g. Bulk query results' `Sforce-Locator`. */
+  request<T = unknown>(method: HttpMethods, path: string, o?: RawRequestOptions): Promise<T>
+  /** The first page of a REST query and, on demand, the rest of its pages (each one call): a
+   * caller learns the size from `totalSize` before deciding how to read the rest. */
+  queryFirstPage<T = Record<string, unknown>>(soql: string | Soql): Promise<FirstPage<T>>
+  /** The client's logger, for what is sent beside it (Bulk API 2.0 jobs log their SOQL here). */
+  readonly logger: Logger
+}
+
+export interface RawRequestOptions {
+  body?: string
+  contentType?: string
+  text?: boolean
+  onHeaders?: (headers: Record<string, string>) => void
+}
+
+export interface FirstPage<T> {
+  totalSize: number
+  /** The first page's rows (attributes removed at the top level, as `query` gives them). */
+  records: T[]
+  /** True when the first page holds every row. */
+  done: boolean
+  /** Every row: this page's and the following pages' (one call each). */
+  readAll(): Promise<T[]>
 }
 
 interface QueryPage<T> {
@@ -239,12 +262,15 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
   /** See SalesforceClient.request. jsforce's transport retries a PUT on 5xx by sending the same
    * request-body stream again (lib/request.js `fetchWithRetries` reuses `input`, already read), so
    * its retries are switched off here (`methods: []`) and the caller repeats whole requests. */
-  async function raw<T>(method: HttpMethods, path: string, o: { body?: string; contentType?: string; text?: boolean } = {}): Promise<T> {
+  async function raw<T>(method: HttpMethods, path: string, o: RawRequestOptions = {}): Promise<T> {
     if (!conn.accessToken || !conn.instanceUrl) await connect()
     const api = new HttpApi(conn, { ...(o.text ? { responseType: 'text/plain' } : {}), retry: { methods: [] } } as never)
     let status = 0
-    api.on('response', (res: { statusCode: number }) => {
+    // The response event carries the headers (jsforce's HttpApi emits it before reading the
+    // body; after a session refresh it fires again for the repeated request, the last one wins).
+    api.on('response', (res: { statusCode: number; headers?: Record<string, string> }) => {
       status = res.statusCode
+      if (res.headers) o.onHeaders?.(res.headers)
     })
     try {
       return (await api.request<T>({
@@ -269,28 +295,41 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     }
   }
 
-  async function query<T>(soql: string | Soql, o: { maxCalls?: number; all?: boolean } = {}): Promise<T[] | null> {
+  async function firstPage<T>(soql: string | Soql, all = false): Promise<FirstPage<T>> {
     const text = String(soql)
     checkLength(text)
-    logger.debug('salesforce: query', { soql: text, ...(o.all ? { queryAll: true } : {}) })
-    const records: T[] = []
-    let page = await send<QueryPage<T>>('GET', queryPath(text, o.all ? 'queryAll' : 'query'))
+    logger.debug('salesforce: query', { soql: text, ...(all ? { queryAll: true } : {}) })
+    const first = await send<QueryPage<T>>('GET', queryPath(text, all ? 'queryAll' : 'query'))
+    return {
+      totalSize: first.totalSize,
+      records: first.records.map((r) => stripAttributes(r)),
+      done: first.done || !first.nextRecordsUrl,
+      async readAll() {
+        const records: T[] = []
+        let page = first
+        // Follow nextRecordsUrl until done (queryMore); each page is one API call of ≤ 2,000 rows.
+        // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm#retrieve_remaining_results
+        for (;;) {
+          for (const r of page.records) records.push(stripAttributes(r))
+          if (page.done || !page.nextRecordsUrl) break
+          page = await send<QueryPage<T>>('GET', page.nextRecordsUrl)
+        }
+        if (records.length !== page.totalSize) {
+          logger.warn('salesforce: query returned a different number of rows than totalSize', { rows: records.length, totalSize: page.totalSize })
+        }
+        return records
+      },
+    }
+  }
+
+  async function query<T>(soql: string | Soql, o: { maxCalls?: number; all?: boolean } = {}): Promise<T[] | null> {
+    const page = await firstPage<T>(soql, o.all)
     // The first page says how many rows (totalSize) and pages there are: a caller with a budget
     // learns whether reading on is worth it without a separate COUNT() call.
     if (o.maxCalls !== undefined && !page.done && page.records.length > 0) {
       if (Math.ceil(page.totalSize / page.records.length) > o.maxCalls) return null
     }
-    // Follow nextRecordsUrl until done (queryMore); each page is one API call of ≤ 2,000 rows.
-    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm#retrieve_remaining_results
-    for (;;) {
-      for (const r of page.records) records.push(stripAttributes(r))
-      if (page.done || !page.nextRecordsUrl) break
-      page = await send<QueryPage<T>>('GET', page.nextRecordsUrl)
-    }
-    if (records.length !== page.totalSize) {
-      logger.warn('salesforce: query returned a different number of rows than totalSize', { rows: records.length, totalSize: page.totalSize })
-    }
-    return records
+    return page.readAll()
   }
 
   async function count(soql: string | Soql): Promise<number> {
@@ -340,6 +379,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
      * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm */
     queryAll: async <T>(soql: string | Soql) => (await query<T>(soql, { all: true })) as T[],
     queryWithin: (soql, maxCalls) => query(soql, { maxCalls }),
+    queryFirstPage: (soql) => firstPage(soql),
     count,
     /** `PATCH /composite/sobjects/{SObject}/{ExtIdField}`, allOrNone false; results in input order.
      * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm */
@@ -382,5 +422,6 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     instanceUrl: () => conn.instanceUrl || null,
     queryPath,
     request: (method, path, o) => raw(method, path, o),
+    logger,
   }
 }

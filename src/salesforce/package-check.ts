@@ -15,6 +15,9 @@ export interface DescribeField {
   createable?: boolean
   updateable?: boolean
   label?: string
+  /** On a lookup: the objects it points to and the name a query follows it by (`Account__r`). */
+  referenceTo?: string[]
+  relationshipName?: string | null
 }
 
 export interface DescribeResult {

@@ -8,6 +8,7 @@
  */
 import type { SalesforceClient, SaveResult } from './client.js'
 import { MAX_QUERY_PATH_BYTES } from './account-names.js'
+import { readAllRows, type BulkQueryOptions } from './bulk-query.js'
 import { encodeSoqlParam, joinSoql, soql, soqlFields, type Soql } from './soql.js'
 
 export const QBO_CUSTOMER = 'QBO_Customer__c'
@@ -21,14 +22,20 @@ const RELATIONSHIPS: Record<string, string> = {
 
 export type QboCustomerRecord = Record<string, unknown> & { QBO_Key__c: string }
 
-/** Every record of a realm with the base fields and `fieldNames`, all pages. */
-export function listQboCustomerRecords(
+/** Every record of a realm with the base fields and `fieldNames` (relationship fields such as
+ * `Account__r.Name` included). The first REST page tells how many there are; a large realm is then
+ * read by one Bulk API 2.0 query job instead of its REST pages (readAllRows in bulk-query.ts:
+ * 100,000 records are the first page and ~4 Bulk calls, not 50 pages), rows identical either way,
+ * without `attributes`. `bulk: false`: REST pages only. */
+export async function listQboCustomerRecords(
   client: SalesforceClient,
   realmId: string,
   fieldNames: readonly string[],
+  o: { bulk?: false | BulkQueryOptions } = {},
 ): Promise<Record<string, unknown>[]> {
   const fields = soqlFields([...new Set([...BASE_FIELDS, ...fieldNames])])
-  return client.query(soql`SELECT ${fields} FROM QBO_Customer__c WHERE QBO_Realm_Id__c = ${realmId}`)
+  const rows = await readAllRows(client, soql`SELECT ${fields} FROM QBO_Customer__c WHERE QBO_Realm_Id__c = ${realmId}`, o.bulk === undefined ? {} : { bulk: o.bulk })
+  return rows ?? []
 }
 
 /** What an incremental sync reads of a realm's records (README, "Incremental sync"): these keys,

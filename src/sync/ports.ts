@@ -63,6 +63,10 @@ export interface BulkRecordWriter {
   /** Same contract as SalesforceTarget.upsertRecords; a row not processed is a transient failure
    * (code BULK_UNPROCESSED). */
   upsertRecords(writes: readonly RecordWrite[]): Promise<WriteResult[]>
+  /** Same contract as SalesforceTarget.upsertAccounts (a key some Account has already returns
+   * that Account, `created: false`, unchanged; results in input order), through one Bulk insert
+   * job; a row not processed is a transient failure (code BULK_UNPROCESSED). */
+  upsertAccounts(accounts: readonly AccountCreate[]): Promise<WriteResult[]>
 }
 
 /** Salesforce. */
@@ -78,8 +82,9 @@ export interface SalesforceTarget {
   listRecordsSelected(realmId: string, selection: RecordSelection, fieldNames: readonly string[]): Promise<ExistingRecord[]>
   /** The Accounts deleted or merged away since an instant (the Recycle Bin), with their fates. */
   accountsDeletedSince(since: Date): Promise<AccountFate[]>
-  /** Every Account (Id, Name, QBO_Source_Key__c, and what suggestions compare), read in pages of 2,000 — or null, after one
-   * call, when that would take more than `maxCalls` calls (the first page tells the total). */
+  /** Every Account (Id, Name, QBO_Source_Key__c, and what suggestions compare), read in pages of
+   * 2,000 or, for many, by one Bulk query — or null, after one call, when that would take more
+   * than `maxCalls` calls (the first page tells the total). */
   listAllAccounts(maxCalls: number): Promise<AccountRef[] | null>
   /** Accounts whose Name may equal one of these names by the matching rule (a superset is fine:
    * the engine compares locally), batched into as few queries as the SOQL limits allow. */

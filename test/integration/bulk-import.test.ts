@@ -173,7 +173,9 @@ describe('a large import', () => {
     const viaBulk = await open(opts)
     const b = await importWith(viaBulk.t, await targetOf(viaBulk.t, { bulk: { poll: FAST_POLL } }))
     expect(op(viaCollections.h, 'bulk2.ingest.create')).toBe(0)
-    expect(op(viaBulk.h, 'bulk2.ingest.create')).toBeGreaterThanOrEqual(2)
+    // One job for the 20,000 top-level records (BULK_MAX_ROWS holds a 100,000-record level); the
+    // sub-customers' wave, under the threshold, goes through Collections.
+    expect(op(viaBulk.h, 'bulk2.ingest.create')).toBeGreaterThanOrEqual(1)
     expect(b.summary.status).toBe(c.summary.status)
     expect(b.summary.customers).toEqual(c.summary.customers)
     const want = orgSnapshot(viaCollections.h)

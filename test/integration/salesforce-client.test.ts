@@ -99,7 +99,9 @@ describe('query', () => {
     const sf = await start({ data: { accounts } })
     const client = clientFor(sf)
     expect(await countAccounts(client)).toBe(10_500)
-    const all = await listAllAccounts(client)
+    // REST pages only (bulk: false); above ~10,000 rows listAllAccounts reads by Bulk query
+    // otherwise (test/integration/bulk-query.test.ts).
+    const all = await listAllAccounts(client, undefined, { bulk: false })
     expect(all.length).toBe(10_500)
     expect(new Set(all.map((a) => a.id)).size).toBe(10_500)
     expect(client.apiCalls()).toBe(1 + 6)
