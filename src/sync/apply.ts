@@ -1,14 +1,14 @@
 /**
  * @module sync/apply
- * Executes a Plan through the SalesforceTarget port: Accounts first (upserted on
- * `QBO_Source_Key__c`, so a retry never duplicates one), then the records in Collections (the target's size),
- * parents before their children. Returns one outcome per item and never throws for one record.
+ * Executes a Plan through the SalesforceTarget port: Accounts first (keyed on `QBO_Source_Key__c`,
+ * so a retry never duplicates one), then the records in Collections (the target's size) or, when
+ * there are many, Bulk API 2.0 jobs, parents before their children. Returns one outcome per item and never throws for one record.
  */
 import { LINK_FIELDS, SUGGESTION } from './fields.js'
 import type { FieldIssue } from './map.js'
 import type { LinkStatus, RecordState, Refusal } from './model.js'
 import type { Plan, PlanItem } from './plan.js'
-import type { RecordWrite, SalesforceTarget, SyncStateStore, WriteResult } from './ports.js'
+import type { AccountCreate, RecordWrite, SalesforceTarget, SyncStateStore, WriteResult } from './ports.js'
 import { planWaves } from './waves.js'
 
 
@@ -106,26 +106,40 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
   /** Accounts refused for a reason that repeats, by source key: remembered on their records. */
   const accountRefusals = new Map<string, { name: string; error: ItemError }>()
   let accountsCreated = 0
-  for (let i = 0; i < plan.accountsToCreate.length; i += COLLECTION_SIZE) {
-    let batch = plan.accountsToCreate.slice(i, i + COLLECTION_SIZE)
-    for (let attempt = 1; batch.length > 0; attempt++) {
-      const results = await target.upsertAccounts(batch)
-      const again: typeof batch = []
-      results.forEach((r, j) => {
-        const account = batch[j] as (typeof batch)[number]
-        if (r.ok) {
-          accountIds.set(account.sourceKey, r.id)
-          accountErrors.delete(account.sourceKey)
-          if (r.created) accountsCreated += 1
-          return
-        }
-        // A lock held elsewhere is let go in moments: upserting on QBO_Source_Key__c again is safe.
-        if (attempt < MAX_ATTEMPTS && r.errors.length > 0 && r.errors.every((e) => TRANSIENT_ERRORS.has(e.code))) again.push(account)
-        const e = r.errors[0]
-        const error: ItemError = { field: LINK_FIELDS.account, code: e?.code ?? 'UNKNOWN', message: `The Account "${account.name}" could not be created: ${e?.message ?? 'unknown error'}` }
-        accountErrors.set(account.sourceKey, error)
-        if (!r.errors.every((x) => TRANSIENT_ERRORS.has(x.code))) accountRefusals.set(account.sourceKey, { name: account.name, error })
-      })
+  /** Takes one request's results; returns the Accounts worth another try. */
+  const tookAccounts = (batch: readonly AccountCreate[], results: readonly WriteResult[], attempt: number): AccountCreate[] => {
+    const again: AccountCreate[] = []
+    results.forEach((r, j) => {
+      const account = batch[j] as AccountCreate
+      if (r.ok) {
+        accountIds.set(account.sourceKey, r.id)
+        accountErrors.delete(account.sourceKey)
+        if (r.created) accountsCreated += 1
+        return
+      }
+      // A lock held elsewhere is let go in moments: upserting on QBO_Source_Key__c again is safe.
+      if (attempt < MAX_ATTEMPTS && r.errors.length > 0 && r.errors.every((e) => TRANSIENT_ERRORS.has(e.code))) again.push(account)
+      const e = r.errors[0]
+      const error: ItemError = { field: LINK_FIELDS.account, code: e?.code ?? 'UNKNOWN', message: `The Account "${account.name}" could not be created: ${e?.message ?? 'unknown error'}` }
+      accountErrors.set(account.sourceKey, error)
+      if (!r.errors.every((x) => TRANSIENT_ERRORS.has(x.code))) accountRefusals.set(account.sourceKey, { name: account.name, error })
+    })
+    return again
+  }
+  // Many Accounts: one Bulk API 2.0 insert job for all of them (Accounts do not refer to each other,
+  // so one job is one wave); the few to try again go through Collections, as records do.
+  let toCreate: readonly AccountCreate[] = plan.accountsToCreate
+  let firstAttempt = 1
+  const bulkAccounts = target.bulk && toCreate.length >= target.bulk.threshold ? target.bulk : undefined
+  if (bulkAccounts) {
+    toCreate = tookAccounts(toCreate, await bulkAccounts.upsertAccounts(toCreate), 1)
+    if (toCreate.length > 0) await pause(1)
+    firstAttempt = 2
+  }
+  for (let i = 0; i < toCreate.length; i += COLLECTION_SIZE) {
+    let batch = toCreate.slice(i, i + COLLECTION_SIZE)
+    for (let attempt = firstAttempt; batch.length > 0; attempt++) {
+      const again = tookAccounts(batch, await target.upsertAccounts(batch), attempt)
       if (again.length > 0) await pause(attempt)
       batch = again
     }
@@ -235,8 +249,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
   // The waves (sync/waves): Collections of up to the target's size, each record after the one that
   // writes its new parent.
   // With Bulk API 2.0 (enough records), a wave is one job of up to maxRows: a job does not order
-  // its rows either, so a child still waits for the job after its parent's. Accounts to create
-  // stay on Collections (a few hundred per run, and an insert that must never change an Account).
+  // its rows either, so a child still waits for the job after its parent's.
   const bulk = target.bulk && total >= target.bulk.threshold ? target.bulk : undefined
   const waveSize = bulk ? bulk.maxRows : COLLECTION_SIZE
   const waveItems = ordered.map((item) => ({ item, key: item.key, level: item.level, parentKey: item.write?.parentKey, isNew: item.write?.isNew === true }))
