@@ -62,18 +62,28 @@ export interface JobInfo {
 
 type Row = Record<string, unknown>
 
-/** Nested references (`{ Account__r: { QBO_Source_Key__c: 'k' } }`) become relationship columns
- * (`Account__r.QBO_Source_Key__c`), one level, as a Bulk header names them.
+const isNested = (v: unknown): v is Row => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+/** The columns of an upload: nested references (`{ Account__r: { QBO_Source_Key__c: 'k' } }`)
+ * become relationship columns (`Account__r.QBO_Source_Key__c`), one level, as a Bulk header names
+ * them; with a reader of each column's value in a row. The rows are read where they are (no copy
+ * per row: a job of 100,000 rows would hold 100,000 copies while its upload is built).
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_csv_rel_field_header_row.htm */
-function flatten(r: Row): Map<string, unknown> {
-  const out = new Map<string, unknown>()
-  for (const [k, v] of Object.entries(r)) {
-    if (k === 'attributes') continue
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      for (const [f, x] of Object.entries(v as Row)) if (f !== 'attributes') out.set(`${k}.${f}`, x)
-    } else out.set(k, v)
+function columnsOf(records: readonly Row[]): { name: string; read: (r: Row) => unknown }[] {
+  const names = new Set<string>()
+  for (const r of records) {
+    for (const [k, v] of Object.entries(r)) {
+      if (k === 'attributes') continue
+      if (!isNested(v)) names.add(k)
+      else for (const f of Object.keys(v)) if (f !== 'attributes') names.add(`${k}.${f}`)
+    }
   }
-  return out
+  return [...names].map((name) => {
+    const dot = name.indexOf('.')
+    if (dot < 0) return { name, read: (r: Row) => (isNested(r[name]) ? undefined : r[name]) }
+    const [rel, field] = [name.slice(0, dot), name.slice(dot + 1)]
+    return { name, read: (r: Row) => { const o = r[rel]; return isNested(o) ? o[field] : undefined } }
+  })
 }
 
 /** A cell as Bulk reads it: null (and an empty string, which Collections store as null) as `#N/A`,
@@ -86,10 +96,9 @@ function cell(v: unknown): string {
 
 /** The upload: a header of every column any record has (a record without one leaves it alone). */
 export function toCsv(records: readonly Row[]): string {
-  const flat = records.map(flatten)
-  const columns = [...new Set(flat.flatMap((m) => [...m.keys()]))]
-  let out = columns.map(cell).join(',') + '\n'
-  for (const m of flat) out += columns.map((c) => cell(m.get(c))).join(',') + '\n'
+  const columns = columnsOf(records)
+  let out = columns.map((c) => cell(c.name)).join(',') + '\n'
+  for (const r of records) out += columns.map((c) => cell(c.read(r))).join(',') + '\n'
   return out
 }
 
@@ -215,16 +224,15 @@ interface Ingest extends BulkInsert {
 /** The upload cut where it would pass `maxBytes`: every part has the one header of all columns
  * (a record without a column leaves that field as it is, so the extra empty cells change nothing). */
 export function csvParts(records: readonly Row[], maxBytes: number): { csv: string; start: number; end: number }[] {
-  const flat = records.map(flatten)
-  const columns = [...new Set(flat.flatMap((m) => [...m.keys()]))]
-  const header = columns.map(cell).join(',') + '\n'
+  const columns = columnsOf(records)
+  const header = columns.map((c) => cell(c.name)).join(',') + '\n'
   const headerBytes = Buffer.byteLength(header)
   const parts: { csv: string; start: number; end: number }[] = []
   let lines: string[] = []
   let bytes = headerBytes
   let start = 0
-  flat.forEach((m, i) => {
-    const line = columns.map((c) => cell(m.get(c))).join(',') + '\n'
+  records.forEach((r, i) => {
+    const line = columns.map((c) => cell(c.read(r))).join(',') + '\n'
     const size = Buffer.byteLength(line)
     if (lines.length > 0 && bytes + size > maxBytes) {
       parts.push({ csv: header + lines.join(''), start, end: i })
