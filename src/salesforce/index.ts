@@ -18,3 +18,7 @@ export { checkPackageDeployed, PACKAGE_FIELDS, PACKAGE_OBJECT } from './package-
 export type { DescribeResult, DescribeField } from './package-check.js'
 export { bulkUpsert, toCsv, parseBulkError, SalesforceBulkJobError, BULK_NULL, BULK_UNPROCESSED, DEFAULT_BULK_POLL } from './bulk.js'
 export type { BulkPoll, BulkUpsert } from './bulk.js'
+export { COMPOSITE_MAX_QUERIES, COMPOSITE_MAX_SUBREQUESTS } from './client.js'
+export type { CompositeResult, CompositeSubrequest } from './client.js'
+export { createPart, describePart, patchPart, queryPart, sendParts } from './composite.js'
+export type { CompositePart } from './composite.js'
