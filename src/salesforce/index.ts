@@ -14,7 +14,7 @@ export { listQboCustomerRecords, listSelectedQboCustomerRecords, selectQboCustom
 export type { QboCustomerRecord, RecordSelection } from './qbo-customers.js'
 export { salesforceAuthorizeUrl, exchangeSalesforceCode } from './oauth.js'
 export type { SalesforceTokens } from './oauth.js'
-export { checkPackageDeployed, PACKAGE_FIELDS, PACKAGE_OBJECT } from './package-check.js'
+export { checkPackageDeployed, CHECKED_OBJECTS, PACKAGE_FIELDS, PACKAGE_OBJECT } from './package-check.js'
 export type { DescribeResult, DescribeField } from './package-check.js'
 export { bulkUpsert, toCsv, parseBulkError, SalesforceBulkJobError, BULK_NULL, BULK_UNPROCESSED, DEFAULT_BULK_POLL } from './bulk.js'
 export type { BulkPoll, BulkUpsert } from './bulk.js'
