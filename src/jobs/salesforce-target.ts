@@ -2,7 +2,8 @@
  * @module jobs/salesforce-target
  * The SalesforceTarget port over the Salesforce client: query rows become ExistingRecords and
  * AccountRefs; the engine's writes become sObject Collections upserts (records) and inserts
- * (the Accounts Tally creates, which must never change an Account that exists).
+ * (the Accounts Tally creates, which must never change an Account that exists). An incremental
+ * sync's first read (the Recycle Bin and the selected records) is one Composite call.
  */
 import {
   accountFates,
@@ -18,6 +19,7 @@ import {
   createAccountsBySourceKey,
   upsertQboCustomers,
   bulkUpsert,
+  readChangesSince,
   QBO_CUSTOMER,
   type BulkPoll,
   type SalesforceClient,
@@ -114,6 +116,11 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
       return rows.map((r) => toExistingRecord(r, fieldNames))
     },
     accountsDeletedSince: (since) => accountsDeletedSince(client, since),
+    /** One Composite call for the two (salesforce/changes). */
+    async readChangesSince(realmId, since, selection, fieldNames) {
+      const r = await readChangesSince(client, realmId, since, selection, [...fieldNames, ...RELATED])
+      return { deletedAccounts: r.deletedAccounts, records: r.records.map((row) => toExistingRecord(row, fieldNames)) }
+    },
     listAllAccounts: (maxCalls) => listAllAccounts(client, maxCalls),
     findAccountsByNames: (names) => findAccountsByNames(client, names),
     accountFates: (ids) => accountFates(client, ids),
