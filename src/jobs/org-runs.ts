@@ -113,7 +113,7 @@ export async function openOrgRun(
       recordId = await record
     } catch (e) {
       // An org without the package's Tally objects (an older package) has no run records.
-      if (!(isMissingObject(e) || !resolved.orgObjects)) warn('could not write the run record', e)
+      if (resolved.orgObjects && !isMissingObject(e)) warn('could not write the run record', e)
     }
   }
   return {

@@ -28,12 +28,14 @@ export interface PackageCheck {
   check(describe: (sobject: string) => Promise<DescribeResult>): Promise<void>
 }
 
+/** The run's start in the org (see the module): throws only for the package check (or what kept it
+ * from being made); the settings and the record are as forgiving as they ever were. */
 export async function startOrgRun(sf: SalesforceClient, db: Db, packageCheck: PackageCheck, o: OrgRunStart): Promise<OrgRun> {
   const describeParts = packageCheck.passed ? [] : CHECKED_OBJECTS.map((name) => describePart(sf, `describe_${name}`, name))
   const recordPart = mayWriteRunRecord(o) ? runRecordPart(o) : null
   const parts: CompositePart<unknown>[] = [...describeParts, settingsQueryPart(sf), ...(recordPart ? [recordPart] : [])]
   const values = await sendParts(sf, parts)
-  const described = new Map(describeParts.map((p, i) => [CHECKED_OBJECTS[i], values[i] as Promise<DescribeResult>]))
+  const described = new Map(describeParts.map((_part, i) => [CHECKED_OBJECTS[i], values[i] as Promise<DescribeResult>]))
   const settingsRows = values[describeParts.length] as Promise<SettingsRecord[]>
   const recordId = recordPart ? (values[describeParts.length + 1] as Promise<string>) : null
   if (!packageCheck.passed) {
