@@ -55,9 +55,8 @@ async function benchSize(size: number) {
     const t0 = performance.now()
     const s = await tally('sync', '--json')
     const wallMs = Math.round(performance.now() - t0)
-    const sf = sb.salesforce.emulator.stats.toJSON()
-    log(`  Salesforce calls by operation: ${JSON.stringify(sf.byOperation)}`)
-    return { size, read: s.read, updated: s.customers['updated'] ?? 0, salesforce: s.apiCalls.salesforce, qbo: s.apiCalls.qbo, sandboxSalesforce: sf.requests, wallMs }
+    const stats = sb.salesforce.emulator.stats.toJSON()
+    return { size, read: s.read, updated: s.customers['updated'] ?? 0, salesforce: s.apiCalls.salesforce, qbo: s.apiCalls.qbo, sandboxSalesforce: stats.requests, byOperation: stats.byOperation, wallMs }
   } finally {
     await sb.close()
     rmSync(dir, { recursive: true, force: true })
@@ -69,3 +68,8 @@ for (const size of sizes) rows.push(await benchSize(size))
 const out = ['| customers | read | updated | Salesforce calls | QBO calls | time |', '|--:|:-:|--:|--:|--:|--:|']
 for (const r of rows) out.push(`| ${r.size.toLocaleString('en-US')} | ${r.read} | ${r.updated} | ${r.salesforce} | ${r.qbo} | ${(r.wallMs / 1000).toFixed(2)} s |`)
 process.stdout.write(`${out.join('\n')}\n`)
+// What the sandbox received, by operation (OAuth included): where the Salesforce calls go.
+for (const r of rows) {
+  const ops = Object.entries(r.byOperation).sort(([a], [b]) => a.localeCompare(b)).map(([op, n]) => `${op} ${n}`)
+  process.stdout.write(`\n${r.size.toLocaleString('en-US')} customers, Salesforce calls by operation (${r.sandboxSalesforce}): ${ops.join(', ')}\n`)
+}

@@ -21,6 +21,7 @@ import { registerOAuth } from './routes/oauth.js'
 import { registerBulk2, DEFAULT_BULK_OPTIONS, type BulkOptions } from './routes/bulk2.js'
 import { newBulkState } from './bulk/jobs.js'
 import { registerComposite } from './routes/composite.js'
+import { registerCompositeRequest } from './routes/composite-request.js'
 import { registerGuard } from './routes/guard.js'
 import { registerMerge } from './routes/merge.js'
 import { registerQuery } from './routes/query.js'
@@ -257,6 +258,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   registerGuard(app, state)
   registerSObjects(app, state)
   registerComposite(app, state)
+  registerCompositeRequest(app, state)
   registerQuery(app, state)
   registerBulk2(app, state, { ...DEFAULT_BULK_OPTIONS, ...options.bulk })
   registerMerge(app, state)

@@ -5,8 +5,9 @@
  * run gets a record of its own then. At the end Tally writes the status (Succeeded / Partial /
  * Failed), Started/Finished, the counts, the API calls and the §6 summary as JSON, and the failed
  * records and values that did not fit as `Tally_Run_Error__c` children (one Collection call per
- * 200). What a run costs in Salesforce calls beyond the sync itself: the settings query, the open
- * and the close of its record, and one Collection per 200 errors (none when nothing failed).
+ * 200). What a run costs in Salesforce calls beyond the sync itself: its first call (the open of its
+ * record travels with the settings query in one Composite call, jobs/run-start), the close of its
+ * record, and one Collection per 200 errors (none when nothing failed).
  * When the org has no Tally objects (an older package), runs still go on, without records.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_create.htm
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm
@@ -14,10 +15,10 @@
  */
 import { describeError } from '../lib/errors.js'
 import type { Logger } from '../lib/logger.js'
-import { COLLECTION_CHUNK, soql, type SalesforceClient } from '../salesforce/index.js'
-import type { Db, Settings } from '../store/index.js'
+import { COLLECTION_CHUNK, createPart, patchPart, SalesforceError, soql, type CompositePart, type SalesforceClient } from '../salesforce/index.js'
+import type { Settings } from '../store/index.js'
 import type { RunSummary } from '../sync/run.js'
-import { resolveSettings, type ResolvedSettings } from './org-settings.js'
+import type { ResolvedSettings } from './org-settings.js'
 
 export const RUN_OBJECT = 'Tally_Run__c'
 export const RUN_ERROR_OBJECT = 'Tally_Run_Error__c'
@@ -64,34 +65,55 @@ export function summaryJson(summary: RunSummary): string {
 
 const STATUS: Record<RunSummary['status'], OrgRunStatus> = { succeeded: 'Succeeded', partial: 'Partial', failed: 'Failed' }
 
+export interface OrgRunStart {
+  realmId: string
+  mode: 'import' | 'sync'
+  dryRun: boolean
+  /** The Tally_Run__c that asked for this run (Status Requested). */
+  requestedId?: string
+  now: () => Date
+  logger?: Logger
+}
+
+/** A dry run writes nothing to Salesforce (contract §2) but the record of a run the org asked for. */
+export const mayWriteRunRecord = (o: Pick<OrgRunStart, 'dryRun' | 'requestedId'>): boolean => !o.dryRun || o.requestedId !== undefined
+
 /**
- * Starts the org's side of a run: the settings of the company (one query for all companies) and
- * the run's record (one write). Never throws for the org's sake: a run must not fail because its
- * bookkeeping in the org could not be written.
+ * The write that opens the run's record, as a part of the run's first call (jobs/run-start): the
+ * requested record set Running (the request may have left the company empty, every company: the
+ * record names the company whose run it holds), or a new one. Its value is the record's Id.
  */
-export async function startOrgRun(
+export function runRecordPart(o: OrgRunStart): CompositePart<string> {
+  const started = { Status__c: 'Running', Started__c: iso(o.now()) }
+  if (o.requestedId) {
+    const id = o.requestedId
+    const patch = patchPart('run', RUN_OBJECT, id, { ...started, QBO_Realm_Id__c: o.realmId })
+    return { subrequest: patch.subrequest, read: async (r) => (await patch.read(r), id) }
+  }
+  return createPart('run', RUN_OBJECT, { ...started, Mode__c: o.mode, Dry_Run__c: o.dryRun, QBO_Realm_Id__c: o.realmId })
+}
+
+const isMissingObject = (e: unknown): boolean => e instanceof SalesforceError && (e.errorCode === 'INVALID_TYPE' || e.errorCode === 'NOT_FOUND')
+
+/**
+ * The org's side of a run, once its settings are resolved and its record's write was sent
+ * (`record`: the part's value, or null when nothing may be written). Never throws for the org's
+ * sake: a run must not fail because its bookkeeping in the org could not be written.
+ */
+export async function openOrgRun(
   sf: SalesforceClient,
-  db: Db,
-  o: { realmId: string; mode: 'import' | 'sync'; dryRun: boolean; requestedId?: string; now: () => Date; logger?: Logger },
+  o: OrgRunStart,
+  resolved: ResolvedSettings,
+  record: Promise<string> | null,
 ): Promise<OrgRun> {
-  // A dry run writes nothing to Salesforce (contract §2) but the record of a run the org asked for.
-  const mayWrite = !o.dryRun || o.requestedId !== undefined
-  const resolved = await resolveSettings(sf, db, o.realmId, { logger: o.logger, mayWrite })
   let recordId: string | null = null
   const warn = (what: string, e: unknown) => o.logger?.warn(`org run: ${what}`, { error: describeError(e) })
-  if (resolved.orgObjects && mayWrite) {
-    const started = { Status__c: 'Running', Started__c: iso(o.now()) }
+  if (record) {
     try {
-      if (o.requestedId) {
-        // The request may have left the company empty (every company): its record names the
-        // company whose run it holds.
-        await sf.patchRecord(RUN_OBJECT, o.requestedId, { ...started, QBO_Realm_Id__c: o.realmId })
-        recordId = o.requestedId
-      } else {
-        recordId = await sf.create(RUN_OBJECT, { ...started, Mode__c: o.mode, Dry_Run__c: o.dryRun, QBO_Realm_Id__c: o.realmId })
-      }
+      recordId = await record
     } catch (e) {
-      warn('could not write the run record', e)
+      // An org without the package's Tally objects (an older package) has no run records.
+      if (resolved.orgObjects && !isMissingObject(e)) warn('could not write the run record', e)
     }
   }
   return {

@@ -5,19 +5,19 @@
  * src/sync/fields.ts, separated by semicolons; empty = all). A run reads every company's record
  * with one SOQL query; the Hub reads the same and writes with one upsert on the realm. The store
  * keeps the last copy read, which is what a run uses when the org cannot be reached (or the
- * package's objects are not deployed yet).
+ * package's objects are not deployed yet). A run's query travels in its first call (jobs/run-start).
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
  */
 import { describeError } from '../lib/errors.js'
-import { SalesforceError, soql, type SalesforceClient } from '../salesforce/index.js'
+import { queryPart, SalesforceError, soql, type CompositePart, type SalesforceClient } from '../salesforce/index.js'
 import { getCompanySettings, saveCompanySettings, type Db, type Settings } from '../store/index.js'
 import { FIELD_GROUPS, LINK_FIELDS, SWITCHABLE_FIELDS, SYNCED_FIELDS } from '../sync/fields.js'
 import type { Logger } from '../lib/logger.js'
 
 export const SETTINGS_OBJECT = 'Tally_Settings__c'
 
-interface SettingsRecord {
+export interface SettingsRecord {
   Id: string
   QBO_Realm_Id__c: string | null
   Create_Accounts__c: boolean | null
@@ -69,9 +69,17 @@ function fromRecord(rec: SettingsRecord, stored: Settings): Settings {
 
 const isMissingObject = (e: unknown): boolean => e instanceof SalesforceError && (e.errorCode === 'INVALID_TYPE' || e.errorCode === 'NOT_FOUND')
 
+const SETTINGS_QUERY = soql`SELECT Id, QBO_Realm_Id__c, Create_Accounts__c, Synced_Field_Groups__c FROM Tally_Settings__c`
+
 /** Every company's settings record: one query. */
 async function readRecords(sf: SalesforceClient): Promise<SettingsRecord[]> {
-  return sf.query<SettingsRecord>(soql`SELECT Id, QBO_Realm_Id__c, Create_Accounts__c, Synced_Field_Groups__c FROM Tally_Settings__c`)
+  return sf.query<SettingsRecord>(SETTINGS_QUERY)
+}
+
+/** The same query as a part of a run's first call (jobs/run-start), for `resolveSettings`'s
+ * `records`. */
+export function settingsQueryPart(sf: SalesforceClient): CompositePart<SettingsRecord[]> {
+  return queryPart<SettingsRecord>(sf, 'settings', SETTINGS_QUERY)
 }
 
 function toRecord(realmId: string, s: Settings): Record<string, unknown> {
@@ -91,20 +99,21 @@ export async function writeOrgSettings(sf: SalesforceClient, realmId: string, s:
  * The settings of company `realmId` for a run or the Hub: the org's record (one query for every
  * company), saved to the store as the last copy; the store's copy when the org cannot answer. A
  * company with no record yet gets one from the store's settings (one upsert, once, unless
- * `mayWrite` is false), so the org shows what Tally uses.
+ * `mayWrite` is false), so the org shows what Tally uses. `records`: the query's answer when it was
+ * already asked (`settingsQueryPart` in a run's first call); it fails as the query would.
  */
 export async function resolveSettings(
   sf: SalesforceClient,
   db: Db,
   realmId: string,
-  o: { logger?: Logger | undefined; mayWrite?: boolean } = {},
+  o: { logger?: Logger | undefined; mayWrite?: boolean; records?: Promise<SettingsRecord[]> } = {},
 ): Promise<ResolvedSettings> {
   const logger = o.logger
   // The store's copy is the company's own (contract §9: settings per company).
   const stored = await getCompanySettings(db, realmId)
   let records: SettingsRecord[]
   try {
-    records = await readRecords(sf)
+    records = await (o.records ?? readRecords(sf))
   } catch (e) {
     const missing = isMissingObject(e)
     const problem = missing ? `${SETTINGS_OBJECT} is not in the org (deploy the package with \`tally salesforce deploy\`)` : describeError(e)

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { AppError, describeError, RunAlreadyRunningError } from '../lib/errors.js'
 import { QboError } from '../qbo/index.js'
-import { SalesforceError, type SalesforceClient } from '../salesforce/index.js'
+import { checkPackageDeployed, SalesforceError, type SalesforceClient } from '../salesforce/index.js'
 import {
   addRunMessages,
   claimRun,
@@ -38,7 +38,8 @@ import { NotConnectedError, defaultRealm, qboClient, salesforceClient } from './
 import { customerViews, keepSuggestions } from './customer-view.js'
 import { plannedCustomers, PreviewMemory, type PlannedCustomer } from './run-plan.js'
 import { qboCustomerSource } from './qbo-source.js'
-import { failOrgRun, startOrgRun, type OrgRun } from './org-runs.js'
+import { failOrgRun, type OrgRun } from './org-runs.js'
+import { startOrgRun, type PackageCheck } from './run-start.js'
 import { salesforceTarget } from './salesforce-target.js'
 import type { Tally } from './tally.js'
 
@@ -92,24 +93,36 @@ const CLOCK_SKEW_MS = 60_000
 
 /**
  * One Salesforce client shared by the runs of several companies (contract §9): the org is one,
- * so signing in and checking the package once serves every company's run.
+ * so signing in and checking the package once serves every company's run. The check itself is made
+ * in a run's first call (jobs/run-start), with the describes that call fetched.
  */
 export interface SalesforceSession {
+  /** The client, signed in. */
   client(): Promise<SalesforceClient>
+  readonly packageCheck: PackageCheck
 }
 
 export function salesforceSession(t: Tally): SalesforceSession {
   let ready: Promise<SalesforceClient> | null = null
+  let passed = false
   return {
     client() {
       ready ??= (async () => {
         const sf = await salesforceClient(t)
         await sf.connect()
-        await sf.checkPackage()
         return sf
       })()
       ready.catch(() => (ready = null))
       return ready
+    },
+    packageCheck: {
+      get passed() {
+        return passed
+      },
+      async check(describe) {
+        await checkPackageDeployed(describe)
+        passed = true
+      },
     },
   }
 }
@@ -174,17 +187,19 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
     const blame = (e: unknown): ConnectionRef => (e instanceof QboError ? qboRef : e instanceof SalesforceError ? 'salesforce' : provider)
     let sf: Awaited<ReturnType<typeof salesforceClient>> | undefined
     let org: OrgRun | undefined
+    const sfSession = session ?? salesforceSession(t)
     try {
-      sf = await (session ?? salesforceSession(t)).client()
+      sf = await sfSession.client()
       // A shared client has counted the calls of earlier companies' runs: count from here.
       const sfBefore = session ? sf.apiCalls() + sf.oauthCalls() : 0
       await recordSuccess(db, 'salesforce')
       provider = qboRef
       const qbo = await qboClient(t, realmId ?? undefined)
       provider = 'salesforce'
-      // Settings from the org's Tally_Settings__c (the store's copy when it cannot answer), and
-      // the run's Tally_Run__c (contract §12).
-      org = await startOrgRun(sf, db, { realmId: qbo.realmId, mode: req.mode, dryRun: req.dryRun ?? false, now, logger: t.logger, ...(req.orgRunId ? { requestedId: req.orgRunId } : {}) })
+      // In one call: the package check (once per session), the settings from the org's
+      // Tally_Settings__c (the store's copy when it cannot answer), and the run's Tally_Run__c
+      // (contract §12).
+      org = await startOrgRun(sf, db, sfSession.packageCheck, { realmId: qbo.realmId, mode: req.mode, dryRun: req.dryRun ?? false, now, logger: t.logger, ...(req.orgRunId ? { requestedId: req.orgRunId } : {}) })
       const { settings } = org
       const enabled = new Set(settings.enabledFields ?? SWITCHABLE_FIELDS)
       let since: Date | undefined

@@ -3,7 +3,8 @@
  * The SalesforceTarget port over the Salesforce client: query rows become ExistingRecords and
  * AccountRefs (large sets read by Bulk API 2.0 query); the engine's writes become sObject
  * Collections upserts (records) and inserts (the Accounts Tally creates, which must never change
- * an Account that exists), or, through `bulk`, Bulk API 2.0 upsert and insert jobs.
+ * an Account that exists), or, through `bulk`, Bulk API 2.0 upsert and insert jobs. An incremental
+ * sync's first read (the Recycle Bin and the selected records) is one Composite call.
  */
 import {
   accountFates,
@@ -20,6 +21,7 @@ import {
   createAccountsBySourceKeyInBulk,
   upsertQboCustomers,
   bulkUpsert,
+  readChangesSince,
   QBO_CUSTOMER,
   type BulkPoll,
   type SalesforceClient,
@@ -129,6 +131,11 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
       return rows.map((r) => toExistingRecord(r, fieldNames))
     },
     accountsDeletedSince: (since) => accountsDeletedSince(client, since),
+    /** One Composite call for the two (salesforce/changes). */
+    async readChangesSince(realmId, since, selection, fieldNames) {
+      const r = await readChangesSince(client, realmId, since, selection, [...fieldNames, ...RELATED])
+      return { deletedAccounts: r.deletedAccounts, records: r.records.map((row) => toExistingRecord(row, fieldNames)) }
+    },
     listAllAccounts: (maxCalls) => listAllAccounts(client, maxCalls, { bulk: bulk ? (bulk.poll ? { poll: bulk.poll } : {}) : false }),
     findAccountsByNames: (names) => findAccountsByNames(client, names),
     accountFates: (ids) => accountFates(client, ids),

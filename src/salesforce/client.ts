@@ -41,6 +41,31 @@ export interface SalesforceClientOptions {
   retry?: RetryPolicy
 }
 
+/** One subrequest of a Composite request (REST API "Composite Subrequest"). `url`: a path under
+ * this client's `/services/data/vXX.X` (`/sobjects/Account/describe`), or a whole such path (a
+ * `queryPath`). A reference `@{referenceId.field}` to an earlier subrequest's answer may stand in
+ * `url` or `body`. */
+export interface CompositeSubrequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+  url: string
+  referenceId: string
+  body?: unknown
+  httpHeaders?: Record<string, string>
+}
+
+/** A subrequest's answer: its body, or the SalesforceError its error body says (the vendor's
+ * `errorCode`, the subrequest's HTTP status, `fields`) — PROCESSING_HALTED for one that was not run
+ * because a subrequest it references failed, or because allOrNone rolled the request back. */
+export type CompositeResult =
+  | { referenceId: string; ok: true; status: number; body: unknown; headers: Record<string, string> }
+  | { referenceId: string; ok: false; status: number; error: SalesforceError }
+
+/** Composite takes at most 25 subrequests, at most 5 of them query (query more included) or
+ * sObject Collections operations.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm */
+export const COMPOSITE_MAX_SUBREQUESTS = 25
+export const COMPOSITE_MAX_QUERIES = 5
+
 export interface ConnectionInfo {
   instanceUrl: string
   orgId: string
@@ -75,6 +100,15 @@ export interface SalesforceClient {
   jsforce(): Promise<Connection>
   /** Describe of one object, fetched once per client. */
   describe(sobject: string): Promise<DescribeResult>
+  /** Up to 25 subrequests in one call (`POST /composite`, one API call whatever they are), run in
+   * the order given; one result per subrequest, in that order. A subrequest that failed is a
+   * result with its SalesforceError, never an exception; the call itself failing (a 5xx, no
+   * answer, the session) throws. allOrNone (default false): the first failure rolls every change
+   * of the request back. */
+  composite(subrequests: readonly CompositeSubrequest[], o?: { allOrNone?: boolean }): Promise<CompositeResult[]>
+  /** Every record of a query from its first page (a composite subrequest's answer): the rest read
+   * with query more, one call per page, as `query` does. */
+  continueQuery<T = Record<string, unknown>>(firstPage: unknown): Promise<T[]>
   apiCalls(): number
   oauthCalls(): number
   apiUsage(): { used: number; max: number } | null
@@ -82,8 +116,9 @@ export interface SalesforceClient {
    * `apiUsage` too). */
   readApiUsage(): Promise<{ used: number; max: number }>
   instanceUrl(): string | null
-  /** The query URL path for a statement, as sent (for sizing batches). */
-  queryPath(soql: string): string
+  /** The query URL path for a statement, as sent (for sizing batches, and as a composite
+   * subrequest's url); `queryAll` for the Recycle Bin's too. */
+  queryPath(soql: string, resource?: 'query' | 'queryAll'): string
   /** One request under `/services/data/vXX.X` (e.g. Bulk API 2.0's `/jobs/ingest`), counted like
    * every other: a JSON or raw body, the answer parsed as JSON or (`text`) kept as text. jsforce's
    * own retry is off for it: the caller decides what is safe to send again. `onHeaders` gets the
@@ -299,7 +334,14 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     const text = String(soql)
     checkLength(text)
     logger.debug('salesforce: query', { soql: text, ...(all ? { queryAll: true } : {}) })
-    const first = await send<QueryPage<T>>('GET', queryPath(text, all ? 'queryAll' : 'query'))
+    return pagesFrom(await send<QueryPage<T>>('GET', queryPath(text, all ? 'queryAll' : 'query')))
+  }
+
+  /** A query's first page (read directly, or as a Composite subresult), and the rest on demand. */
+  function pagesFrom<T>(first: QueryPage<T>): FirstPage<T> {
+    if (!first || typeof first !== 'object' || !Array.isArray(first.records)) {
+      throw new SalesforceError({ status: 200, errorCode: 'UNEXPECTED_RESPONSE', message: 'Salesforce answered a query without records' })
+    }
     return {
       totalSize: first.totalSize,
       records: first.records.map((r) => stripAttributes(r)),
@@ -323,13 +365,57 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
   }
 
   async function query<T>(soql: string | Soql, o: { maxCalls?: number; all?: boolean } = {}): Promise<T[] | null> {
-    const page = await firstPage<T>(soql, o.all)
+    return readPages(await firstPage<T>(soql, o.all), o)
+  }
+
+  /** The rows of a query from its first page on, or null when a budget of calls would not do. */
+  async function readPages<T>(first: QueryPage<T> | FirstPage<T>, o: { maxCalls?: number } = {}): Promise<T[] | null> {
+    const page = 'readAll' in first ? first : pagesFrom(first)
     // The first page says how many rows (totalSize) and pages there are: a caller with a budget
     // learns whether reading on is worth it without a separate COUNT() call.
     if (o.maxCalls !== undefined && !page.done && page.records.length > 0) {
       if (Math.ceil(page.totalSize / page.records.length) > o.maxCalls) return null
     }
     return page.readAll()
+  }
+
+  /** A subrequest's error body (the usual `[{ errorCode, message, fields }]`) as a typed error. */
+  function subrequestError(status: number, body: unknown): SalesforceError {
+    const first = (Array.isArray(body) ? body[0] : body) as { errorCode?: unknown; message?: unknown; fields?: unknown } | null | undefined
+    const errorCode = typeof first?.errorCode === 'string' ? first.errorCode : `ERROR_HTTP_${status}`
+    const message = typeof first?.message === 'string' ? first.message : typeof body === 'string' ? body : `HTTP ${status}`
+    const err = toSalesforceError({ errorCode, message, data: { fields: first?.fields } }, status)
+    return err instanceof SalesforceError ? err : new SalesforceError({ status, errorCode, message })
+  }
+
+  /** `POST /composite`: one call, its subrequests in order (`collateSubrequests` false).
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_subrequest_result.htm */
+  async function composite(subrequests: readonly CompositeSubrequest[], o: { allOrNone?: boolean } = {}): Promise<CompositeResult[]> {
+    if (subrequests.length === 0) return []
+    const heavy = subrequests.filter((r) => /^\/services\/data\/v[\d.]+\/(query|queryAll|composite\/sobjects)(\/|\?|$)/.test(r.url.startsWith('/services/') ? r.url : `${base}${r.url}`)).length
+    if (subrequests.length > COMPOSITE_MAX_SUBREQUESTS || heavy > COMPOSITE_MAX_QUERIES) {
+      throw new TypeError(`A composite request takes at most ${COMPOSITE_MAX_SUBREQUESTS} subrequests, ${COMPOSITE_MAX_QUERIES} of them queries or Collections (got ${subrequests.length}, ${heavy})`)
+    }
+    const compositeRequest = subrequests.map((r) => ({ ...r, url: r.url.startsWith('/services/') ? r.url : `${base}${r.url}` }))
+    logger.debug('salesforce: composite', { subrequests: compositeRequest.map((r) => `${r.method} ${r.referenceId}`) })
+    const answer = await raw<{ compositeResponse?: { body: unknown; httpHeaders?: Record<string, string>; httpStatusCode: number; referenceId: string | null }[] }>('POST', '/composite', {
+      body: JSON.stringify({ allOrNone: o.allOrNone === true, collateSubrequests: false, compositeRequest }),
+    })
+    const results = answer?.compositeResponse
+    // A request over the limits is answered with one result and no referenceId (LIMIT_EXCEEDED).
+    const refused = results?.length === 1 && results[0]?.referenceId === null ? results[0] : undefined
+    if (refused) throw subrequestError(refused.httpStatusCode, refused.body)
+    if (!Array.isArray(results) || results.length !== subrequests.length) {
+      throw new SalesforceError({ status: 200, errorCode: 'UNEXPECTED_RESPONSE', message: `Salesforce answered ${Array.isArray(results) ? results.length : 'no'} results for ${subrequests.length} subrequests` })
+    }
+    const byRef = new Map(results.map((r) => [r.referenceId, r]))
+    return subrequests.map((req) => {
+      const r = byRef.get(req.referenceId)
+      if (!r) return { referenceId: req.referenceId, ok: false, status: 0, error: new SalesforceError({ status: 0, errorCode: 'UNEXPECTED_RESPONSE', message: `No answer for subrequest ${req.referenceId}` }) }
+      if (r.httpStatusCode >= 400) return { referenceId: req.referenceId, ok: false, status: r.httpStatusCode, error: subrequestError(r.httpStatusCode, r.body) }
+      return { referenceId: req.referenceId, ok: true, status: r.httpStatusCode, body: r.body, headers: r.httpHeaders ?? {} }
+    })
   }
 
   async function count(soql: string | Soql): Promise<number> {
@@ -410,6 +496,8 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
       return conn
     },
     describe,
+    composite,
+    continueQuery: async <T>(firstPage: unknown) => (await readPages<T>(firstPage as QueryPage<T>)) as T[],
     apiCalls: () => restCounter.requests,
     oauthCalls: () => oauthCounter.requests,
     apiUsage: () => usage,

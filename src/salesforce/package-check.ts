@@ -43,6 +43,10 @@ export const PACKAGE_FIELDS: readonly string[] = [
 /** The Account field Tally creates Accounts by (upsert key). */
 export const ACCOUNT_SOURCE_KEY_FIELD = 'QBO_Source_Key__c'
 
+/** The objects `checkPackageDeployed` describes (so that a caller can fetch them along with other
+ * requests, in one Composite call). */
+export const CHECKED_OBJECTS: readonly string[] = [PACKAGE_OBJECT, 'Account']
+
 const WHAT_TO_DO =
   'run `tally salesforce deploy` (it deploys the package and assigns the Tally_Sync permission set to the integration user), or deploy the salesforce/ folder with `sf project deploy start` and assign Tally_Sync yourself'
 

@@ -82,6 +82,10 @@ export interface SalesforceTarget {
   listRecordsSelected(realmId: string, selection: RecordSelection, fieldNames: readonly string[]): Promise<ExistingRecord[]>
   /** The Accounts deleted or merged away since an instant (the Recycle Bin), with their fates. */
   accountsDeletedSince(since: Date): Promise<AccountFate[]>
+  /** `accountsDeletedSince(since)` and `listRecordsSelected(realmId, selection, fieldNames)` at
+   * once, in one call where the target can (an incremental sync's first read). Absent: the engine
+   * makes the two calls. */
+  readChangesSince?(realmId: string, since: Date, selection: RecordSelection, fieldNames: readonly string[]): Promise<{ deletedAccounts: AccountFate[]; records: ExistingRecord[] }>
   /** Every Account (Id, Name, QBO_Source_Key__c, and what suggestions compare), read in pages of
    * 2,000 or, for many, by one Bulk query — or null, after one call, when that would take more
    * than `maxCalls` calls (the first page tells the total). */

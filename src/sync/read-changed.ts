@@ -42,8 +42,6 @@ export async function readChangedRecords(
 ): Promise<ChangedRecords> {
   const { realmId, states } = input
   const key = (id: string) => customerKey(realmId, id)
-  const deletedAccounts = await target.accountsDeletedSince(input.since)
-  const gone = new Set(deletedAccounts.map((f) => f.id))
 
   const loaded = new Map<string, ExistingRecord>()
   const asked = new Set<string>()
@@ -57,22 +55,12 @@ export async function readChangedRecords(
     if (c.isSubCustomer && c.parentQboId) keys.add(key(c.parentQboId))
   }
   for (const id of input.deletedIds) keys.add(key(id))
-  for (const s of states.values()) {
-    if (s.accountWritten && gone.has(s.accountWritten)) {
-      keys.add(s.key)
-      moving.add(s.key.slice(realmId.length + 1))
-    }
-  }
-  let parentIds = [...moving]
   let since: Date | undefined = input.since
-  const fates = new Map(deletedAccounts.map((f) => [f.id, f]))
-  while (keys.size > 0 || parentIds.length > 0 || since) {
-    for (const k of keys) asked.add(k)
-    for (const id of parentIds) explored.add(id)
-    const rows = await target.listRecordsSelected(realmId, { keys: [...keys], parentIds, ...(since ? { since } : {}) }, input.fieldNames)
-    const fromSince = since !== undefined
-    since = undefined
-    keys.clear()
+  let fates = new Map<string, AccountFate>()
+
+  /** One read's rows: the new ones are kept; their parents are asked for next, and the children
+   * of those whose link may change. */
+  const take = (rows: readonly ExistingRecord[], fromSince: boolean) => {
     const fresh: ExistingRecord[] = []
     for (const e of rows) {
       if (loaded.has(e.key)) continue
@@ -88,7 +76,39 @@ export async function readChangedRecords(
       const child = p !== undefined && explored.has(p)
       if (child || (fromSince && linkChange(e, states.get(e.key), fates) !== 'none')) moving.add(id)
     }
-    parentIds = [...moving].filter((id) => !explored.has(id))
+  }
+  const selection = () => {
+    for (const k of keys) asked.add(k)
+    const parentIds = [...moving].filter((id) => !explored.has(id))
+    for (const id of parentIds) explored.add(id)
+    const s = { keys: [...keys], parentIds, ...(since ? { since } : {}) }
+    keys.clear()
+    since = undefined
+    return s
+  }
+
+  // The Recycle Bin first: the records Tally last linked to an Account deleted or merged since are
+  // read too. A target that can answers it and the first records in one call; the records of such
+  // Accounts that this first read did not bring are then asked for in the next.
+  let deletedAccounts: AccountFate[]
+  if (target.readChangesSince) {
+    const first = await target.readChangesSince(realmId, input.since, selection(), input.fieldNames)
+    deletedAccounts = first.deletedAccounts
+    fates = new Map(deletedAccounts.map((f) => [f.id, f]))
+    take(first.records, true)
+  } else {
+    deletedAccounts = await target.accountsDeletedSince(input.since)
+    fates = new Map(deletedAccounts.map((f) => [f.id, f]))
+  }
+  for (const s of states.values()) {
+    if (s.accountWritten && fates.has(s.accountWritten)) {
+      if (!loaded.has(s.key) && !asked.has(s.key)) keys.add(s.key)
+      moving.add(s.key.slice(realmId.length + 1))
+    }
+  }
+  while (keys.size > 0 || [...moving].some((id) => !explored.has(id)) || since) {
+    const fromSince = since !== undefined
+    take(await target.listRecordsSelected(realmId, selection(), input.fieldNames), fromSince)
   }
   return { existing: [...loaded.values()], deletedAccounts }
 }

@@ -199,7 +199,10 @@ describe('linking QBO customers to Accounts', () => {
 /** Write requests the Salesforce sandbox received (its own `/__sandbox/stats`). */
 async function sfWrites(): Promise<number> {
   const stats = (await (await fetch(`${sys.sfUrl}/__sandbox/stats`)).json()) as { byOperation: Record<string, number> }
-  return Object.entries(stats.byOperation)
-    .filter(([op]) => /patch|update|upsert|create|insert|composite/i.test(op))
+  // A Composite request is a write when one of its subrequests wrote (the sandbox's write log).
+  const log = (await (await fetch(`${sys.sfUrl}/__sandbox/writes`)).json()) as { writes: { operation: string }[] }
+  const composites = log.writes.filter((w) => w.operation === 'composite').length
+  return composites + Object.entries(stats.byOperation)
+    .filter(([op]) => /patch|update|upsert|create|insert/i.test(op))
     .reduce((n, [, v]) => n + v, 0)
 }

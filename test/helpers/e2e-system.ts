@@ -201,8 +201,11 @@ export function salesforceApi(sfUrl: string): SalesforceApi {
     },
     async writes() {
       const stats = (await ok(await fetch(`${sfUrl}/__sandbox/stats`), 'Salesforce sandbox stats')) as { byOperation: Record<string, number> }
-      return Object.entries(stats.byOperation)
-        .filter(([op]) => /patch|update|upsert|create|insert|delete|composite/i.test(op))
+      // A Composite request is a write when one of its subrequests wrote (the sandbox's write log).
+      const log = (await ok(await fetch(`${sfUrl}/__sandbox/writes`), 'Salesforce sandbox writes')) as { writes: { operation: string }[] }
+      const composites = log.writes.filter((w) => w.operation === 'composite').length
+      return composites + Object.entries(stats.byOperation)
+        .filter(([op]) => /patch|update|upsert|create|insert|delete/i.test(op))
         .reduce((n, [, v]) => n + v, 0)
     },
     async setValidationRules(rules) {

@@ -23,8 +23,9 @@ export interface Harness {
   /** Records of QBO_Customer__c in the Salesforce sandbox. */
   records(): Record<string, unknown>[]
   accounts(): Record<string, unknown>[]
-  /** Write operations the Salesforce sandbox received so far, but for the run's own bookkeeping
-   * in the org (Tally_Run__c, Tally_Run_Error__c, Tally_Settings__c: see orgRunWrites). */
+  /** Write operations the Salesforce sandbox received so far (a Composite request that wrote is
+   * one), but for the run's own bookkeeping in the org (Tally_Run__c, Tally_Run_Error__c,
+   * Tally_Settings__c: see orgRunWrites). */
   sfWrites(): number
   /** Requests that wrote only Tally's bookkeeping objects (runs, run errors, settings). */
   orgRunWrites(): number
@@ -62,7 +63,9 @@ export async function startHarness(o: SandboxOptions = {}): Promise<Harness> {
       const all = Object.entries(by)
         .filter(([op]) => /upsert|create|update|delete|patch|insert/i.test(op))
         .reduce((n, [, v]) => n + v, 0)
-      return all - orgRunWrites()
+      // A Composite request is a write when one of its subrequests wrote (the sandbox logs it so).
+      const composites = sandbox.salesforce.emulator.writeRequests().filter((w) => w.operation === 'composite').length
+      return all + composites - orgRunWrites()
     },
     orgRunWrites,
     async close() {

@@ -26,6 +26,11 @@ import {
   upsertAccountsBySourceKey,
   createAccountsBySourceKey,
   upsertQboCustomers,
+  createPart,
+  describePart,
+  queryPart,
+  sendParts,
+  soql,
   type SalesforceClientOptions,
 } from '../../src/salesforce/index.js'
 
@@ -241,6 +246,73 @@ describe('package check', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('composite', () => {
+  it('sends subrequests in one counted call; a failed one is its typed SalesforceError', async () => {
+    const sf = await start({ data: { accounts: [{ Name: 'Known' }] } })
+    const client = clientFor(sf)
+    await client.connect()
+    const before = client.apiCalls()
+    const results = await client.composite([
+      { method: 'GET', url: client.queryPath("SELECT Id, Name FROM Account WHERE Name = 'Known'"), referenceId: 'known' },
+      { method: 'POST', url: '/sobjects/Account', referenceId: 'bad', body: { Website: 'no-name.example' } },
+      { method: 'POST', url: '/sobjects/Contact', referenceId: 'child', body: { LastName: 'X', AccountId: '@{bad.id}' } },
+    ])
+    expect(client.apiCalls() - before).toBe(1)
+    expect((await stats(sf)).byOperation).toEqual({ 'oauth.token': 1, composite: 1 })
+    expect(results[0]).toMatchObject({ referenceId: 'known', ok: true, status: 200, body: { totalSize: 1 } })
+    const bad = results[1]
+    expect(bad?.ok).toBe(false)
+    if (bad && !bad.ok) {
+      expect(bad.error).toBeInstanceOf(SalesforceError)
+      expect(bad.error).toMatchObject({ status: 400, errorCode: 'REQUIRED_FIELD_MISSING', fields: ['Name'] })
+    }
+    expect(results[2]).toMatchObject({ ok: false, status: 400, error: { errorCode: 'PROCESSING_HALTED' } })
+    expect(client.apiUsage()?.used).toBe(sf.emulator.apiUsage().used)
+  })
+
+  it('refuses more than 25 subrequests or 5 queries before sending anything', async () => {
+    const sf = await start()
+    const client = clientFor(sf)
+    const six = Array.from({ length: 6 }, (_, i) => ({ method: 'GET' as const, url: client.queryPath('SELECT Id FROM Account'), referenceId: `q${i}` }))
+    await expect(client.composite(six)).rejects.toThrow(TypeError)
+    expect(client.apiCalls()).toBe(0)
+  })
+
+  it('reads parts as their direct calls would: every page of a query, a describe, a create', async () => {
+    const accounts = Array.from({ length: 2_300 }, (_, i) => ({ Name: `Paged ${i}` }))
+    const sf = await start({ data: { accounts } })
+    const client = clientFor(sf)
+    await client.connect()
+    const before = client.apiCalls()
+    const [rows, described, created] = await sendParts(client, [
+      queryPart<{ Id: string; Name: string }>(client, 'all', soql`SELECT Id, Name FROM Account`),
+      describePart(client, 'pkg', 'QBO_Customer__c'),
+      createPart('made', 'Account', { Name: 'Made' }),
+    ])
+    expect(await rows).toHaveLength(2_300)
+    expect((await rows)[0]).not.toHaveProperty('attributes')
+    expect((await described).name).toBe('QBO_Customer__c')
+    expect(await created).toMatch(/^001/)
+    // The composite call, and one query more for the second page of 2,000.
+    expect(client.apiCalls() - before).toBe(2)
+  })
+
+  it('sends a read again on its own when its subrequest failed with a 5xx; a write fails', async () => {
+    const sf = await start({ data: { accounts: [{ Name: 'Retried' }] } })
+    const client = clientFor(sf)
+    await client.connect()
+    // The composite call itself answers 503: the query goes again alone; the create does not.
+    sf.emulator.setFaults({ next: ['503'] })
+    const [rows, created] = await sendParts(client, [
+      queryPart<{ Name: string }>(client, 'q', soql`SELECT Name FROM Account`),
+      createPart('c', 'Account', { Name: 'Not sent twice' }),
+    ])
+    expect((await rows).map((r) => r.Name)).toEqual(['Retried'])
+    await expect(created).rejects.toMatchObject({ status: 503, errorCode: 'SERVER_UNAVAILABLE' })
+    expect(sf.emulator.list('Account').map((a) => a['Name'])).toEqual(['Retried'])
   })
 })
 

@@ -148,12 +148,15 @@ describe('incremental sync', () => {
       const ops1 = hh.sandbox.salesforce.emulator.stats.toJSON().byOperation
       const diff = Object.fromEntries(Object.entries(ops1).map(([k, v]) => [k, v - (ops0[k] ?? 0)]).filter(([, v]) => v))
       console.log(`${n} customers, one change:`, s.apiCalls, diff)
-      // The run's own reading: one query of the records (keys, children, SystemModstamp) and one
-      // Recycle Bin read; then one Collection. The rest is every run's fixed cost (token, package
-      // check, settings, the run's Tally_Run__c).
-      expect(diff['queryAll']).toBe(1)
+      // The run's own reading: one Composite call with the Recycle Bin read and the query of the
+      // records (keys, children, SystemModstamp); then one Collection. The rest is every run's
+      // fixed cost: the token, the run's start (package check, settings, its Tally_Run__c: one
+      // Composite call) and the close of its record.
+      expect(diff['composite']).toBe(2)
+      expect(diff['queryAll']).toBeUndefined()
       expect(diff['collections.upsert']).toBe(1)
-      expect(s.apiCalls.salesforce).toBeLessThanOrEqual(12)
+      expect(diff['sobject.update']).toBe(1)
+      expect(s.apiCalls.salesforce).toBeLessThanOrEqual(7)
       expect(sfRequests(hh) - before).toBe(s.apiCalls.salesforce)
       calls.push(s.apiCalls.salesforce)
       await hh.close()

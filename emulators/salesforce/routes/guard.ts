@@ -6,6 +6,11 @@
  * every response — api-facts B.5/B.6) and injected transient faults. Over-long URLs get 431/414
  * as Salesforce's edge answers them (salesforce.stackexchange.com/questions/195449: the URI limit
  * is 16,384 bytes; beyond it 431, from about 16,410 characters 414).
+ *
+ * A Composite subrequest (routes/composite-request.ts) passes through here too, dispatched through
+ * the same app, so its version, session, validation and faults are a direct call's; but it is part
+ * of one API call: it waits no latency of its own, is not counted in the stats nor against the
+ * daily allocation, and its writes are logged as the composite request's.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Context, Hono, Next } from 'hono'
@@ -73,6 +78,15 @@ function dropConnection(c: Context): Response | undefined {
 /** The objects the request being served has changed (for the write log). */
 const touched = new AsyncLocalStorage<Set<string>>()
 
+/** Set while a Composite subrequest is served; `lock`: it is the write the composite request's own
+ * lock fault falls on. */
+const subrequest = new AsyncLocalStorage<{ lock: boolean }>()
+
+/** Serves `fn` (the dispatch of one Composite subrequest) as a subrequest. */
+export function asSubrequest<T>(o: { lock: boolean }, fn: () => Promise<T>): Promise<T> {
+  return subrequest.run(o, fn)
+}
+
 export function registerGuard(app: Hono, s: SfState): void {
   s.store.listeners.push((objectName) => touched.getStore()?.add(objectName))
   app.use('/services/data/*', async (c: Context, next: Next) => {
@@ -80,8 +94,9 @@ export function registerGuard(app: Hono, s: SfState): void {
     const uriLength = url.pathname.length + url.search.length
     if (uriLength > 16_410) return c.body(null, 414)
     if (uriLength > 16_384) return c.body(null, 431)
-    if (s.options.latencyMs > 0) await sleep(s.options.latencyMs)
-    s.stats.count(operationOf(c.req.method, url.pathname))
+    const sub = subrequest.getStore()
+    if (s.options.latencyMs > 0 && !sub) await sleep(s.options.latencyMs)
+    if (!sub) s.stats.count(operationOf(c.req.method, url.pathname))
     const version = /^\/services\/data\/v(\d+)\.0(?:\/|$)/.exec(url.pathname)
     if (!version || Number(version[1]) < MIN_VERSION || Number(version[1]) > MAX_VERSION) {
       return sfErrorResponse(c, 404, 'NOT_FOUND', 'The requested resource does not exist')
@@ -94,14 +109,16 @@ export function registerGuard(app: Hono, s: SfState): void {
       return sfErrorResponse(c, 401, 'INVALID_SESSION_ID', 'Session expired or invalid')
     }
     const limitHeader = () => `api-usage=${s.api.used}/${s.api.max}`
-    if (s.api.used >= s.api.max) {
+    // A subrequest is part of its composite request's one call: already allowed and counted.
+    if (!sub && s.api.used >= s.api.max) {
       const res = sfErrorResponse(c, 403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.')
       res.headers.set('Sforce-Limit-Info', limitHeader())
       return res
     }
-    s.api.used += 1
-    const fault = pickFault(s, c.req.method)
-    if (fault === 'lock' && c.req.method !== 'GET' && !url.pathname.includes('/query')) {
+    if (!sub) s.api.used += 1
+    const isWrite = c.req.method !== 'GET' && !url.pathname.includes('/query')
+    const fault = sub?.lock && isWrite ? 'lock' : pickFault(s, c.req.method)
+    if (fault === 'lock' && isWrite) {
       c.set('sfLockFault' as never, true as never)
     } else if (fault === '503' || fault === 'lock') {
       const res = sfErrorResponse(c, 503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable. Please try again later.')
@@ -117,9 +134,15 @@ export function registerGuard(app: Hono, s: SfState): void {
       res.headers.set('Sforce-Limit-Info', limitHeader())
       return res
     } else if (fault === 'reset') {
+      // A subrequest's reset drops the connection of its composite request (its `env`).
       const dropped = dropConnection(c)
       if (dropped) return dropped
       return sfErrorResponse(c, 503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable. Please try again later.')
+    }
+    if (sub) {
+      // Its writes join the composite request's entry in the write log.
+      await next()
+      return
     }
     const objects = new Set<string>()
     await touched.run(objects, next)

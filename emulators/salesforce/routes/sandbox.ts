@@ -1,6 +1,8 @@
 /**
  * @module emulators/salesforce/routes/sandbox
- * The sandbox's own control routes (contract §7): `GET /__sandbox/stats`,
+ * The sandbox's own control routes (contract §7): `GET /__sandbox/stats`, `GET /__sandbox/writes`
+ * (the requests that changed records, with the objects each changed: a Composite request is a
+ * write only when one of its subrequests wrote),
  * `POST /__sandbox/reset`, and `POST /__sandbox/faults` (`{"faultRate": 0.1}` and/or
  * `{"next": ["503", "500", "reset", "lock"]}` to fail the next requests in that order), and
  * `POST /__sandbox/limits` (`{"DailyApiRequests": {"Max": N, "Remaining": M}}`: the org's daily
@@ -23,6 +25,7 @@ export function registerSandbox(app: Hono, s: SfState, reset: () => void, setRul
     return c.json({ rules: (body as ValidationRule[]).length })
   })
   app.get('/__sandbox/stats', (c) => c.json(s.stats.toJSON()))
+  app.get('/__sandbox/writes', (c) => c.json({ writes: s.stats.writes }))
   app.post('/__sandbox/reset', (c) => {
     reset()
     return c.json({ ok: true })
