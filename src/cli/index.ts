@@ -4,6 +4,13 @@
  */
 import { Command, InvalidArgumentError } from 'commander'
 import type { LinksAction, LinksFlags } from './commands/links.js'
+import type * as Run from './commands/run.js'
+import type * as Sandbox from './commands/sandbox.js'
+import type * as Links from './commands/links.js'
+import type * as Salesforce from './commands/salesforce.js'
+import type * as Start from './commands/start.js'
+import type * as Watch from './commands/watch.js'
+import type * as Worker from './commands/worker.js'
 import type { CliIo } from './io.js'
 
 const int = (name: string) => (v: string) => {
@@ -22,13 +29,13 @@ const rate = (v: string) => {
 
 // Each command's module is loaded when it runs: `tally import` then does not load the sandbox's
 // emulators, the Hub or pg-boss (tens of MB of a process that must stay small; README, "Memory").
-const runOnce: typeof import('./commands/run.js').runOnce = async (...a) => (await import('./commands/run.js')).runOnce(...a)
-const sandboxCommand: typeof import('./commands/sandbox.js').sandboxCommand = async (...a) => (await import('./commands/sandbox.js')).sandboxCommand(...a)
-const linksCommand: typeof import('./commands/links.js').linksCommand = async (...a) => (await import('./commands/links.js')).linksCommand(...a)
-const salesforceDeployCommand: typeof import('./commands/salesforce.js').salesforceDeployCommand = async (...a) => (await import('./commands/salesforce.js')).salesforceDeployCommand(...a)
-const startCommand: typeof import('./commands/start.js').startCommand = async (...a) => (await import('./commands/start.js')).startCommand(...a)
-const watchCommand: typeof import('./commands/watch.js').watchCommand = async (...a) => (await import('./commands/watch.js')).watchCommand(...a)
-const workerCommand: typeof import('./commands/worker.js').workerCommand = async (...a) => (await import('./commands/worker.js')).workerCommand(...a)
+const runOnce: typeof Run.runOnce = async (...a) => (await import('./commands/run.js')).runOnce(...a)
+const sandboxCommand: typeof Sandbox.sandboxCommand = async (...a) => (await import('./commands/sandbox.js')).sandboxCommand(...a)
+const linksCommand: typeof Links.linksCommand = async (...a) => (await import('./commands/links.js')).linksCommand(...a)
+const salesforceDeployCommand: typeof Salesforce.salesforceDeployCommand = async (...a) => (await import('./commands/salesforce.js')).salesforceDeployCommand(...a)
+const startCommand: typeof Start.startCommand = async (...a) => (await import('./commands/start.js')).startCommand(...a)
+const watchCommand: typeof Watch.watchCommand = async (...a) => (await import('./commands/watch.js')).watchCommand(...a)
+const workerCommand: typeof Worker.workerCommand = async (...a) => (await import('./commands/worker.js')).workerCommand(...a)
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let code = 0

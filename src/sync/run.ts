@@ -196,8 +196,8 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const waiting = waitingCustomers(plan, customers)
   if (opts.suggest !== false && waiting.length > 0) {
     const { accountsToCreate } = plan
-    // The first plan goes before the second is made: a big import could not hold both.
-    plan = { items: [], accountsToCreate: [] }
+    // The first plan's items go before the second plan is made: a big import could not hold both.
+    plan.items.length = 0
     const profiles = readAll ? accounts : await suggestionProfiles(target, waiting)
     // The index is an argument only: it goes as soon as the plan is made.
     plan = planSync({ ...planInput, suggestions: suggestionIndex(accounts, profiles, accountsToCreate, waiting), suggestFor: new Set(waiting.map((c) => c.qboId)) })

@@ -10,21 +10,13 @@ import { isQueryValid } from '@jetstreamapp/soql-parser-js'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { startSalesforceEmulator } from '../../emulators/salesforce/index.js'
 import { salesforceTarget } from '../../src/jobs/salesforce-target.js'
-import type { Logger } from '../../src/lib/logger.js'
+import { soqlCapture } from '../helpers/soql-capture.js'
 import { bulkUpsert, createSalesforceClient, csvParts, type SalesforceClient } from '../../src/salesforce/index.js'
 import type { AccountCreate, WriteResult } from '../../src/sync/ports.js'
 
 type Emulator = Awaited<ReturnType<typeof startSalesforceEmulator>>
 const running: Emulator[] = []
-const emitted: string[] = []
-const logger: Logger = {
-  error() {},
-  warn() {},
-  info() {},
-  debug(msg, meta) {
-    if (msg === 'salesforce: query' && typeof meta?.soql === 'string') emitted.push(meta.soql)
-  },
-}
+const { logger, emitted } = soqlCapture()
 const FAST_POLL = { firstMs: 5, maxMs: 50, timeoutMs: 60_000 }
 
 afterEach(async () => {

@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { startSalesforceEmulator } from '../../emulators/salesforce/index.js'
 import { seededRandom } from '../../emulators/shared/random.js'
 import { salesforceTarget } from '../../src/jobs/salesforce-target.js'
-import type { Logger } from '../../src/lib/logger.js'
+import { soqlCapture } from '../helpers/soql-capture.js'
 import {
   bulkQuery,
   createSalesforceClient,
@@ -26,15 +26,7 @@ import { DIFFED_FIELDS } from '../../src/sync/run.js'
 
 type Emulator = Awaited<ReturnType<typeof startSalesforceEmulator>>
 const running: Emulator[] = []
-const emitted: string[] = []
-const logger: Logger = {
-  error() {},
-  warn() {},
-  info() {},
-  debug(msg, meta) {
-    if (msg === 'salesforce: query' && typeof meta?.soql === 'string') emitted.push(meta.soql)
-  },
-}
+const { logger, emitted } = soqlCapture()
 
 const FAST_POLL = { firstMs: 5, maxMs: 50, timeoutMs: 60_000 }
 

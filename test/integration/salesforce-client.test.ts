@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { startSalesforceEmulator } from '../../emulators/salesforce/index.js'
-import type { Logger } from '../../src/lib/logger.js'
+import { soqlCapture } from '../helpers/soql-capture.js'
 import {
   countAccounts,
   createSalesforceClient,
@@ -36,15 +36,7 @@ import {
 
 type Emulator = Awaited<ReturnType<typeof startSalesforceEmulator>>
 const running: Emulator[] = []
-const emitted: string[] = []
-const logger: Logger = {
-  error() {},
-  warn() {},
-  info() {},
-  debug(msg, meta) {
-    if (msg === 'salesforce: query' && typeof meta?.soql === 'string') emitted.push(meta.soql)
-  },
-}
+const { logger, emitted } = soqlCapture()
 
 async function start(options: Parameters<typeof startSalesforceEmulator>[0] = {}): Promise<Emulator> {
   const sf = await startSalesforceEmulator(options)
