@@ -10,6 +10,7 @@ import {
   accountFates,
   accountsDeletedSince,
   listSelectedQboCustomerRecords,
+  findAccountsAndCandidates,
   findSuggestionCandidates,
   suggestionCandidateQueries,
   COLLECTION_CHUNK,
@@ -140,6 +141,7 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
     findAccountsByNames: (names) => findAccountsByNames(client, names),
     accountFates: (ids) => accountFates(client, ids),
     findSuggestionCandidates: (terms) => findSuggestionCandidates(client, terms),
+    findAccountsAndCandidates: (names, terms) => findAccountsAndCandidates(client, names, terms),
     suggestionLookupCalls: (terms) => suggestionCandidateQueries(terms).length,
     nameLookupCalls: (names) => planAccountNameQueries(names, { prefixBytes: client.queryPath('').length }).length,
     async upsertAccounts(accounts) {

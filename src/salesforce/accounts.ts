@@ -8,7 +8,8 @@
 import { MAX_QUERY_PATH_BYTES, planAccountNameQueries } from './account-names.js'
 import { again, BULK_NULL, bulkInsert, type BulkPoll } from './bulk.js'
 import { bulkQuery, bulkQueryCalls, readAllRows, type BulkQueryOptions } from './bulk-query.js'
-import { COLLECTION_CHUNK, type SalesforceClient, type SaveResult } from './client.js'
+import { COLLECTION_CHUNK, COMPOSITE_MAX_QUERIES, type SalesforceClient, type SaveResult } from './client.js'
+import { queryPart, sendParts } from './composite.js'
 import { encodeSoqlParam, joinSoql, likePattern, soql, type Soql } from './soql.js'
 
 export interface AccountRow {
@@ -75,6 +76,28 @@ export async function findAccountsByNames(client: SalesforceClient, names: reado
     for (const r of await client.query<RawAccount>(s)) byId.set(r.Id, toRow(r))
   }
   return [...byId.values()]
+}
+
+/** The Accounts of `findAccountsByNames(names)` and of `findSuggestionCandidates(terms)` in one
+ * Composite call (its queries count as one API call), or null when their queries are more than one
+ * Composite request may hold: a sync of a customer not linked yet looks its name up and, in case it
+ * is left waiting, its suggestions' candidates at once.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm */
+export async function findAccountsAndCandidates(
+  client: SalesforceClient,
+  names: readonly string[],
+  terms: SuggestionTerms,
+): Promise<{ accounts: AccountRow[]; candidates: AccountRow[] } | null> {
+  const byName = planAccountNameQueries(names, { prefixBytes: client.queryPath('').length })
+  const bySuggestion = suggestionCandidateQueries(terms)
+  if (byName.length + bySuggestion.length > COMPOSITE_MAX_QUERIES) return null
+  const answers = await Promise.all(await sendParts(client, [...byName, ...bySuggestion].map((q, i) => queryPart<RawAccount>(client, `accounts${i}`, q))))
+  const rows = (lists: RawAccount[][]): AccountRow[] => {
+    const byId = new Map<string, AccountRow>()
+    for (const list of lists) for (const r of list) byId.set(r.Id, toRow(r))
+    return [...byId.values()]
+  }
+  return { accounts: rows(answers.slice(0, byName.length)), candidates: rows(answers.slice(byName.length)) }
 }
 
 /** What to look Accounts up by for the suggestions of a few customers (contract §10). */

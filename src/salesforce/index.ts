@@ -7,7 +7,7 @@ export type { SalesforceClient, SalesforceClientOptions, SaveResult, ConnectionI
 export { SalesforceError, SalesforceAuthError, SalesforceConnectionError, SalesforceLimitError, PackageNotDeployedError, toSalesforceError } from './errors.js'
 export { soql, soqlIdentifier, soqlFields, likePattern, joinSoql, escapeSoqlString, escapeSoqlLike, quoteSoql, encodeSoqlParam, Soql, MAX_SOQL_LENGTH } from './soql.js'
 export type { SoqlValue } from './soql.js'
-export { accountFates, accountsDeletedSince, countAccounts, listAllAccounts, findAccountsByNames, searchAccounts, upsertAccountsBySourceKey, createAccountsBySourceKey, createAccountsBySourceKeyInBulk, accountsByKeyQueries, accountsOf, findSuggestionCandidates, suggestionCandidateQueries } from './accounts.js'
+export { accountFates, accountsDeletedSince, countAccounts, listAllAccounts, findAccountsByNames, searchAccounts, upsertAccountsBySourceKey, createAccountsBySourceKey, createAccountsBySourceKeyInBulk, accountsByKeyQueries, accountsOf, findSuggestionCandidates, findAccountsAndCandidates, suggestionCandidateQueries } from './accounts.js'
 export type { AccountFate, AccountRow, SuggestionTerms, ReadOptions, BulkAccountOptions } from './accounts.js'
 export { normalizeAccountName, sameAccountName, planAccountNameQueries, MAX_QUERY_PATH_BYTES } from './account-names.js'
 export { listQboCustomerRecords, listSelectedQboCustomerRecords, selectQboCustomerRecords, listQboCustomerRecordsByStatus, upsertQboCustomers, setRecordLink, getQboCustomerRecord, qboCustomersOf, QBO_CUSTOMER } from './qbo-customers.js'

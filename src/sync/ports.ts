@@ -96,6 +96,9 @@ export interface SalesforceTarget {
   /** The Accounts that share a name part, a website domain or a billing postal code with these
    * terms (with what suggestions compare), for a few customers' suggestions. */
   findSuggestionCandidates(terms: SuggestionTerms): Promise<AccountRef[]>
+  /** `findAccountsByNames(names)` and `findSuggestionCandidates(terms)` in one call where the target
+   * can, or null (absent: never): a sync of a few customers not linked yet. */
+  findAccountsAndCandidates?(names: readonly string[], terms: SuggestionTerms): Promise<{ accounts: AccountRef[]; candidates: AccountRef[] } | null>
   /** How many API calls `findSuggestionCandidates` would make. */
   suggestionLookupCalls(terms: SuggestionTerms): number
   /** These Accounts as the Recycle Bin knows them too (`queryAll`): deleted, merged into

@@ -6,7 +6,7 @@
  */
 import { applyPlan, type ItemOutcome } from './apply.js'
 import { LINK_FIELDS, SUGGESTION_FIELDS, SYNCED_FIELDS } from './fields.js'
-import { editedInOrg, indexAccounts, linkChange } from './link.js'
+import { editedInOrg, indexAccounts, linkChange, matchableName } from './link.js'
 import { readChangedRecords } from './read-changed.js'
 import { buildSuggestionIndex, suggestionTerms } from './suggest.js'
 import { customerKey, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
@@ -167,12 +167,20 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const names = namesToMatch({ realmId: source.realmId, customers, existing, states, settings: opts.settings, goneKeys, accountFates })
   let accounts: AccountRef[] = []
   let readAll = false
+  /** Suggestion candidates read with the name lookup, and for which customers. */
+  let early: { candidates: AccountRef[]; forIds: Set<string> } | null = null
   if (names.length > 0) {
     // Probing costs one call and saves at most lookupCalls − 1, so it is only worth it from 3 up.
     const lookupCalls = target.nameLookupCalls(names)
     const all = lookupCalls <= 2 ? null : await target.listAllAccounts(lookupCalls)
     readAll = all !== null
-    accounts = all ?? (await target.findAccountsByNames(names))
+    // A sync of a few customers not linked yet: the candidates of their suggestions come in the
+    // same call as their names' Accounts, in case they are left waiting (a superset of what the
+    // waiting ones alone would read, which scores them the same: sync/suggest).
+    const unlinked = !all && changes && opts.suggest !== false && target.findAccountsAndCandidates ? customersNamed(customers, names) : []
+    const both = unlinked.length > 0 ? await target.findAccountsAndCandidates?.(names, suggestionTerms(unlinked)) : null
+    if (both) early = { candidates: both.candidates, forIds: new Set(unlinked.map((c) => c.qboId)) }
+    accounts = all ?? both?.accounts ?? (await target.findAccountsByNames(names))
   }
 
   const planInput = {
@@ -198,7 +206,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     const { accountsToCreate } = plan
     // The first plan's items go before the second plan is made: a big import could not hold both.
     plan.items.length = 0
-    const profiles = readAll ? accounts : await suggestionProfiles(target, waiting)
+    const profiles = readAll ? accounts : early && waiting.every((c) => early?.forIds.has(c.qboId)) ? early.candidates : await suggestionProfiles(target, waiting)
     // The index is an argument only: it goes as soon as the plan is made.
     plan = planSync({ ...planInput, suggestions: suggestionIndex(accounts, profiles, accountsToCreate, waiting), suggestFor: new Set(waiting.map((c) => c.qboId)) })
   }
@@ -302,6 +310,12 @@ function suggestionIndex(accounts: readonly AccountRef[], profiles: readonly Acc
   const created = new Set([...byId.values()].map((a) => a.sourceKey).filter(Boolean))
   for (const a of accountsToCreate) if (!created.has(a.sourceKey)) byId.set(a.sourceKey, { id: a.sourceKey, name: a.name, sourceKey: a.sourceKey })
   return buildSuggestionIndex(byId.values(), waiting)
+}
+
+/** The top-level customers whose name is one of these (matchable) names: those a sync links by name. */
+function customersNamed(customers: readonly SourceCustomer[], names: readonly string[]): SourceCustomer[] {
+  const wanted = new Set(names)
+  return customers.filter((c) => !c.isSubCustomer && wanted.has(matchableName(c.displayName, c.active)))
 }
 
 /** The customers read in this run whose link waits for a person and whose record is written

@@ -39,11 +39,11 @@ const ops = (hh: Harness) => hh.sandbox.salesforce.emulator.stats.toJSON().byOpe
 
 /** After an import and a sync: the checkpoint at now (as when the last sync ran well after the
  * import), and one linked top-level customer's Notes edited in QBO. */
-async function oneLinkedChange(hh: Harness, notes: string): Promise<void> {
+async function oneLinkedChange(hh: Harness, notes: string, statuses: readonly string[] = ['Matched', 'Created']): Promise<string> {
   const db = new Database(hh.env['TALLY_DB']!)
   db.prepare('UPDATE checkpoints SET last_sync_at = ?').run(new Date().toISOString())
   db.close()
-  const linked = new Set(hh.records().filter((r) => r['Link_Status__c'] === 'Matched' || r['Link_Status__c'] === 'Created').map((r) => String(r['QBO_Id__c'])))
+  const linked = new Set(hh.records().filter((r) => statuses.includes(String(r['Link_Status__c'])) && (statuses.includes('Matched') || r['Suggested_Account__c'])).map((r) => String(r['QBO_Id__c'])))
   const parents = new Set(hh.sandbox.qbo.emulator.customers().map((x) => (x['ParentRef'] as { value?: string } | undefined)?.value))
   const c = hh.sandbox.qbo.emulator.customers().find((x) => x['Job'] !== true && x['Active'] !== false && !parents.has(String(x['Id'])) && linked.has(String(x['Id'])))!
   const res = await fetch(`${hh.sandbox.qbo.url}/v3/company/${hh.sandbox.qbo.emulator.realmId}/customer?minorversion=75`, {
@@ -52,6 +52,7 @@ async function oneLinkedChange(hh: Harness, notes: string): Promise<void> {
     body: JSON.stringify({ Id: c['Id'], SyncToken: c['SyncToken'], sparse: true, Notes: notes }),
   })
   expect(res.status).toBe(200)
+  return String(c['Id'])
 }
 
 describe('a run’s Salesforce calls', () => {
@@ -67,6 +68,26 @@ describe('a run’s Salesforce calls', () => {
     expect(s.apiCalls.salesforce).toBe(5)
     const [run] = hh.sandbox.salesforce.emulator.list('Tally_Run__c').sort((a, b) => Number(b['CreatedDate']) - Number(a['CreatedDate']))
     expect(run).toMatchObject({ Status__c: 'Succeeded', Salesforce_Calls__c: 5 })
+  })
+
+  it('a change to a customer waiting for a link costs one call more: its name lookup and its suggestion candidates travel in one Composite call', async () => {
+    const hh = (h = await startHarness())
+    expect((await hh.tally('import', '--json', '--no-create-accounts')).code).toBe(0)
+    expect((await hh.tally('sync', '--json')).code).toBe(0)
+    const suggestionOf = (id: string) => {
+      const r = hh.records().find((x) => String(x['QBO_Id__c']) === id)
+      return { status: r?.['Link_Status__c'], account: r?.['Suggested_Account__c'], score: r?.['Suggestion_Score__c'], reason: r?.['Suggestion_Reason__c'] }
+    }
+    const id = await oneLinkedChange(hh, 'one change to a waiting customer', ['Unmapped'])
+    const before = suggestionOf(id)
+    expect(before.account).toBeTruthy()
+    hh.sandbox.salesforce.emulator.stats.reset()
+    const s = (await hh.tally('sync', '--json', '--no-create-accounts')).json<{ customers: Record<string, number>; apiCalls: { salesforce: number } }>()
+    expect(s.customers).toMatchObject({ updated: 1, failed: 0 })
+    expect(ops(hh)).toEqual({ 'oauth.token': 1, composite: 3, 'collections.upsert': 1, 'sobject.update': 1 })
+    expect(s.apiCalls.salesforce).toBe(6)
+    // Scored from the candidates read with the name lookup: the suggestion the import's full read gave.
+    expect(suggestionOf(id)).toEqual(before)
   })
 
   it('on a shared session, the package is checked by the first run only: a one-change sync then costs 4 calls', async () => {
