@@ -53,7 +53,13 @@ const hubUrl = /Tally Hub: (\S+)/.exec(startOut)?.[1] ?? `http://127.0.0.1:${por
 const realm = sb.qbo.emulator.realmId
 const token = sb.qbo.emulator.issueTokens(realm).access_token
 const targets = sb.qbo.emulator.customers(realm).filter((c) => c['Active'] !== false).slice(0, changes * 2)
-const record = (id: string) => sb.salesforce.emulator.list('QBO_Customer__c').find((r) => r['QBO_Key__c'] === `${realm}-${id}`)
+// Record Ids by key, read once after the import: listing 100,000 records on every poll would hold
+// the event loop the sandbox and the Hub share with this bench.
+const idByKey = new Map(sb.salesforce.emulator.list('QBO_Customer__c').map((r) => [String(r['QBO_Key__c']), String(r['Id'])]))
+const record = (id: string) => {
+  const sfId = idByKey.get(`${realm}-${id}`)
+  return sfId ? sb.salesforce.emulator.get('QBO_Customer__c', sfId) : undefined
+}
 
 async function change(c: Record<string, unknown>, note: string): Promise<number> {
   const current = sb.qbo.emulator.customer(String(c['Id']), realm)
