@@ -173,10 +173,22 @@ export async function accountFates(client: SalesforceClient, ids: readonly strin
  * delete moves `SystemModstamp`; the `SetNull` it does to the records' lookups need not.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm */
 export async function accountsDeletedSince(client: SalesforceClient, since: Date): Promise<AccountFate[]> {
-  const rows = await client.queryAll<{ Id: string; IsDeleted: boolean; MasterRecordId?: string | null }>(
-    soql`SELECT Id, IsDeleted, MasterRecordId FROM Account WHERE IsDeleted = TRUE AND SystemModstamp > ${since}`,
-  )
-  return rows.map((r) => ({ id: r.Id, deleted: r.IsDeleted === true, masterRecordId: r.MasterRecordId ?? null }))
+  return (await client.queryAll<FateRow>(deletedAccountsQuery(since))).map(toFate)
+}
+
+/** A Recycle Bin row (`queryAll`) of an Account. */
+export interface FateRow {
+  Id: string
+  IsDeleted: boolean
+  MasterRecordId?: string | null
+}
+
+export const toFate = (r: FateRow): AccountFate => ({ id: r.Id, deleted: r.IsDeleted === true, masterRecordId: r.MasterRecordId ?? null })
+
+/** The Accounts deleted (or merged away) since an instant (contract §5.8: a delete moves
+ * `SystemModstamp`); also sent inside a sync's first Composite call (salesforce/changes). */
+export function deletedAccountsQuery(since: Date): Soql {
+  return soql`SELECT Id, IsDeleted, MasterRecordId FROM Account WHERE IsDeleted = TRUE AND SystemModstamp > ${since}`
 }
 
 /** The Hub's Account lookup: Name contains every word of `term`, in order, case-insensitively

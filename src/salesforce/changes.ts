@@ -7,25 +7,10 @@
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
  */
-import type { AccountFate } from './accounts.js'
+import { deletedAccountsQuery, toFate, type AccountFate, type FateRow } from './accounts.js'
 import { COMPOSITE_MAX_QUERIES, type SalesforceClient } from './client.js'
 import { queryPart, sendParts } from './composite.js'
 import { selectQboCustomerRecords, type RecordSelection } from './qbo-customers.js'
-import { soql, type Soql } from './soql.js'
-
-interface FateRow {
-  Id: string
-  IsDeleted: boolean
-  MasterRecordId?: string | null
-}
-
-/** The Accounts deleted (or merged away) since an instant — the statement of accounts.ts
- * `accountsDeletedSince` (contract §5.8: a delete moves `SystemModstamp`). */
-export function deletedAccountsQuery(since: Date): Soql {
-  return soql`SELECT Id, IsDeleted, MasterRecordId FROM Account WHERE IsDeleted = TRUE AND SystemModstamp > ${since}`
-}
-
-const toFate = (r: FateRow): AccountFate => ({ id: r.Id, deleted: r.IsDeleted === true, masterRecordId: r.MasterRecordId ?? null })
 
 /**
  * `accountsDeletedSince(since)` and `listSelectedQboCustomerRecords(realmId, selection, fieldNames)`

@@ -6,7 +6,7 @@
 import { isQueryValid } from '@jetstreamapp/soql-parser-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSalesforceEmulator } from '../../emulators/salesforce/index.js'
-import type { Logger } from '../../src/lib/logger.js'
+import { soqlCapture } from '../helpers/soql-capture.js'
 import {
   createSalesforceClient,
   findAccountsByNames,
@@ -37,15 +37,7 @@ const DECOYS = ['100X Organic', 'UnderXScore Co', 'BackSlash Ltd', 'O Brien & So
 
 let sf: Awaited<ReturnType<typeof startSalesforceEmulator>>
 let client: SalesforceClient
-const emitted: string[] = []
-const recordingLogger: Logger = {
-  error() {},
-  warn() {},
-  info() {},
-  debug(msg, meta) {
-    if (msg === 'salesforce: query' && typeof meta?.soql === 'string') emitted.push(meta.soql)
-  },
-}
+const { logger: recordingLogger, emitted } = soqlCapture()
 const idsByName = new Map<string, string>()
 
 beforeAll(async () => {
