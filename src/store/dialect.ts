@@ -14,6 +14,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { PostgresDialect, SqliteDialect } from 'kysely'
 import type { Dialect, SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from 'kysely'
 import { createRequire } from 'node:module'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type pgTypes from 'pg'
 import { ConfigError } from '../lib/errors.js'
 import { sqliteStoreError } from './errors.js'
@@ -75,15 +76,47 @@ export function createSqliteDialect(path: string): Dialect {
   }
   const database = explained(path, () => new SqliteDatabase(path, { timeout: SQLITE_BUSY_TIMEOUT_MS }))
   explained(path, () => {
-    // WAL lets the Hub read while a run writes; foreign keys are off by default in SQLite.
-    database.pragma('journal_mode = WAL')
     database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
+    // Foreign keys are off by default in SQLite.
     database.pragma('foreign_keys = ON')
   })
-  if (path !== ':memory:') {
-    for (const sibling of [`${path}-wal`, `${path}-shm`]) if (existsSync(sibling)) restrict(sibling)
+  // Kysely opens its connection with the first query, so the journal mode, which may have to wait
+  // for another process, is set there without blocking the event loop.
+  return new SqliteDialect({
+    database: async () => {
+      await walMode(database, path)
+      if (path !== ':memory:') {
+        for (const sibling of [`${path}-wal`, `${path}-shm`]) if (existsSync(sibling)) restrict(sibling)
+      }
+      return explainingDatabase(database, path)
+    },
+  })
+}
+
+/**
+ * WAL lets the Hub read while a run writes. Setting it may find the file busy: a second process
+ * opening a fresh store while the first switches it to WAL or migrates it under `BEGIN IMMEDIATE`
+ * (store/migrate). SQLite does not always call the busy handler there (it answers SQLITE_BUSY at
+ * once, e.g. while the WAL index is being built: https://www.sqlite.org/wal.html#sometimes_queries_return_sqlite_busy_in_wal_mode),
+ * so it is polled with async sleeps up to the busy timeout.
+ */
+async function walMode(database: SqliteDatabase.Database, path: string): Promise<void> {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS
+  let delay = 5
+  for (;;) {
+    try {
+      database.pragma('busy_timeout = 0')
+      database.pragma('journal_mode = WAL')
+      return
+    } catch (e) {
+      const code = String((e as { code?: unknown }).code ?? '')
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw sqliteStoreError(e, path, SQLITE_BUSY_TIMEOUT_MS) ?? e
+    } finally {
+      database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
+    }
+    await sleep(delay)
+    delay = Math.min(delay * 2, 100)
   }
-  return new SqliteDialect({ database: explainingDatabase(database, path) })
 }
 
 /** better-sqlite3 as Kysely uses it, with failures of the file explained (`StoreError`). */

@@ -23,20 +23,29 @@ function opener() {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', CHILD], { stdio: 'pipe' })
   const answers: ((v: Record<string, unknown>) => void)[] = []
   const queued: Record<string, unknown>[] = []
+  // A child that dies answers every open with its last words, so the test fails instead of hanging.
+  let stderr = ''
+  let exited: Record<string, unknown> | null = null
+  child.stderr.on('data', (d) => (stderr = (stderr + String(d)).slice(-2000)))
+  const gone = new Promise<void>((done) => child.once('exit', (code) => {
+    exited = { error: `the opener exited (${code}): ${stderr}` }
+    for (const waiting of answers.splice(0)) waiting(exited)
+    done()
+  }))
   createInterface({ input: child.stdout }).on('line', (l) => {
     const v = JSON.parse(l) as Record<string, unknown>
     const waiting = answers.shift()
     if (waiting) waiting(v)
     else queued.push(v)
   })
-  const next = () => new Promise<Record<string, unknown>>((done) => (queued.length ? done(queued.shift()!) : answers.push(done)))
+  const next = () => new Promise<Record<string, unknown>>((done) => (queued.length ? done(queued.shift()!) : exited ? done(exited) : answers.push(done)))
   return {
     ready: next(),
     open(options: object) {
       child.stdin.write(`${JSON.stringify(options)}\n`)
       return next()
     },
-    close: () => new Promise<void>((done) => (child.once('exit', () => done()), child.stdin.end())),
+    close: () => (child.stdin.end(), gone),
   }
 }
 
