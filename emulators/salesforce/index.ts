@@ -22,7 +22,7 @@ import { registerBulk2, DEFAULT_BULK_OPTIONS, type BulkOptions } from './routes/
 import { newBulkState } from './bulk/jobs.js'
 import { registerComposite } from './routes/composite.js'
 import { registerCompositeRequest } from './routes/composite-request.js'
-import { registerGuard } from './routes/guard.js'
+import { inSubrequest, registerGuard } from './routes/guard.js'
 import { registerMerge } from './routes/merge.js'
 import { registerQuery } from './routes/query.js'
 import { registerSandbox } from './routes/sandbox.js'
@@ -86,8 +86,10 @@ export interface SalesforceEmulator {
   stats: RequestStats
   orgId: string
   userId: string
-  /** A valid access token for tests (the client-credentials run-as user). */
-  issueAccessToken(): string
+  /** A valid access token for tests: the client-credentials run-as user's, or another user's. */
+  issueAccessToken(userId?: string): string
+  /** Adds a user to the org (a person who edits records, not Tally); returns its Id. */
+  addUser(firstName: string, lastName: string): string
   /** Inserts a record as an API create would (throws on validation errors); returns its Id. */
   insert(type: string, fields: WireObject): string
   /** A stored record (datetimes as epoch ms), or undefined. */
@@ -159,11 +161,11 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     faultQueue: [],
     bulk: newBulkState(),
     queryPlanning: { useIndexes: options.queryIndexes ?? true, indexed: 0, scanned: 0 },
-    writeContext: () => ({
+    writeContext: (userId?: string) => ({
       store,
       ids: state.ids,
       now: resolved.now,
-      userId: state.userId,
+      userId: userId ?? state.userId,
       idLength: resolved.idLength,
       trimText: resolved.trimText,
       validationRules,
@@ -247,6 +249,14 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   // clients' POSTs with one succeed), on every REST path: one router setting, so no route can
   // forget it.
   const app = new Hono({ strict: false })
+  // Every answer carries the org's clock in `Date` (RFC 9110 §6.6.1, to the second), as
+  // Salesforce's do: clients read when their writes ended from it, so it follows the emulated
+  // clock, not the host's (Node would add the host's). A Composite subrequest's headers are not
+  // the HTTP answer's: its `httpHeaders` carry only what the resource sets (Location).
+  app.use(async (c, next) => {
+    await next()
+    if (!inSubrequest()) c.res.headers.set('Date', new Date(resolved.now()).toUTCString())
+  })
   registerOAuth(app, state)
   registerSandbox(app, state, () => {
     streaming.reset()
@@ -283,7 +293,18 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       load()
       state.stats.reset()
     },
-    issueAccessToken: () => issueTokens(state, 'http://127.0.0.1', state.userId, resolved.clientId, false).access_token as string,
+    issueAccessToken: (userId = state.userId) => issueTokens(state, 'http://127.0.0.1', userId, resolved.clientId, false).access_token as string,
+    addUser(firstName, lastName) {
+      const id = state.ids.next('005')
+      const now = resolved.now().getTime()
+      const alias = `${firstName.slice(0, 1)}${lastName.slice(0, 4)}`.toLowerCase()
+      store.put('User', {
+        Id: id, IsDeleted: false, Username: `${alias}.${id.slice(-4)}@example.com`, FirstName: firstName, LastName: lastName, Name: `${firstName} ${lastName}`,
+        Email: `${alias}@example.com`, Alias: alias, IsActive: true,
+        CreatedDate: now, CreatedById: state.userId, LastModifiedDate: now, LastModifiedById: state.userId, SystemModstamp: now,
+      })
+      return id
+    },
     insert,
     get: (type, id) => {
       const obj = store.object(type)

@@ -61,5 +61,6 @@ export interface SfState {
   bulk: BulkState
   /** Whether SOQL uses the planner's indexes (option `queryIndexes`), and how often it did. */
   queryPlanning: QueryPlanning
-  writeContext(): WriteContext
+  /** The context of a write, made as `userId` (the request's user; the run-as user when absent). */
+  writeContext(userId?: string): WriteContext
 }

@@ -15,7 +15,8 @@ import {
   claimRun,
   countRefusedRecords,
   finishRun,
-  getCheckpoint,
+  getCheckpointDetail,
+  type OwnWrites,
   getConnection,
   markStaleRunsInterrupted,
   recordFailure,
@@ -203,10 +204,16 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       const { settings } = org
       const enabled = new Set(settings.enabledFields ?? SWITCHABLE_FIELDS)
       let since: Date | undefined
+      let ownWrites: OwnWrites | null = null
       if (req.mode === 'sync') {
-        const cp = await getCheckpoint(db, qbo.realmId)
+        const cp = await getCheckpointDetail(db, qbo.realmId)
         // No checkpoint, or one older than CDC can reach: no `since`, so the run reads everything.
-        if (cp && now().getTime() - cp.getTime() < CDC_WINDOW_MS) since = cp
+        if (cp && now().getTime() - cp.lastSyncAt.getTime() < CDC_WINDOW_MS) {
+          since = cp.lastSyncAt
+          // Only when the last run wrote as the user connected now: another user's writes are a person's.
+          const { userId } = await sf.connect()
+          if (cp.ownWrites && cp.ownWrites.userId === userId) ownWrites = cp.ownWrites
+        }
       }
       const companyName = (await getConnection(db, t.cipher, qboRef))?.label ?? null
       const result = await runSync(
@@ -217,6 +224,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           dryRun: req.dryRun ?? false,
           settings: { createAccounts: req.createAccounts ?? settings.createAccounts, enabledFields: enabled },
           ...(since ? { since } : {}),
+          ...(ownWrites ? { ownWrites } : {}),
           ...(req.retryRefused ? { retryRefused: true } : {}),
           ...(req.suggest === false ? { suggest: false } : {}),
           now,
@@ -234,7 +242,13 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       if (!result.summary.dryRun) {
         // Our clock and Intuit's may differ: windows overlap by a minute. Records read twice are
         // unchanged, so the overlap costs no writes (and CDC is one call whatever the window).
-        await saveCheckpoint(db, qbo.realmId, new Date(result.readAt.getTime() - CLOCK_SKEW_MS))
+        // The run's own writes have ended: the next sync does not read them back as changes, only a
+        // later edit or another user's. Until now by Tally's clock, but never past the second of
+        // Salesforce's last answer (its Date header), so a clock running ahead of the org's cannot
+        // hide an edit made after the run; with no header, Tally's clock less the margin.
+        const userId = (await sf.connect()).userId
+        const ownWritesUntil = ownWritesEnd(now(), sf.serverTime(), CLOCK_SKEW_MS)
+        await saveCheckpoint(db, qbo.realmId, new Date(result.readAt.getTime() - CLOCK_SKEW_MS), now(), userId ? { until: ownWritesUntil, userId } : null)
         const views = customerViews(result, qbo.realmId)
         const keep = keepSuggestions(result)
         if (keep.size > 0) {
@@ -293,4 +307,12 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
     },
     preview: (runId) => previews.get(runId),
   }
+}
+
+/** When a run's own writes ended, as the next sync's read of Salesforce's changes compares it with
+ * `SystemModstamp`: Tally's clock, bounded by the end of the second of the org's last answer (its
+ * `Date` header is to the second); without a header, Tally's clock less the margin. */
+export function ownWritesEnd(now: Date, lastAnswer: Date | null, marginMs: number): Date {
+  if (!lastAnswer) return new Date(now.getTime() - marginMs)
+  return new Date(Math.min(now.getTime(), lastAnswer.getTime() + 999))
 }

@@ -112,6 +112,9 @@ export interface SalesforceClient {
   apiCalls(): number
   oauthCalls(): number
   apiUsage(): { used: number; max: number } | null
+  /** Salesforce's clock at its latest answer (the HTTP `Date` header, to the second; RFC 9110
+   * §6.6.1), or null before the first: when Tally's writes ended, as `SystemModstamp` counts. */
+  serverTime(): Date | null
   /** The org's daily API requests now (`GET /limits`, one call; its Sforce-Limit-Info updates
    * `apiUsage` too). */
   readApiUsage(): Promise<{ used: number; max: number }>
@@ -201,6 +204,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
   const restCounter = { requests: 0 }
   const oauthCounter = { requests: 0 }
   let usage: { used: number; max: number } | null = null
+  let serverDate: Date | null = null
   let refreshToken = o.refreshToken
   let info: ConnectionInfo | null = null
   let connecting: Promise<ConnectionInfo> | null = null
@@ -222,6 +226,8 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     retry: o.retry,
     onHeaders: (h) => {
       usage = parseLimitInfo(h['sforce-limit-info']) ?? usage
+      const date = h['date'] ? new Date(h['date']) : null
+      if (date && !Number.isNaN(date.getTime())) serverDate = date
     },
   })
   // Token requests go through OAuth2's own transport; they are counted apart (oauthCalls()).
@@ -501,6 +507,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     apiCalls: () => restCounter.requests,
     oauthCalls: () => oauthCounter.requests,
     apiUsage: () => usage,
+    serverTime: () => serverDate,
     /** https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm */
     async readApiUsage() {
       const r = await send<{ DailyApiRequests?: { Max?: number; Remaining?: number } }>('GET', `${base}/limits`)

@@ -45,6 +45,10 @@ export interface RecordSelection {
   keys: readonly string[]
   parentIds: readonly string[]
   since?: Date
+  /** With `since`: skip the records whose last change is Tally's own write of the last run — made
+   * as this user, no later than this instant (`LastModifiedById` moves with `SystemModstamp` for a
+   * person's edit or a merge; a record both wrote is still read for the later change). */
+  ownWrites?: { until: Date; userId: string }
 }
 
 /**
@@ -55,11 +59,13 @@ export interface RecordSelection {
  */
 export function selectQboCustomerRecords(realmId: string, selection: RecordSelection, fieldNames: readonly string[], o: { prefixBytes?: number; maxPathBytes?: number } = {}): Soql[] {
   const fields = soqlFields([...new Set([...BASE_FIELDS, ...fieldNames])])
+  const own = selection.ownWrites
   const statement = (keys: readonly string[], parents: readonly string[], since: Date | undefined): Soql => {
     const parts: Soql[] = []
     if (keys.length > 0) parts.push(soql`QBO_Key__c IN ${keys}`)
     if (parents.length > 0) parts.push(soql`Parent_QBO_Id__c IN ${parents}`)
-    if (since) parts.push(soql`SystemModstamp > ${since}`)
+    if (since && own) parts.push(soql`(SystemModstamp > ${since} AND (SystemModstamp > ${own.until} OR LastModifiedById != ${own.userId}))`)
+    else if (since) parts.push(soql`SystemModstamp > ${since}`)
     return soql`SELECT ${fields} FROM QBO_Customer__c WHERE QBO_Realm_Id__c = ${realmId} AND (${joinSoql(parts, ' OR ')})`
   }
   const max = (o.maxPathBytes ?? MAX_QUERY_PATH_BYTES) - (o.prefixBytes ?? 0)

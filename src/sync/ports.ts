@@ -10,6 +10,9 @@ export interface RecordSelection {
   keys: readonly string[]
   parentIds: readonly string[]
   since?: Date
+  /** With `since`: the records last changed by Tally's own writes of the last run (by this user,
+   * up to this instant) are not read for being changed since. */
+  ownWrites?: { until: Date; userId: string }
 }
 import type { AccountFate, AccountRef, ExistingRecord, LinkStatus, RecordState, SourceCustomer, TargetFields } from './model.js'
 

@@ -6,6 +6,8 @@
  *    top-level customer (a sub-customer's link is its top-level parent's, contract §5.2);
  *  - every record changed in Salesforce since the last sync (`SystemModstamp`, minus the checkpoint's
  *    overlap): a link a person edited in the org (§5.1, §10), an Account merge that moved a lookup;
+ *    but not the records whose last change is the last run's own write (`ownWrites`: as Tally's
+ *    user, before those writes ended), or the sync after an import would read back every record;
  *  - the records Tally last linked to an Account deleted or merged since then (the Recycle Bin tells
  *    which; the `SetNull` that cleared their lookup need not move their `SystemModstamp`, §5.8);
  *  - the descendants of every record whose link may change in this run, level by level, which
@@ -36,6 +38,8 @@ export async function readChangedRecords(
     customers: readonly SourceCustomer[]
     deletedIds: readonly string[]
     since: Date
+    /** The last run's own writes, skipped in the read of what changed since (RecordSelection). */
+    ownWrites?: { until: Date; userId: string }
     states: ReadonlyMap<string, RecordState>
     fieldNames: readonly string[]
   },
@@ -81,7 +85,7 @@ export async function readChangedRecords(
     for (const k of keys) asked.add(k)
     const parentIds = [...moving].filter((id) => !explored.has(id))
     for (const id of parentIds) explored.add(id)
-    const s = { keys: [...keys], parentIds, ...(since ? { since } : {}) }
+    const s = { keys: [...keys], parentIds, ...(since ? { since, ...(input.ownWrites ? { ownWrites: input.ownWrites } : {}) } : {}) }
     keys.clear()
     since = undefined
     return s

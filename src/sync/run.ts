@@ -26,6 +26,9 @@ export interface RunOptions {
   settings: SyncSettings
   /** For a sync: read what changed in QBO since this instant. */
   since?: Date
+  /** With `since`: the last run's own writes to Salesforce (made as this user, none later than
+   * `until`), which the read of what changed in Salesforce since skips (sync/read-changed). */
+  ownWrites?: { until: Date; userId: string }
   /** Send again the writes Salesforce refused in earlier runs (after their cause was fixed). */
   retryRefused?: boolean
   /** Read every record of the company from Salesforce even when reading QBO's changes (tests
@@ -140,7 +143,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // A sync of QBO's changes reads only the records those changes and Salesforce's own changes since
   // the last sync can touch (sync/read-changed); a full read of QBO reads every record.
   const partial = changes && opts.since && !opts.readAllRecords
-    ? await readChangedRecords(target, { realmId: source.realmId, customers, deletedIds: deletedIds ?? [], since: opts.since, states, fieldNames: DIFFED_FIELDS })
+    ? await readChangedRecords(target, { realmId: source.realmId, customers, deletedIds: deletedIds ?? [], since: opts.since, ...(opts.ownWrites ? { ownWrites: opts.ownWrites } : {}), states, fieldNames: DIFFED_FIELDS })
     : null
   const existingList: ExistingRecord[] = partial ? partial.existing : await target.listExistingRecords(source.realmId, DIFFED_FIELDS)
   const existing = new Map(existingList.map((e) => [e.key, e]))

@@ -7,7 +7,6 @@
  * written; one with a field missing gets the sentence and a Failed run record. Against the sandbox
  * over real HTTP.
  */
-import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config/env.js'
 import { createRunService, salesforceSession } from '../../src/jobs/runs.js'
@@ -37,12 +36,9 @@ function compositeLog(): { logger: Logger; calls: string[][] } {
 
 const ops = (hh: Harness) => hh.sandbox.salesforce.emulator.stats.toJSON().byOperation
 
-/** After an import and a sync: the checkpoint at now (as when the last sync ran well after the
- * import), and one linked top-level customer's Notes edited in QBO. */
+/** After an import (and maybe a sync): one linked top-level customer's Notes edited in QBO. The
+ * records the last run wrote are its own writes, not read back as changes (sync/read-changed). */
 async function oneLinkedChange(hh: Harness, notes: string, statuses: readonly string[] = ['Matched', 'Created']): Promise<string> {
-  const db = new Database(hh.env['TALLY_DB']!)
-  db.prepare('UPDATE checkpoints SET last_sync_at = ?').run(new Date().toISOString())
-  db.close()
   const linked = new Set(hh.records().filter((r) => statuses.includes(String(r['Link_Status__c'])) && (statuses.includes('Matched') || r['Suggested_Account__c'])).map((r) => String(r['QBO_Id__c'])))
   const parents = new Set(hh.sandbox.qbo.emulator.customers().map((x) => (x['ParentRef'] as { value?: string } | undefined)?.value))
   const c = hh.sandbox.qbo.emulator.customers().find((x) => x['Job'] !== true && x['Active'] !== false && !parents.has(String(x['Id'])) && linked.has(String(x['Id'])))!

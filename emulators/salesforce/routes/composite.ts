@@ -14,7 +14,7 @@ import { findField, findObject } from '../schema.js'
 import type { SfState } from '../state.js'
 import { createRecord, deleteRecord, updateRecord, upsertRow } from '../writes.js'
 import type { SaveResult } from '../writes.js'
-import { lockFault, sfErrorResponse, sfJson, versionOf } from './guard.js'
+import { lockFault, sfErrorResponse, sfJson, userOf, versionOf } from './guard.js'
 import { jsonBody, serializeRecord } from './sobjects.js'
 
 const MAX_RECORDS = 200
@@ -77,7 +77,7 @@ export function registerComposite(app: Hono, s: SfState): void {
   app.post(path, async (c) => {
     const body = await readBody(c)
     if (body instanceof Response) return body
-    const ctx = s.writeContext()
+    const ctx = s.writeContext(userOf(c))
     const results = runAll(s, c, body.records.length, body.allOrNone, (i) => {
       const rec = body.records[i] as Item
       const obj = findObject(s.schema, typeOf(rec) ?? '')
@@ -93,7 +93,7 @@ export function registerComposite(app: Hono, s: SfState): void {
   app.patch(path, async (c) => {
     const body = await readBody(c)
     if (body instanceof Response) return body
-    const ctx = s.writeContext()
+    const ctx = s.writeContext(userOf(c))
     const idOf = (i: number) => {
       const r = body.records[i] as Item
       return normalizeId(r.id ?? r.Id)
@@ -117,7 +117,7 @@ export function registerComposite(app: Hono, s: SfState): void {
     }
     const body = await readBody(c)
     if (body instanceof Response) return body
-    const ctx = s.writeContext()
+    const ctx = s.writeContext(userOf(c))
     const results = runAll(s, c, body.records.length, body.allOrNone, (i) => {
       const rec = body.records[i] as Item
       // "Each object in the request body must contain an attributes map" (Upsert Records Using
@@ -137,7 +137,7 @@ export function registerComposite(app: Hono, s: SfState): void {
     const ids = (c.req.query('ids') ?? '').split(',').filter(Boolean)
     if (ids.length > MAX_RECORDS) return tooMany(c)
     const allOrNone = c.req.query('allOrNone') === 'true'
-    const ctx = s.writeContext()
+    const ctx = s.writeContext(userOf(c))
     const results = runAll(s, c, ids.length, allOrNone, (i) => {
       const id = normalizeId(ids[i])
       if (!id) return { success: false, errors: [sfError('MALFORMED_ID', `malformed id ${ids[i]}`, [])] }

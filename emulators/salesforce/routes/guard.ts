@@ -87,6 +87,9 @@ export function asSubrequest<T>(o: { lock: boolean }, fn: () => Promise<T>): Pro
   return subrequest.run(o, fn)
 }
 
+/** Whether a Composite subrequest is being served (its answer is part of the composite's). */
+export const inSubrequest = (): boolean => subrequest.getStore() !== undefined
+
 export function registerGuard(app: Hono, s: SfState): void {
   s.store.listeners.push((objectName) => touched.getStore()?.add(objectName))
   app.use('/services/data/*', async (c: Context, next: Next) => {
@@ -108,6 +111,8 @@ export function registerGuard(app: Hono, s: SfState): void {
       // RESTFORCE expired_session_response.json
       return sfErrorResponse(c, 401, 'INVALID_SESSION_ID', 'Session expired or invalid')
     }
+    // Writes are made as the token's user (LastModifiedById, CreatedById).
+    c.set('sfUserId' as never, session.userId as never)
     const limitHeader = () => `api-usage=${s.api.used}/${s.api.max}`
     // A subrequest is part of its composite request's one call: already allowed and counted.
     if (!sub && s.api.used >= s.api.max) {
@@ -160,4 +165,6 @@ export function recordWrites(s: SfState, operation: string, fn: () => void): voi
 }
 
 export const versionOf = (c: Context): string => (c.get('sfVersion' as never) as string | undefined) ?? '62.0'
+/** The user whose token made this request (its writes are theirs: LastModifiedById). */
+export const userOf = (c: Context): string | undefined => c.get('sfUserId' as never) as string | undefined
 export const lockFault = (c: Context): boolean => c.get('sfLockFault' as never) === true

@@ -12,7 +12,7 @@
  * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_merge.htm
  */
 import type { Context, Hono } from 'hono'
-import { MAX_VERSION, MIN_VERSION } from './guard.js'
+import { MAX_VERSION, MIN_VERSION, userOf } from './guard.js'
 import { mergeRecords, type MergeRequest, type MergeResult } from '../merge.js'
 import type { SfState } from '../state.js'
 import { parseXml, type XmlElement } from '../xml.js'
@@ -85,7 +85,7 @@ export function registerMerge(app: Hono, s: SfState): void {
     }
     if (s.api.used >= s.api.max) return fault(c, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.')
     s.api.used += 1
-    const results = call.children.map((el) => mergeRecords(s.writeContext(), readRequest(el)))
+    const results = call.children.map((el) => mergeRecords(s.writeContext(userOf(c)), readRequest(el)))
     const header = `<soapenv:Header><LimitInfoHeader><limitInfo><current>${s.api.used}</current><limit>${s.api.max}</limit><type>API REQUESTS</type></limitInfo></LimitInfoHeader></soapenv:Header>`
     return xml(c, `${ENVELOPE_OPEN}${header}<soapenv:Body><mergeResponse>${results.map(resultXml).join('')}</mergeResponse></soapenv:Body></soapenv:Envelope>`, 200)
   })

@@ -18,7 +18,7 @@ import type { Rec } from '../store.js'
 import { toWire } from '../values.js'
 import { createRecord, deleteRecord, updateRecord, upsertRecord } from '../writes.js'
 import type { SaveResult } from '../writes.js'
-import { lockFault, MAX_VERSION, MIN_VERSION, sfErrorResponse, sfJson, versionOf } from './guard.js'
+import { lockFault, MAX_VERSION, MIN_VERSION, sfErrorResponse, sfJson, userOf, versionOf } from './guard.js'
 
 const RELEASES: Record<number, string> = { 62: "Winter '25", 63: "Spring '25", 64: "Summer '25", 65: "Winter '26", 66: "Spring '26", 67: "Summer '26" }
 
@@ -88,7 +88,7 @@ export function registerSObjects(app: Hono, s: SfState): void {
     if (!parsed.ok) return parsed.res
     // A create can wait on a lock of a related record (its owner here).
     if (lockFault(c)) return unableToLock(c, s.userId)
-    const result = createRecord(s.writeContext(), obj, parsed.body as Record<string, unknown>)
+    const result = createRecord(s.writeContext(userOf(c)), obj, parsed.body as Record<string, unknown>)
     return result.success ? located(sfJson(c, result, 201), versionOf(c), obj, result.id as string) : saveErrors(c, result)
   })
 
@@ -118,7 +118,7 @@ export function registerSObjects(app: Hono, s: SfState): void {
     if (lockFault(c)) return unableToLock(c, rec.Id)
     const parsed = await jsonBody(c)
     if (!parsed.ok) return parsed.res
-    const result = updateRecord(s.writeContext(), obj, rec.Id, parsed.body as Record<string, unknown>)
+    const result = updateRecord(s.writeContext(userOf(c)), obj, rec.Id, parsed.body as Record<string, unknown>)
     return result.success ? c.body(null, 204) : saveErrors(c, result)
   })
 
@@ -128,7 +128,7 @@ export function registerSObjects(app: Hono, s: SfState): void {
     const rec = findRecord(c, obj)
     if (rec instanceof Response) return rec
     if (lockFault(c)) return unableToLock(c, rec.Id)
-    const result = deleteRecord(s.writeContext(), rec.Id)
+    const result = deleteRecord(s.writeContext(userOf(c)), rec.Id)
     return result.success ? c.body(null, 204) : saveErrors(c, result)
   })
 
@@ -163,7 +163,7 @@ export function registerSObjects(app: Hono, s: SfState): void {
     if (!parsed.ok) return parsed.res
     const value = f.name === 'Id' ? (normalizeId(c.req.param('value')) ?? c.req.param('value')) : c.req.param('value')
     if (lockFault(c)) return unableToLock(c, s.ids.next(obj.keyPrefix))
-    const outcome = upsertRecord(s.writeContext(), obj, f, value, parsed.body as Record<string, unknown>, c.req.query('updateOnly') === 'true')
+    const outcome = upsertRecord(s.writeContext(userOf(c)), obj, f, value, parsed.body as Record<string, unknown>, c.req.query('updateOnly') === 'true')
     if (outcome.kind === 'multiple') return multipleChoices(c, obj, outcome.ids)
     const r = outcome.result
     if (!r.success) return saveErrors(c, r)
@@ -183,7 +183,7 @@ export function registerSObjects(app: Hono, s: SfState): void {
     if (recs.length > 1) return multipleChoices(c, obj, recs.map((r) => r.Id))
     const rec = recs[0]
     if (!rec) return notFound(c)
-    deleteRecord(s.writeContext(), rec.Id)
+    deleteRecord(s.writeContext(userOf(c)), rec.Id)
     return c.body(null, 204)
   })
 }

@@ -17,6 +17,7 @@ import { links } from './0009_links.js'
 import { alerts } from './0010_alerts.js'
 import { autoSync } from './0011_auto_sync.js'
 import { qboGate } from './0012_qbo_gate.js'
+import { ownWrites } from './0013_own_writes.js'
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
@@ -34,6 +35,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         '0010_alerts': alerts,
         '0011_auto_sync': autoSync,
         '0012_qbo_gate': qboGate,
+        '0013_own_writes': ownWrites,
       }
     },
   }
