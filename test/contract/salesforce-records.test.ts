@@ -3,7 +3,7 @@
  * recorded describe, create/retrieve/update/destroy, upsert by external ID (201/200/300/404),
  * relationship references by external ID, and the validation messages of api-facts B.5 / Addendum §3.
  */
-import type { Connection } from 'jsforce'
+import { Connection } from 'jsforce'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shapeOf, startSandbox, VERSION } from '../fixtures/salesforce/harness.js'
 import shapes from '../fixtures/salesforce/shapes.json' with { type: 'json' }
@@ -160,6 +160,25 @@ describe('create, retrieve, update, destroy', () => {
     await conn.sobject('Account').destroy(id)
     const gone = await caught(conn.sobject('Account').retrieve(id))
     expect(gone.errorCode).toBe('ENTITY_IS_DELETED')
+  })
+
+  it("makes each write as its token's user, and answers with the org's clock in Date", async () => {
+    const clock = new Date('2031-05-06T07:08:09.500Z')
+    const org = await startSandbox({ now: () => clock })
+    try {
+      const admin = await org.connect()
+      const person = org.emulator.addUser('Pat', 'Lee')
+      const asPerson = new Connection({ instanceUrl: org.url, accessToken: org.emulator.issueAccessToken(person), version: VERSION })
+      const created = await admin.sobject('Account').create({ Name: 'Whose' })
+      await asPerson.sobject('Account').update({ Id: created.id as string, Phone: '555-0101' })
+      const [row] = (await admin.query<Record<string, unknown>>(`SELECT CreatedById, LastModifiedById, LastModifiedBy.Name, SystemModstamp FROM Account WHERE Id = '${created.id}'`)).records
+      expect(row).toMatchObject({ CreatedById: org.emulator.userId, LastModifiedById: person, LastModifiedBy: { Name: 'Pat Lee' }, SystemModstamp: '2031-05-06T07:08:09.500+0000' })
+      // Date (RFC 9110 §6.6.1) is the org's clock, to the second, not the host's.
+      const res = await fetch(`${org.url}/services/data/v${VERSION}/limits`, { headers: { authorization: `Bearer ${org.emulator.issueAccessToken()}` } })
+      expect(res.headers.get('date')).toBe('Tue, 06 May 2031 07:08:09 GMT')
+    } finally {
+      await org.close()
+    }
   })
 
   it('defaults a custom record Name to its Id', async () => {
