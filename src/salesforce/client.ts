@@ -282,6 +282,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
 
   async function send<T>(method: HttpMethods, path: string, body?: unknown): Promise<T> {
     if (!conn.accessToken || !conn.instanceUrl) await connect()
+    await settled()
     const api = new HttpApi(conn, {})
     let status = 0
     api.on('response', (res: { statusCode: number }) => {
@@ -305,6 +306,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
    * its retries are switched off here (`methods: []`) and the caller repeats whole requests. */
   async function raw<T>(method: HttpMethods, path: string, o: RawRequestOptions = {}): Promise<T> {
     if (!conn.accessToken || !conn.instanceUrl) await connect()
+    await settled()
     const api = new HttpApi(conn, { ...(o.text ? { responseType: 'text/plain' } : {}), retry: { methods: [] } } as never)
     let status = 0
     // The response event carries the headers (jsforce's HttpApi emits it before reading the
@@ -519,4 +521,17 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     request: (method, path, o) => raw(method, path, o),
     logger,
   }
+}
+
+/**
+ * One turn of the event loop before a request, so that a kept-alive connection the server closed
+ * meanwhile is seen closed and not reused. Salesforce, like any HTTP server, closes a connection
+ * left idle; when Tally has held the event loop longer than that (planning 100,000 customers takes
+ * seconds), the close is still unread when the next request is sent, which then meets a reset
+ * (ECONNRESET) without reaching the org — and a POST or PATCH is not sent again (jsforce retries
+ * only GET, PUT, HEAD, OPTIONS and DELETE). A timer runs after the loop's close callbacks, where
+ * the HTTP agent drops the dead socket.
+ */
+function settled(): Promise<void> {
+  return new Promise((done) => setTimeout(done, 0))
 }
