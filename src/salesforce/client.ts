@@ -238,6 +238,8 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
    * https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm */
   async function obtainToken(): Promise<TokenResponse> {
     let res: TokenResponse
+    // A token is refreshed mid-run too (a 401 after a long plan): the same dead connection to avoid.
+    await settled()
     try {
       res = refreshToken
         ? await conn.oauth2.refreshToken(refreshToken)
