@@ -36,9 +36,13 @@ describe('automatic sync under tally start', () => {
     const [c] = await sys.qbo.customers()
     await sys.qbo.update(c!.Id, { Notes: 'Found by the sweep.' })
     await expect.poll(() => notes(c!.Id), { timeout: 20_000 }).toBe('Found by the sweep.')
-    const after = (await hub.call<AutoSyncView>('GET', '/api/auto-sync')).body.companies[0]
-    expect(after?.lastSweepAt).not.toBeNull()
-    expect(after?.lastChangeAt).not.toBeNull()
+    // The record is in Salesforce before the run has finished; the sweep's state is recorded
+    // after it (jobs/auto-sync), so it is awaited too.
+    const company = async () => (await hub.call<AutoSyncView>('GET', '/api/auto-sync')).body.companies[0]
+    await expect.poll(async () => {
+      const state = await company()
+      return { swept: Boolean(state?.lastSweepAt), changed: Boolean(state?.lastChangeAt) }
+    }, { timeout: 20_000 }).toEqual({ swept: true, changed: true })
   })
 
   it('a company switched off is not synced, and is again once switched on', async () => {
