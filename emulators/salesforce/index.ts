@@ -172,6 +172,15 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     }),
   }
 
+  /** A user of the org, created by the integration user (who creates itself). */
+  const putUser = (id: string, u: { FirstName: string; LastName: string; Username: string; Email: string; Alias: string }): void => {
+    const now = resolved.now().getTime()
+    store.put('User', {
+      Id: id, IsDeleted: false, ...u, Name: `${u.FirstName} ${u.LastName}`, IsActive: true,
+      CreatedDate: now, CreatedById: state.userId, LastModifiedDate: now, LastModifiedById: state.userId, SystemModstamp: now,
+    })
+  }
+
   const insert = (type: string, fields: WireObject): string => {
     const obj = store.object(type)
     if (!obj) throw new Error(`Unknown sObject type ${type}`)
@@ -214,22 +223,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     state.queryPlanning.indexed = 0
     state.queryPlanning.scanned = 0
     state.userId = state.ids.next('005')
-    store.put('User', {
-      Id: state.userId,
-      IsDeleted: false,
-      Username: state.username,
-      LastName: 'User',
-      FirstName: 'Integration',
-      Name: 'Integration User',
-      Email: 'noreply@example.com',
-      Alias: 'integ',
-      IsActive: true,
-      CreatedDate: resolved.now().getTime(),
-      CreatedById: state.userId,
-      LastModifiedDate: resolved.now().getTime(),
-      LastModifiedById: state.userId,
-      SystemModstamp: resolved.now().getTime(),
-    })
+    putUser(state.userId, { FirstName: 'Integration', LastName: 'User', Username: state.username, Email: 'noreply@example.com', Alias: 'integ' })
     const accounts = options.data?.accounts ?? (options.data ? [] : SAMPLE_ACCOUNTS)
     for (const a of accounts) insert('Account', a)
     for (const q of options.data?.qboCustomers ?? []) insert('QBO_Customer__c', q)
@@ -296,13 +290,8 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     issueAccessToken: (userId = state.userId) => issueTokens(state, 'http://127.0.0.1', userId, resolved.clientId, false).access_token as string,
     addUser(firstName, lastName) {
       const id = state.ids.next('005')
-      const now = resolved.now().getTime()
       const alias = `${firstName.slice(0, 1)}${lastName.slice(0, 4)}`.toLowerCase()
-      store.put('User', {
-        Id: id, IsDeleted: false, Username: `${alias}.${id.slice(-4)}@example.com`, FirstName: firstName, LastName: lastName, Name: `${firstName} ${lastName}`,
-        Email: `${alias}@example.com`, Alias: alias, IsActive: true,
-        CreatedDate: now, CreatedById: state.userId, LastModifiedDate: now, LastModifiedById: state.userId, SystemModstamp: now,
-      })
+      putUser(id, { FirstName: firstName, LastName: lastName, Username: `${alias}.${id.slice(-4)}@example.com`, Email: `${alias}@example.com`, Alias: alias })
       return id
     },
     insert,

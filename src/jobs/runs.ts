@@ -205,13 +205,14 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       const enabled = new Set(settings.enabledFields ?? SWITCHABLE_FIELDS)
       let since: Date | undefined
       let ownWrites: OwnWrites | null = null
+      // Who Tally is signed in as (the token's identity URL: no call).
+      const { userId } = await sf.connect()
       if (req.mode === 'sync') {
         const cp = await getCheckpointDetail(db, qbo.realmId)
         // No checkpoint, or one older than CDC can reach: no `since`, so the run reads everything.
         if (cp && now().getTime() - cp.lastSyncAt.getTime() < CDC_WINDOW_MS) {
           since = cp.lastSyncAt
           // Only when the last run wrote as the user connected now: another user's writes are a person's.
-          const { userId } = await sf.connect()
           if (cp.ownWrites && cp.ownWrites.userId === userId) ownWrites = cp.ownWrites
         }
       }
@@ -246,7 +247,6 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         // later edit or another user's. Until now by Tally's clock, but never past the second of
         // Salesforce's last answer (its Date header), so a clock running ahead of the org's cannot
         // hide an edit made after the run; with no header, Tally's clock less the margin.
-        const userId = (await sf.connect()).userId
         const ownWritesUntil = ownWritesEnd(now(), sf.serverTime(), CLOCK_SKEW_MS)
         await saveCheckpoint(db, qbo.realmId, new Date(result.readAt.getTime() - CLOCK_SKEW_MS), now(), userId ? { until: ownWritesUntil, userId } : null)
         const views = customerViews(result, qbo.realmId)

@@ -10,9 +10,16 @@ export interface RecordSelection {
   keys: readonly string[]
   parentIds: readonly string[]
   since?: Date
-  /** With `since`: the records last changed by Tally's own writes of the last run (by this user,
-   * up to this instant) are not read for being changed since. */
-  ownWrites?: { until: Date; userId: string }
+  /** With `since`: the records last changed by Tally's own writes of the last run are not read for
+   * being changed since. */
+  ownWrites?: OwnWrites
+}
+
+/** Tally's own writes of the last run: made as `userId`, none later than `until` (the store keeps
+ * its own copy of this shape in the checkpoint: the store may not import the engine). */
+export interface OwnWrites {
+  until: Date
+  userId: string
 }
 import type { AccountFate, AccountRef, ExistingRecord, LinkStatus, RecordState, SourceCustomer, TargetFields } from './model.js'
 

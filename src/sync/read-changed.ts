@@ -17,7 +17,7 @@
  */
 import { linkChange } from './link.js'
 import { customerKey, type AccountFate, type ExistingRecord, type RecordState, type SourceCustomer } from './model.js'
-import type { SalesforceTarget } from './ports.js'
+import type { OwnWrites, SalesforceTarget } from './ports.js'
 
 export interface ChangedRecords {
   existing: ExistingRecord[]
@@ -39,7 +39,7 @@ export async function readChangedRecords(
     deletedIds: readonly string[]
     since: Date
     /** The last run's own writes, skipped in the read of what changed since (RecordSelection). */
-    ownWrites?: { until: Date; userId: string }
+    ownWrites?: OwnWrites
     states: ReadonlyMap<string, RecordState>
     fieldNames: readonly string[]
   },

@@ -11,7 +11,7 @@ import { readChangedRecords } from './read-changed.js'
 import { buildSuggestionIndex, suggestionTerms } from './suggest.js'
 import { customerKey, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
 import { accountsToCheck, namesToMatch, planSync, type Plan, type SyncSettings } from './plan.js'
-import type { CustomerSource, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
+import type { CustomerSource, OwnWrites, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
 
 export interface RunDeps {
   source: CustomerSource
@@ -28,7 +28,7 @@ export interface RunOptions {
   since?: Date
   /** With `since`: the last run's own writes to Salesforce (made as this user, none later than
    * `until`), which the read of what changed in Salesforce since skips (sync/read-changed). */
-  ownWrites?: { until: Date; userId: string }
+  ownWrites?: OwnWrites
   /** Send again the writes Salesforce refused in earlier runs (after their cause was fixed). */
   retryRefused?: boolean
   /** Read every record of the company from Salesforce even when reading QBO's changes (tests

@@ -4,7 +4,7 @@ import type { Selectable } from 'kysely'
 export interface CheckpointsTable {
   realm_id: string
   last_sync_at: string
-  /** When the last run's writes to Salesforce ended (with a clock margin), and as which user. */
+  /** When the last run's writes to Salesforce ended (store/checkpoints), and as which user. */
   own_writes_until: string | null
   own_writes_user_id: string | null
   updated_at: string
