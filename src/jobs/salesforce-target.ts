@@ -112,7 +112,9 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
             threshold: bulk.threshold ?? BULK_THRESHOLD,
             maxRows: bulk.maxRows ?? BULK_MAX_ROWS,
             async upsertRecords(writes) {
-              const results = await bulkUpsert(client, { object: QBO_CUSTOMER, externalIdFieldName: 'QBO_Key__c', records: writes.map(recordOf), ...jobOptions })
+              // Each row made as its CSV line is (and again for its result), not all held at once.
+              const records = { length: writes.length, at: (i: number) => { const w = writes[i]; return w ? recordOf(w) : undefined } }
+              const results = await bulkUpsert(client, { object: QBO_CUSTOMER, externalIdFieldName: 'QBO_Key__c', records, ...jobOptions })
               return results.map((r, i) => toWriteResult(writes[i]?.key ?? '', r))
             },
             async upsertAccounts(accounts) {

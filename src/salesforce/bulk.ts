@@ -62,6 +62,13 @@ export interface JobInfo {
 
 type Row = Record<string, unknown>
 
+/** The rows of an upload, read by position: an array, or rows made one at a time from what the
+ * caller holds (a job of 100,000 rows need not hold a copy of each while its CSV is built). */
+export interface Rows {
+  readonly length: number
+  at(i: number): Row | undefined
+}
+
 const isNested = (v: unknown): v is Row => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** The columns of an upload: nested references (`{ Account__r: { QBO_Source_Key__c: 'k' } }`)
@@ -69,9 +76,10 @@ const isNested = (v: unknown): v is Row => v !== null && typeof v === 'object' &
  * them; with a reader of each column's value in a row. The rows are read where they are (no copy
  * per row: a job of 100,000 rows would hold 100,000 copies while its upload is built).
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_csv_rel_field_header_row.htm */
-function columnsOf(records: readonly Row[]): { name: string; read: (r: Row) => unknown }[] {
+function columnsOf(records: Rows): { name: string; read: (r: Row) => unknown }[] {
   const names = new Set<string>()
-  for (const r of records) {
+  for (let i = 0; i < records.length; i++) {
+    const r = records.at(i) as Row
     for (const [k, v] of Object.entries(r)) {
       if (k === 'attributes') continue
       if (!isNested(v)) names.add(k)
@@ -179,7 +187,7 @@ export const BULK_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 export interface BulkUpsert {
   object: string
   externalIdFieldName: string
-  records: readonly Row[]
+  records: Rows
   poll?: BulkPoll
   /** Called once each job exists (its id), e.g. for logs. */
   onJob?: (jobId: string) => void
@@ -192,7 +200,7 @@ export interface BulkInsert {
   /** The column results are matched on (results come in processing order, not the upload's):
    * every record carries it, each value once per call. */
   matchField: string
-  records: readonly Row[]
+  records: Rows
   poll?: BulkPoll
   onJob?: (jobId: string) => void
   maxUploadBytes?: number
@@ -222,29 +230,30 @@ interface Ingest extends BulkInsert {
 }
 
 /** The upload cut where it would pass `maxBytes`: every part has the one header of all columns
- * (a record without a column leaves that field as it is, so the extra empty cells change nothing). */
-export function csvParts(records: readonly Row[], maxBytes: number): { csv: string; start: number; end: number }[] {
+ * (a record without a column leaves that field as it is, so the extra empty cells change nothing).
+ * One part at a time, each built as it is sent: at 100,000 rows an upload is tens of MB, and
+ * holding every part with the lines it was joined from took twice that (README, "Memory"). */
+export function* csvParts(records: Rows, maxBytes: number): Generator<{ csv: string; start: number; end: number }> {
   const columns = columnsOf(records)
   const header = columns.map((c) => cell(c.name)).join(',') + '\n'
   const headerBytes = Buffer.byteLength(header)
-  const parts: { csv: string; start: number; end: number }[] = []
-  let lines: string[] = []
+  let csv = header
   let bytes = headerBytes
   let start = 0
-  records.forEach((r, i) => {
+  for (let i = 0; i < records.length; i++) {
+    const r = records.at(i) as Row
     const line = columns.map((c) => cell(c.read(r))).join(',') + '\n'
     const size = Buffer.byteLength(line)
-    if (lines.length > 0 && bytes + size > maxBytes) {
-      parts.push({ csv: header + lines.join(''), start, end: i })
-      lines = []
+    if (i > start && bytes + size > maxBytes) {
+      yield { csv, start, end: i }
+      csv = header
       bytes = headerBytes
       start = i
     }
-    lines.push(line)
+    csv += line
     bytes += size
-  })
-  if (lines.length > 0) parts.push({ csv: header + lines.join(''), start, end: records.length })
-  return parts
+  }
+  if (records.length > start) yield { csv, start, end: records.length }
 }
 
 async function ingest(client: SalesforceClient, o: Ingest): Promise<SaveResult[]> {
@@ -253,15 +262,20 @@ async function ingest(client: SalesforceClient, o: Ingest): Promise<SaveResult[]
   // Jobs one after the other: rows of one call are of one wave (none refers to another), but two
   // jobs on one object at once would lock each other's parents.
   for (const part of csvParts(o.records, o.maxUploadBytes ?? BULK_MAX_UPLOAD_BYTES)) {
-    out.push(...(await ingestJob(client, o, o.records.slice(part.start, part.end), part.csv)))
+    for (const r of await ingestJob(client, o, part)) out.push(r)
   }
   return out
 }
 
-/** One job: create → upload → close → poll → results. */
-async function ingestJob(client: SalesforceClient, o: Ingest, records: readonly Row[], csv: string): Promise<SaveResult[]> {
+/** The columns of a result file Tally reads: the key it matches rows on and Salesforce's own (a
+ * file echoes every uploaded column; parsing only these keeps 100,000 rows' results small). */
+const RESULT_COLUMNS = ['sf__Id', 'sf__Created', 'sf__Error']
+
+/** One job: create → upload → close → poll → results, for the rows `part.start` to `part.end`. */
+async function ingestJob(client: SalesforceClient, o: Ingest, part: { csv: string; start: number; end: number }): Promise<SaveResult[]> {
   const poll = o.poll ?? DEFAULT_BULK_POLL
   const path = '/jobs/ingest'
+  const rows = part.end - part.start
   // Create a Job. A POST lost on the way leaves at most an empty Open job, which Salesforce
   // removes itself; sending it again is safe.
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm
@@ -274,7 +288,7 @@ async function ingestJob(client: SalesforceClient, o: Ingest, records: readonly 
   o.onJob?.(job.id)
   // Upload Job Data: one PUT of the whole CSV (201, empty body); at most 150 MB base64-encoded.
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/upload_job_data.htm
-  await again(() => client.request('PUT', `${path}/${job.id}/batches`, { body: csv, contentType: 'text/csv', text: true }))
+  await again(() => client.request('PUT', `${path}/${job.id}/batches`, { body: part.csv, contentType: 'text/csv', text: true }))
   // Close the job (UploadComplete). If an answer was lost but the job closed, Get Job Info says so.
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/close_job.htm
   await again(async () => {
@@ -291,26 +305,29 @@ async function ingestJob(client: SalesforceClient, o: Ingest, records: readonly 
   // Results: a file is read only when it can hold rows (numberRecordsFailed, numberRecordsProcessed).
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_successful_results.htm
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_unprocessed_results.htm
+  const key = o.matchField
+  const wanted = new Set([key, ...RESULT_COLUMNS])
   const read = async (file: string): Promise<Record<string, string>[]> => {
     const text = await again(() => client.request<string>('GET', `${path}/${job.id}/${file}`, { text: true }))
     // An empty result can come back as no body at all.
     if (typeof text !== 'string' || text.trim() === '') return []
-    return parse(text, { columns: true, skip_empty_lines: true, bom: true, relax_quotes: false }) as Record<string, string>[]
+    return parse(text, { columns: (header: string[]) => header.map((h) => (wanted.has(h) ? h : false)), skip_empty_lines: true, bom: true, relax_quotes: false }) as Record<string, string>[]
   }
   const processed = info.numberRecordsProcessed ?? 0
   const failedCount = info.numberRecordsFailed ?? 0
   const [ok, failed, unprocessed] = await Promise.all([
     processed - failedCount > 0 ? read('successfulResults') : Promise.resolve([]),
     failedCount > 0 ? read('failedResults') : Promise.resolve([]),
-    processed < records.length ? read('unprocessedrecords') : Promise.resolve([]),
+    processed < rows ? read('unprocessedrecords') : Promise.resolve([]),
   ])
 
   // Row order is not the upload's: match on the key column (as uploaded, echoed in every file).
-  const key = o.matchField
   const byKey = new Map<string, SaveResult>()
   for (const r of ok) byKey.set(r[key] ?? '', { ok: true, id: r['sf__Id'] ?? '', created: r['sf__Created'] === 'true' })
   for (const r of failed) byKey.set(r[key] ?? '', { ok: false, errors: parseBulkError(r['sf__Error'] ?? '') })
   const notDone: SaveResult = { ok: false, errors: [{ code: BULK_UNPROCESSED, message: `Bulk job ${job.id} did not process this row (${info.state})`, fields: [] }] }
   for (const r of unprocessed) byKey.set(r[key] ?? '', notDone)
-  return records.map((r) => byKey.get(String(r[key] ?? '')) ?? notDone)
+  const out: SaveResult[] = []
+  for (let i = part.start; i < part.end; i++) out.push(byKey.get(String((o.records.at(i) as Row)[key] ?? '')) ?? notDone)
+  return out
 }

@@ -7,7 +7,7 @@
 import { LINK_FIELDS, SUGGESTION } from './fields.js'
 import type { FieldIssue } from './map.js'
 import type { LinkStatus, RecordState, Refusal } from './model.js'
-import type { Plan, PlanItem } from './plan.js'
+import { fingerprintOf, type Plan, type PlanItem } from './plan.js'
 import type { AccountCreate, RecordWrite, SalesforceTarget, SyncStateStore, WriteResult } from './ports.js'
 import { planWaves } from './waves.js'
 
@@ -232,8 +232,9 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
           out.errors.push(...errors)
           // A refusal that repeats is remembered, so the same write is not sent again next run; a
           // lock that outlasted the retries is not (the next run simply tries again).
-          if (!transient && b.item.fingerprint !== undefined) {
-            states.push(refusedState(b.item, { write: b.item.fingerprint, accountName: accountRefusal(b.item)?.accountName ?? null, errors }))
+          const fingerprint = transient ? undefined : fingerprintOf(b.item)
+          if (fingerprint !== undefined) {
+            states.push(refusedState(b.item, { write: fingerprint, accountName: accountRefusal(b.item)?.accountName ?? null, errors }))
           }
         }
       })

@@ -219,7 +219,7 @@ describe('an upload over the job limit is several jobs', () => {
     const ra = await a.upsertAccounts(accounts)
     const rb = await b.upsertAccounts(accounts)
     expect(ops(one)['bulk2.ingest.create']).toBe(1)
-    const parts = csvParts(accounts.map((x) => ({ Name: x.name, QBO_Source_Key__c: x.sourceKey })), maxUploadBytes)
+    const parts = [...csvParts(accounts.map((x) => ({ Name: x.name, QBO_Source_Key__c: x.sourceKey })), maxUploadBytes)]
     expect(parts.length).toBeGreaterThan(2)
     for (const p of parts) expect(Buffer.byteLength(p.csv)).toBeLessThanOrEqual(maxUploadBytes)
     expect(ops(split)['bulk2.ingest.create']).toBe(parts.length)
