@@ -135,7 +135,8 @@ export interface SalesforceClient {
 }
 
 export interface RawRequestOptions {
-  body?: string
+  /** A Bulk upload is bytes (salesforce/bulk `csvParts`); anything else a string. */
+  body?: string | Buffer
   contentType?: string
   text?: boolean
   onHeaders?: (headers: Record<string, string>) => void
