@@ -102,12 +102,11 @@ function cell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-/** The upload: a header of every column any record has (a record without one leaves it alone). */
-export function toCsv(records: readonly Row[]): string {
-  const columns = columnsOf(records)
-  let out = columns.map((c) => cell(c.name)).join(',') + '\n'
-  for (const r of records) out += columns.map((c) => cell(c.read(r))).join(',') + '\n'
-  return out
+/** The upload as one text: a header of every column any record has (a record without one leaves
+ * it alone); what `csvParts` sends, uncut. */
+export function toCsv(records: Rows): string {
+  for (const part of csvParts(records, Infinity)) return part.csv.toString('utf8')
+  return '\n'
 }
 
 /** `sf__Error`: `CODE:message:fields --` per error (the message may hold colons; several errors
