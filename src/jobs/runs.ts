@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { AppError, describeError, RunAlreadyRunningError } from '../lib/errors.js'
+import { collectGarbage } from '../lib/heap.js'
 import { QboError } from '../qbo/index.js'
 import { checkPackageDeployed, SalesforceError, type SalesforceClient } from '../salesforce/index.js'
 import {
@@ -229,6 +230,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
           ...(req.retryRefused ? { retryRefused: true } : {}),
           ...(req.suggest === false ? { suggest: false } : {}),
           now,
+          releaseMemory: collectGarbage,
           // The engine's 'done' is not the run's: its record in the org and the store are still
           // to be written, and a 'done' seen now would end the Hub's live view on "running".
           onProgress: (p) => emit(p.phase === 'done' ? { ...p, phase: 'writing' } : p),

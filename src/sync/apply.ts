@@ -63,6 +63,8 @@ export interface ApplyOptions {
   /** What the store held before the run: unchanged records already remembered are not saved again. */
   known?: ReadonlyMap<string, RecordState>
   realmId: string
+  /** Called after each Bulk API 2.0 job's results are taken (its upload and results are garbage). */
+  afterJob?: () => void
 }
 
 export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: ApplyOptions): Promise<ApplyResult> {
@@ -133,6 +135,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
   const bulkAccounts = target.bulk && toCreate.length >= target.bulk.threshold ? target.bulk : undefined
   if (bulkAccounts) {
     toCreate = tookAccounts(toCreate, await bulkAccounts.upsertAccounts(toCreate), 1)
+    opts.afterJob?.()
     if (toCreate.length > 0) await pause(1)
     firstAttempt = 2
   }
@@ -239,6 +242,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
         }
       })
       if (states.length > 0) await opts.state?.saveRecordStates(states)
+      if (writer === bulk) opts.afterJob?.()
       done += batch.length - retry.length
       opts.onProgress?.(done, total)
       if (retry.some((b) => transientRetry.has(b.item.key))) await pause((retry[0]?.attempt ?? 2) - 1)

@@ -38,7 +38,14 @@ export interface RunOptions {
   suggest?: boolean
   now?: () => Date
   onProgress?: (p: Progress) => void
+  /** Frees what the run has let go of, at once (a full GC: lib/heap): called in a run of at least
+   * BIG_RUN customers each time a large structure has just been dropped. */
+  releaseMemory?: () => void
 }
+
+/** From this many customers a run asks for memory back at its phases (`releaseMemory`): below it,
+ * what it holds is small and the collections would only cost time. */
+export const BIG_RUN = 10_000
 
 export interface SummaryError {
   qboId: string
@@ -139,6 +146,12 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
       progress({ phase: 'reading', done: customers.length, total: 0 })
     }
   }
+  const big = customers.length >= BIG_RUN
+  const release = () => {
+    if (big) opts.releaseMemory?.()
+  }
+  // The pages' wire objects and their parse are garbage now.
+  release()
   const states = await state.loadRecordStates(source.realmId)
   // A sync of QBO's changes reads only the records those changes and Salesforce's own changes since
   // the last sync can touch (sync/read-changed); a full read of QBO reads every record.
@@ -147,6 +160,8 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     : null
   const existingList: ExistingRecord[] = partial ? partial.existing : await target.listExistingRecords(source.realmId, DIFFED_FIELDS)
   const existing = new Map(existingList.map((e) => [e.key, e]))
+  // A full read's pages (or Bulk query results) are garbage now.
+  release()
   // What QBO no longer has: a full read knows it by absence, a sync from CDC's Deleted entries.
   const read = new Set(customers.map((c) => customerKey(source.realmId, c.qboId)))
   const goneKeys = new Set(
@@ -186,6 +201,8 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     accounts = all ?? both?.accounts ?? (await target.findAccountsByNames(names))
   }
 
+  // So are the Accounts' pages.
+  release()
   const planInput = {
     realmId: source.realmId,
     customers,
@@ -209,11 +226,14 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     const { accountsToCreate } = plan
     // The first plan's items go before the second plan is made: a big import could not hold both.
     plan.items.length = 0
+    release()
     const profiles = readAll ? accounts : early && waiting.every((c) => early?.forIds.has(c.qboId)) ? early.candidates : await suggestionProfiles(target, waiting)
     // The index is an argument only: it goes as soon as the plan is made.
     plan = planSync({ ...planInput, suggestions: suggestionIndex(accounts, profiles, accountsToCreate, waiting), suggestFor: new Set(waiting.map((c) => c.qboId)) })
   }
 
+  // The suggestion index and the scorer's work are garbage now.
+  release()
   let outcomes: ItemOutcome[] | null = null
   let accountsCreated = plan.accountsToCreate.length
   if (!opts.dryRun) {
@@ -224,6 +244,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
       state,
       known: states,
       onProgress: (done, t) => progress({ phase: 'writing', done, total: t }),
+      afterJob: release,
     })
     outcomes = applied.outcomes
     accountsCreated = applied.accountsCreated
