@@ -126,8 +126,7 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
         }
       : {}),
     async listExistingRecords(realmId, fieldNames) {
-      const rows = await listQboCustomerRecords(client, realmId, [...fieldNames, ...RELATED], { bulk: bulk ? (bulk.poll ? { poll: bulk.poll } : {}) : false })
-      return rows.map((r) => toExistingRecord(r, fieldNames))
+      return listQboCustomerRecords(client, realmId, [...fieldNames, ...RELATED], { bulk: bulk ? (bulk.poll ? { poll: bulk.poll } : {}) : false }, (r) => toExistingRecord(r, fieldNames))
     },
     async listRecordsSelected(realmId, selection, fieldNames) {
       const rows = await listSelectedQboCustomerRecords(client, realmId, selection, [...fieldNames, ...RELATED])

@@ -63,8 +63,7 @@ export function listAllAccounts(client: SalesforceClient, maxCalls?: undefined, 
 export function listAllAccounts(client: SalesforceClient, maxCalls: number, o?: ReadOptions): Promise<AccountRow[] | null>
 export async function listAllAccounts(client: SalesforceClient, maxCalls?: number, o: ReadOptions = {}): Promise<AccountRow[] | null> {
   const q = soql`SELECT Id, Name, QBO_Source_Key__c, Website, Phone, BillingStreet, BillingPostalCode FROM Account`
-  const rows = await readAllRows<RawAccount>(client, q, { ...(maxCalls === undefined ? {} : { maxCalls }), ...(o.bulk === undefined ? {} : { bulk: o.bulk }) })
-  return rows ? rows.map(toRow) : null
+  return readAllRows(client, q, { ...(maxCalls === undefined ? {} : { maxCalls }), ...(o.bulk === undefined ? {} : { bulk: o.bulk }) }, (r) => toRow(r as unknown as RawAccount))
 }
 
 /** Accounts whose Name may equal one of `names` by Tally's rule — a superset: compare locally

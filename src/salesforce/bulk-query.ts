@@ -155,7 +155,7 @@ export function withoutAttributes<T>(r: T): T {
  * Every row of `soql` through one Bulk API 2.0 query job, as REST rows (see toRow). A job that
  * fails throws SalesforceBulkJobError; one aborted throws too (its results are not the set).
  */
-export async function bulkQuery<T = Row>(client: SalesforceClient, soql: string | Soql, o: BulkQueryOptions = {}): Promise<T[]> {
+export async function bulkQuery<T = Row>(client: SalesforceClient, soql: string | Soql, o: BulkQueryOptions = {}, map: (row: Row) => T = (row) => row as T): Promise<T[]> {
   const text = String(soql)
   const path = '/jobs/query'
   client.logger.debug('salesforce: query', { soql: text, bulk: true })
@@ -197,17 +197,31 @@ export async function bulkQuery<T = Row>(client: SalesforceClient, soql: string 
         },
       }),
     )
-    // No empty lines skipped: a one-column row whose value is null is an empty line.
-    const table = typeof body === 'string' && body !== '' ? (parse(body, { bom: true, relax_quotes: false, skip_empty_lines: false }) as string[][]) : []
+    const text = typeof body === 'string' ? body : ''
     // Every set starts with the header row (the documented example shows it; the sandbox and
     // jsforce's bulk2 read it so). A set whose first row is not the header is taken as data.
-    let start = 0
+    const firstRow = text === '' ? [] : ((parse(text, { bom: true, relax_quotes: false, to_line: 1 }) as string[][])[0] ?? [])
+    let fromLine = 1
     if (!header) {
-      header = table[0] ?? []
+      header = firstRow
       columns = await resolveColumns(client, object, header)
-      start = 1
-    } else if (table[0] && table[0].length === header.length && table[0].every((c, i) => c === header?.[i])) start = 1
-    for (let i = start; i < table.length; i++) rows.push(toRow(columns, table[i] as string[]) as T)
+      fromLine = 2
+    } else if (firstRow.length === header.length && firstRow.every((c, i) => c === header?.[i])) fromLine = 2
+    // Each record made into its row (and mapped) as it is parsed: a set of 100,000 records is
+    // never held as a table of cells beside its rows (README, "Memory"). No empty lines skipped:
+    // a one-column row whose value is null is an empty line.
+    if (text !== '') {
+      parse(text, {
+        bom: true,
+        relax_quotes: false,
+        skip_empty_lines: false,
+        from_line: fromLine,
+        on_record: (cells: string[]) => {
+          rows.push(map(toRow(columns, cells)))
+          return null
+        },
+      })
+    }
     if (next === undefined) throw new SalesforceError({ status: 200, errorCode: 'UNEXPECTED_RESPONSE', message: `Bulk query job ${job.id}: results without Sforce-Locator` })
     if (next === 'null' || next === '') break
     locator = next
@@ -233,14 +247,15 @@ export interface LargeReadOptions {
  * query job instead, else the REST pages are read on. Rows as REST gives them, `attributes` left
  * out at every depth (withoutAttributes), either way.
  */
-export async function readAllRows<T = Row>(client: SalesforceClient, soql: string | Soql, o: LargeReadOptions = {}): Promise<T[] | null> {
-  const first = await client.queryFirstPage<T>(soql)
-  if (first.done) return first.records.map(withoutAttributes)
+export async function readAllRows<T = Row>(client: SalesforceClient, soql: string | Soql, o: LargeReadOptions = {}, map: (row: Row) => T = (row) => row as T): Promise<T[] | null> {
+  const first = await client.queryFirstPage<Row>(soql)
+  const each = (r: Row): T => map(withoutAttributes(r))
+  if (first.done) return first.records.map(each)
   const pageRows = Math.max(1, first.records.length)
   const restCalls = Math.ceil((first.totalSize - first.records.length) / pageRows)
   const useBulk = o.bulk !== false && restCalls > bulkQueryCalls(first.totalSize)
   const calls = 1 + (useBulk ? bulkQueryCalls(first.totalSize) : restCalls)
   if (o.maxCalls !== undefined && calls > o.maxCalls) return null
-  if (useBulk) return bulkQuery<T>(client, soql, o.bulk === false ? {} : (o.bulk ?? {}))
-  return (await first.readAll()).map(withoutAttributes)
+  if (useBulk) return bulkQuery<T>(client, soql, o.bulk === false ? {} : (o.bulk ?? {}), map)
+  return (await first.readAll()).map(each)
 }

@@ -27,14 +27,16 @@ export type QboCustomerRecord = Record<string, unknown> & { QBO_Key__c: string }
  * read by one Bulk API 2.0 query job instead of its REST pages (readAllRows in bulk-query.ts:
  * 100,000 records are the first page and ~4 Bulk calls, not 50 pages), rows identical either way,
  * without `attributes`. `bulk: false`: REST pages only. */
-export async function listQboCustomerRecords(
+export async function listQboCustomerRecords<T = Record<string, unknown>>(
   client: SalesforceClient,
   realmId: string,
   fieldNames: readonly string[],
   o: { bulk?: false | BulkQueryOptions } = {},
-): Promise<Record<string, unknown>[]> {
+  /** Made of each row as it is read, so a big read never holds its rows and what they become. */
+  map: (row: Record<string, unknown>) => T = (row) => row as T,
+): Promise<T[]> {
   const fields = soqlFields([...new Set([...BASE_FIELDS, ...fieldNames])])
-  const rows = await readAllRows(client, soql`SELECT ${fields} FROM QBO_Customer__c WHERE QBO_Realm_Id__c = ${realmId}`, o.bulk === undefined ? {} : { bulk: o.bulk })
+  const rows = await readAllRows(client, soql`SELECT ${fields} FROM QBO_Customer__c WHERE QBO_Realm_Id__c = ${realmId}`, o.bulk === undefined ? {} : { bulk: o.bulk }, map)
   return rows ?? []
 }
 
