@@ -4,7 +4,7 @@
  * structure (the first plan, the suggestion index, a Bulk job's upload and results). V8 sizes its
  * next collection from the heap it last found live and lets the heap grow well past what is live
  * while a run allocates quickly: at 100,000 customers a collection at each of those moments took the
- * peak RSS of `tally import` from about 1.2 GB to about 0.9 GB, for well under a second in all
+ * peak RSS of `tally import` from 1,239 MB to 762 MB, for well under a second in all
  * (README, "Memory"). `global.gc` exists only under `--expose-gc`; the flag can be set at run time
  * and the function taken from a new context (Node's `v8.setFlagsFromString` documents that flags
  * set after start may have no effect; this one is read when a context is made, so it does).

@@ -74,8 +74,6 @@ export interface PlanInput {
   suggestions?: SuggestionIndex
   /** Only these customers (by QBO Id) get suggestions; the others keep what their records hold. */
   suggestFor?: ReadonlySet<string>
-  /** Set by planSync: the distinct lists of changed fields, shared by the items that have them. */
-  fieldLists?: Map<string, string[]>
 }
 
 export interface PlanItem {
@@ -176,7 +174,6 @@ export function namesToMatch(input: Omit<PlanInput, 'accounts' | 'now'>): string
 }
 
 export function planSync(input: PlanInput): Plan {
-  input = { ...input, fieldLists: new Map() }
   const { realmId, existing, states, settings } = input
   const byId = new Map(input.customers.map((c) => [c.qboId, c]))
   const tree = buildTree(input, byId)
@@ -213,6 +210,8 @@ export function planSync(input: PlanInput): Plan {
     byId.get(rootId)?.displayName ?? String(existing.get(customerKey(realmId, rootId))?.fields['Display_Name__c'] ?? rootId)
 
   const items: PlanItem[] = []
+  /** The distinct lists of changed fields, each shared by the items that have it. */
+  const fieldLists = new Map<string, string[]>()
   for (const c of input.customers) {
     const key = customerKey(realmId, c.qboId)
     const e = existing.get(key)
@@ -232,7 +231,7 @@ export function planSync(input: PlanInput): Plan {
         }
       }
     }
-    items.push(planItem(input, c, e, link, byId))
+    items.push(planItem(input, c, e, link, byId, fieldLists))
   }
 
   // 3. Records not being planned whose top-level parent's link changed (a sync reads only what
@@ -253,6 +252,7 @@ function planItem(
   e: ExistingRecord | undefined,
   link: PlannedLink,
   byId: Map<string, SourceCustomer>,
+  fieldLists: Map<string, string[]>,
 ): PlanItem {
   const { realmId, existing, settings } = input
   const key = customerKey(realmId, c.qboId)
@@ -322,7 +322,7 @@ function planItem(
   }
   const action = e ? 'update' : 'create'
   // Most records change the same fields (every one, for a create): they share one list.
-  const changedFields = input.fieldLists ? shared(input.fieldLists, changed) : changed
+  const changedFields = shared(fieldLists, changed)
   // The very write Salesforce refused last time, for a reason that repeats: not sent again.
   const before = input.states.get(key)?.refused
   if (!input.retryRefused && before?.write && before.write === writeFingerprint(recordWrite)) {

@@ -226,6 +226,9 @@ function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
   let s = scratch.get(index)
   if (!s) scratch.set(index, (s = { weight: new Float64Array(index.accounts.length), touched: [] }))
   const { weight, touched } = s
+  // The last customer's weights go first (so none is left over, however that call ended).
+  for (const i of touched) weight[i] = 0
+  touched.length = 0
   // Each shared key counts more the rarer it is; a common word alone cannot flood the scorer.
   const vote = (list: number[] | undefined, w = 1): void => {
     if (!list) return
@@ -235,28 +238,23 @@ function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
       weight[i] = (weight[i] as number) + v
     }
   }
-  try {
-    for (const n of cp.names) {
-      for (const t of n.key.tokens) {
-        const exact = index.byToken.get(t)
-        vote(exact)
-        // The word may be misspelt (even into another Account's word): look it up by its first four
-        // letters too, unless that brings in a crowd.
-        const pre = prefixOf(t)
-        const byPre = pre ? index.byPrefix.get(pre) : undefined
-        if (byPre && byPre !== exact && (!exact || byPre.length <= PREFIX_CROWD)) vote(byPre, 0.5)
-      }
-      vote(index.byCompact.get(n.compact), 2)
+  for (const n of cp.names) {
+    for (const t of n.key.tokens) {
+      const exact = index.byToken.get(t)
+      vote(exact)
+      // The word may be misspelt (even into another Account's word): look it up by its first four
+      // letters too, unless that brings in a crowd.
+      const pre = prefixOf(t)
+      const byPre = pre ? index.byPrefix.get(pre) : undefined
+      if (byPre && byPre !== exact && (!exact || byPre.length <= PREFIX_CROWD)) vote(byPre, 0.5)
     }
-    // In the order first found: ties rank as they were met (the sort is stable).
-    if (touched.length <= MAX_NAME_CANDIDATES) for (const i of touched) out.add(i)
-    else {
-      const ranked = touched.map((i) => [i, weight[i] as number] as const).sort((x, y) => y[1] - x[1])
-      for (let k = 0; k < MAX_NAME_CANDIDATES; k++) out.add(ranked[k]![0])
-    }
-  } finally {
-    for (const i of touched) weight[i] = 0
-    touched.length = 0
+    vote(index.byCompact.get(n.compact), 2)
+  }
+  // In the order first found: ties rank as they were met (the sort is stable).
+  if (touched.length <= MAX_NAME_CANDIDATES) for (const i of touched) out.add(i)
+  else {
+    const ranked = touched.map((i) => [i, weight[i] as number] as const).sort((x, y) => y[1] - x[1])
+    for (let k = 0; k < MAX_NAME_CANDIDATES; k++) out.add(ranked[k]![0])
   }
   for (const d of cp.domains) addAll(index.byDomain.get(d))
   for (const p of cp.phones) addAll(index.byPhone.get(p))
