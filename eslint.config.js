@@ -8,7 +8,7 @@ const restrict = (groups, message) => ({
 })
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'web/dist/**', 'data/**', 'docs/**'] },
+  { ignores: ['node_modules/**', 'web/dist/**', 'data/**', 'docs/**', '.tally-build/**'] },
   // The package's Lightning web components are plain JS with LWC decorators (@wire), which this
   // parser cannot read; Salesforce lints them with @salesforce/eslint-config-lwc, not installed
   // here. LWC Jest (`npm run test:lwc`) compiles every one of them with the LWC compiler instead.
@@ -27,12 +27,13 @@ export default tseslint.config(
   {
     // Emulators are written from the vendors' documentation, never from our client's types.
     files: ['emulators/**/*.ts'],
-    // The one exception is the HTTP listener (src/lib/http-server.ts): the product owns it, and it
-    // knows nothing of either vendor.
+    // The exceptions are the HTTP listener (src/lib/http-server.ts) and the finding of the
+    // repository's folder (src/lib/package-root.ts): the product owns them, and they know nothing
+    // of either vendor.
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '(^|/)src/(?!lib/http-server\\.js$)', message: 'Emulators must not import Tally code (src/) other than src/lib/http-server.' }] },
+        { patterns: [{ regex: '(^|/)src/(?!lib/(http-server|package-root)\\.js$)', message: 'Emulators must not import Tally code (src/) other than src/lib/http-server and src/lib/package-root.' }] },
       ],
     },
   },

@@ -8,18 +8,15 @@
  * double/currency with precision & scale, DateTime → datetime, Lookup → reference, Picklist.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { packageRoot } from '../../src/lib/package-root.js'
 import { field, systemFields } from './schema.js'
 import type { FieldDef, ObjectDef } from './schema.js'
 import { child, childText, childrenNamed, parseXml } from './xml.js'
 import type { XmlElement } from './xml.js'
 
-/** The repository's package folder, resolved from this file (emulators/salesforce → ../../salesforce). */
-export const DEFAULT_METADATA_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../salesforce/force-app/main/default',
-)
+/** The repository's package folder. */
+export const DEFAULT_METADATA_DIR = join(packageRoot(), 'salesforce/force-app/main/default')
 
 const bool = (v: string | undefined): boolean => v === 'true'
 const num = (v: string | undefined, d = 0): number => (v === undefined ? d : Number(v))

@@ -6,11 +6,11 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageRoot } from '../lib/package-root.js'
 
 /** The built app, as `createHubApp` serves it by default. */
-export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
-const VITE_CONFIG = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url))
+export const WEB_ROOT = join(packageRoot(), 'web/dist')
+const VITE_CONFIG = join(packageRoot(), 'web/vite.config.ts')
 
 export function webAppBuilt(webRoot: string = WEB_ROOT): boolean {
   return existsSync(join(webRoot, 'index.html'))

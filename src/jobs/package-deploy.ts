@@ -6,18 +6,18 @@
  * user Tally signs in as (the identity of the connection).
  */
 import { randomUUID } from 'node:crypto'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { buildPackageZip } from '../salesforce/package-source.js'
 import { assignPermissionSet, deployZip, type DeployProgress, type DeployReport } from '../salesforce/metadata-deploy.js'
 import type { PackageDeployService, PackageDeployView } from '../hub/routes/salesforce-package.js'
 import { AppError, describeError } from '../lib/errors.js'
+import { packageRoot } from '../lib/package-root.js'
 import { recordSuccess } from '../store/index.js'
 import { salesforceClient } from './connections.js'
 import type { Tally } from './tally.js'
 
-/** The repository's package (the folder of sfdx-project.json), resolved from this file. */
-export const DEFAULT_PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../salesforce')
+/** The repository's package (the folder of sfdx-project.json). */
+export const DEFAULT_PACKAGE_DIR = join(packageRoot(), 'salesforce')
 export const PERMISSION_SET = 'Tally_Sync'
 
 export interface PackageDeployOutcome {
