@@ -7,10 +7,12 @@
 import type { CustomerView } from '../store/index.js'
 import type { RunResult } from '../sync/run.js'
 
-export function customerViews(result: RunResult, realmId: string): CustomerView[] {
+/** One row per record the run wrote or checked, made as they are stored (a big run's 100,000 rows
+ * are never all held at once). `held`: the suggestions the Hub's copy holds for the rows of
+ * `keepSuggestions`, which they keep. */
+export function* customerViews(result: RunResult, realmId: string, held: ReadonlyMap<string, CustomerView['suggestions']> = new Map()): Generator<CustomerView> {
   const byId = new Map(result.customers.map((c) => [c.qboId, c]))
   const outcomes = new Map((result.outcomes ?? []).map((o) => [o.item.key, o]))
-  const rows: CustomerView[] = []
   for (const item of result.plan.items) {
     const c = byId.get(item.qboId)
     if (!c) continue // a link-only follow-up of a record not read this run: its row stays
@@ -19,7 +21,7 @@ export function customerViews(result: RunResult, realmId: string): CustomerView[
     // wait in the link queue, where linking it would fail), an existing one keeps its last row.
     if (o?.status === 'failed') continue
     const accountId = o ? o.accountId : item.link.accountId
-    rows.push({
+    yield {
       key: item.key,
       realmId,
       salesforceId: o?.salesforceId ?? item.existingId,
@@ -34,10 +36,9 @@ export function customerViews(result: RunResult, realmId: string): CustomerView[
       email: c.email ?? null,
       candidates: item.link.candidates ? item.link.candidates.map((a) => ({ id: a.id, name: a.name })) : null,
       // Waiting, with no suggestions computed in this run: the ones it has stay (see `keepSuggestions`).
-      suggestions: item.link.suggestions ?? null,
-    })
+      suggestions: item.link.suggestions ?? held.get(item.key) ?? null,
+    }
   }
-  return rows
 }
 
 /** The rows of a run whose suggestions were not computed in it but still apply (the record waits

@@ -28,13 +28,15 @@ import {
   setCustomerViewsInactive,
   upsertCustomerViews,
   listCustomerViewsByStatus,
-  appendLinkHistory,
+  recordLinkHistory,
+  type CustomerView,
+  type NewLinkHistoryEntry,
   qboCompany,
   type ConnectionRef,
 } from '../store/index.js'
 import { SWITCHABLE_FIELDS } from '../sync/fields.js'
 import type { Progress } from '../sync/ports.js'
-import { runSync, type RunResult } from '../sync/run.js'
+import { runSync, type LinkChangeRecord, type RunResult } from '../sync/run.js'
 import { reportRunFailed, reportRunFinished } from './alerts/index.js'
 import { NotConnectedError, defaultRealm, qboClient, salesforceClient } from './connections.js'
 import { customerViews, keepSuggestions } from './customer-view.js'
@@ -251,14 +253,11 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         // hide an edit made after the run; with no header, Tally's clock less the margin.
         const ownWritesUntil = ownWritesEnd(now(), sf.serverTime(), CLOCK_SKEW_MS)
         await saveCheckpoint(db, qbo.realmId, new Date(result.readAt.getTime() - CLOCK_SKEW_MS), now(), userId ? { until: ownWritesUntil, userId } : null)
-        const views = customerViews(result, qbo.realmId)
         const keep = keepSuggestions(result)
-        if (keep.size > 0) {
-          const held = new Map((await listCustomerViewsByStatus(db, ['Unmapped', 'Ambiguous'], qbo.realmId)).map((v) => [v.key, v.suggestions]))
-          for (const v of views) if (keep.has(v.key)) v.suggestions = held.get(v.key) ?? null
-        }
-        await upsertCustomerViews(db, views)
-        await appendLinkHistory(db, result.linkChanges.map((c) => ({ ...c, realmId: qbo.realmId })))
+        const held = new Map<string, CustomerView['suggestions']>()
+        if (keep.size > 0) for (const v of await listCustomerViewsByStatus(db, ['Unmapped', 'Ambiguous'], qbo.realmId)) if (keep.has(v.key)) held.set(v.key, v.suggestions)
+        await upsertCustomerViews(db, customerViews(result, qbo.realmId, held))
+        await recordLinkHistory(db, withRealm(result.linkChanges, qbo.realmId))
         const gone = (result.outcomes ?? []).filter((o) => o.item.gone && o.status === 'updated').map((o) => o.item.key)
         if (gone.length > 0) await setCustomerViewsInactive(db, gone)
       }
@@ -317,4 +316,9 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
 export function ownWritesEnd(now: Date, lastAnswer: Date | null, marginMs: number): Date {
   if (!lastAnswer) return new Date(now.getTime() - marginMs)
   return new Date(Math.min(now.getTime(), lastAnswer.getTime() + 999))
+}
+
+/** A run's link changes as the history stores them, each made as it is written. */
+function* withRealm(changes: Iterable<LinkChangeRecord>, realmId: string): Generator<NewLinkHistoryEntry> {
+  for (const c of changes) yield { ...c, realmId }
 }

@@ -13,10 +13,10 @@
  */
 import { sql } from 'kysely'
 import type { ExpressionBuilder, SqlBool } from 'kysely'
-import { chunk, fromBit, likeContains, toBit, toIso } from './codec.js'
+import { fromBit, likeContains, toBit, toIso } from './codec.js'
 import type { Database, Db } from './database.js'
 import type { CustomerViewRow, NewCustomerViewRow } from './tables/customer-views.table.js'
-import { inTransaction } from './transaction.js'
+import { inBatches, inTransaction } from './transaction.js'
 
 export interface CustomerViewCandidate {
   id: string
@@ -125,44 +125,40 @@ function viewToRow(v: CustomerView, updatedAt: string): NewCustomerViewRow {
 
 /**
  * Inserts or replaces views in batches of 500 rows, all in one transaction unless `db` is
- * already one (so the Hub never shows half a run's rewrite).
+ * already one (so the Hub never shows half a run's rewrite). The rows are taken as they come: a
+ * big run's views are made one batch at a time (jobs/customer-view), never all held at once.
  */
 export async function upsertCustomerViews(
   db: Db,
-  rows: readonly CustomerView[],
+  rows: Iterable<CustomerView>,
   now: Date = new Date(),
 ): Promise<void> {
-  if (rows.length === 0) return
   const at = toIso(now)
-  const values = rows.map((v) => viewToRow(v, at))
-  await inTransaction(db, async (trx) => {
-    for (const batch of chunk(values, BATCH_ROWS)) {
-      await trx
-        .insertInto('customer_views')
-        .values(batch)
-        .onConflict((oc) =>
-          oc.column('key').doUpdateSet((eb) => ({
-            realm_id: eb.ref('excluded.realm_id'),
-            salesforce_id: eb.ref('excluded.salesforce_id'),
-            qbo_id: eb.ref('excluded.qbo_id'),
-            display_name: eb.ref('excluded.display_name'),
-            account_id: eb.ref('excluded.account_id'),
-            account_name: eb.ref('excluded.account_name'),
-            link_status: eb.ref('excluded.link_status'),
-            active: eb.ref('excluded.active'),
-            is_sub_customer: eb.ref('excluded.is_sub_customer'),
-            parent_name: eb.ref('excluded.parent_name'),
-            email: eb.ref('excluded.email'),
-            candidates: eb.ref('excluded.candidates'),
-            suggestions: eb.ref('excluded.suggestions'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute()
-    }
-  })
+  const write = (trx: Db, batch: NewCustomerViewRow[]) =>
+    trx
+      .insertInto('customer_views')
+      .values(batch)
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          realm_id: eb.ref('excluded.realm_id'),
+          salesforce_id: eb.ref('excluded.salesforce_id'),
+          qbo_id: eb.ref('excluded.qbo_id'),
+          display_name: eb.ref('excluded.display_name'),
+          account_id: eb.ref('excluded.account_id'),
+          account_name: eb.ref('excluded.account_name'),
+          link_status: eb.ref('excluded.link_status'),
+          active: eb.ref('excluded.active'),
+          is_sub_customer: eb.ref('excluded.is_sub_customer'),
+          parent_name: eb.ref('excluded.parent_name'),
+          email: eb.ref('excluded.email'),
+          candidates: eb.ref('excluded.candidates'),
+          suggestions: eb.ref('excluded.suggestions'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute()
+  await inBatches(db, rows, BATCH_ROWS, (v) => viewToRow(v, at), write)
 }
-
 
 type Eb = ExpressionBuilder<Database, 'customer_views'>
 

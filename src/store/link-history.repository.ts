@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
-import { chunk, likeContains, toIso } from './codec.js'
+import { likeContains, toIso } from './codec.js'
 import type { Database, Db } from './database.js'
 import type { LinkHistoryRow, NewLinkHistoryRow } from './tables/link-history.table.js'
-import { inTransaction } from './transaction.js'
+import { inBatches } from './transaction.js'
 
 export interface LinkHistoryEntry {
   id: string
@@ -100,15 +100,25 @@ function toRow(e: NewLinkHistoryEntry, at: Date, id: string): NewLinkHistoryRow 
 
 /** Records link changes (one run's, in one transaction). An undo marks the entry it undid. */
 export async function appendLinkHistory(db: Db, entries: readonly NewLinkHistoryEntry[], now: Date = new Date()): Promise<LinkHistoryEntry[]> {
-  if (entries.length === 0) return []
-  const rows = entries.map((e) => toRow(e, now, newId(now)))
-  await inTransaction(db, async (trx) => {
-    for (const batch of chunk(rows, BATCH_ROWS)) await trx.insertInto('link_history').values(batch).execute()
-    for (const r of rows) {
+  const out: LinkHistoryEntry[] = []
+  await writeLinkHistory(db, entries, now, (r) => out.push(toEntry({ ...r, undo_of: r.undo_of ?? null, undone_by: null } as LinkHistoryRow)))
+  return out
+}
+
+/** `appendLinkHistory` for a run's changes, taken as they come and not returned: a first import of
+ * 100,000 customers records 100,000 links, never all held as rows at once. Returns how many. */
+export async function recordLinkHistory(db: Db, entries: Iterable<NewLinkHistoryEntry>, now: Date = new Date()): Promise<number> {
+  return writeLinkHistory(db, entries, now, () => {})
+}
+
+async function writeLinkHistory(db: Db, entries: Iterable<NewLinkHistoryEntry>, now: Date, written: (r: NewLinkHistoryRow) => void): Promise<number> {
+  return inBatches(db, entries, BATCH_ROWS, (e) => toRow(e, now, newId(now)), async (trx, batch) => {
+    await trx.insertInto('link_history').values(batch).execute()
+    for (const r of batch) {
       if (r.undo_of) await trx.updateTable('link_history').set({ undone_by: r.id }).where('id', '=', r.undo_of).execute()
+      written(r)
     }
   })
-  return rows.map((r) => toEntry({ ...r, undo_of: r.undo_of ?? null, undone_by: null } as LinkHistoryRow))
 }
 
 export async function getLinkHistoryEntry(db: Db, id: string): Promise<LinkHistoryEntry | null> {

@@ -69,11 +69,6 @@ export interface PlanInput {
   incremental?: boolean
   /** Send again what Salesforce refused before (`RecordState.refused`): after its cause was fixed. */
   retryRefused?: boolean
-  /** The Accounts' profiles, when the run read them: Unmapped and Ambiguous customers get
-   * suggestions, and the best goes onto the record (contract §10). */
-  suggestions?: SuggestionIndex
-  /** Only these customers (by QBO Id) get suggestions; the others keep what their records hold. */
-  suggestFor?: ReadonlySet<string>
 }
 
 export interface PlanItem {
@@ -138,14 +133,18 @@ function buildTree(input: PlanInput, byId: Map<string, SourceCustomer>): Tree {
   }
 }
 
+/** A top-level customer read in this run, as its link is decided. */
+function customerSubject(input: Omit<PlanInput, 'accounts' | 'now'>, c: SourceCustomer): LinkSubject {
+  const key = customerKey(input.realmId, c.qboId)
+  const e = input.existing.get(key)
+  const change = e ? linkChange(e, input.states.get(key), input.accountFates) : 'none'
+  return { qboId: c.qboId, key, displayName: c.displayName, active: c.active, e, change, customer: c }
+}
+
 function topSubjects(input: Omit<PlanInput, 'accounts' | 'now'>, byId: Map<string, SourceCustomer>, tree: Tree): LinkSubject[] {
   const out: LinkSubject[] = []
   for (const c of input.customers) {
-    if (tree.parentOf(c.qboId) !== undefined) continue
-    const key = customerKey(input.realmId, c.qboId)
-    const e = input.existing.get(key)
-    const change = e ? linkChange(e, input.states.get(key), input.accountFates) : 'none'
-    out.push({ qboId: c.qboId, key, displayName: c.displayName, active: c.active, e, change, customer: c })
+    if (tree.parentOf(c.qboId) === undefined) out.push(customerSubject(input, c))
   }
   for (const e of input.existing.values()) {
     const qboId = String(e.fields['QBO_Id__c'] ?? '')
@@ -185,8 +184,6 @@ export function planSync(input: PlanInput): Plan {
     createAccounts: settings.createAccounts,
     states,
     retryRefused: input.retryRefused ?? false,
-    ...(input.suggestions ? { suggestions: input.suggestions } : {}),
-    ...(input.suggestFor ? { suggestFor: input.suggestFor } : {}),
   })
   const topLinks = decided.links
 
@@ -244,6 +241,27 @@ export function planSync(input: PlanInput): Plan {
     items,
     accountsToCreate: decided.accountsToCreate,
   }
+}
+
+/**
+ * The plan with suggestions for these customers (contract §10): the waiting ones of `plan` (top-level,
+ * Unmapped or Ambiguous), planned again with the Accounts the index suggests for them. The same plan
+ * as planning every customer again with the suggestions, but only their items are made again: a big
+ * import's first plan is kept, and its 100,000 items are not built a second time (README, "Memory").
+ */
+export function withSuggestions(plan: Plan, input: PlanInput, suggestions: SuggestionIndex, waiting: readonly SourceCustomer[]): Plan {
+  const byId = new Map(input.customers.map((c) => [c.qboId, c]))
+  const decided = decideLinks(
+    waiting.map((c) => customerSubject(input, c)),
+    { realmId: input.realmId, accounts: input.accounts, createAccounts: input.settings.createAccounts, states: input.states, retryRefused: input.retryRefused ?? false, suggestions },
+  )
+  const fieldLists = new Map<string, string[]>()
+  const items = plan.items.map((item) => {
+    const link = decided.links.get(item.qboId)
+    const c = link && !item.gone ? byId.get(item.qboId) : undefined
+    return c && link ? planItem(input, c, input.existing.get(item.key), link, byId, fieldLists) : item
+  })
+  return { items, accountsToCreate: plan.accountsToCreate }
 }
 
 function planItem(

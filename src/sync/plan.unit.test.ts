@@ -3,7 +3,8 @@ import { SWITCHABLE_FIELDS } from './fields.js'
 import { mapCustomer } from './map.js'
 import { indexAccounts, normalizeName } from './link.js'
 import type { AccountRef, ExistingRecord, RecordState, SourceCustomer } from './model.js'
-import { accountSourceKey, accountsToCheck, namesToMatch, planSync, type PlanInput } from './plan.js'
+import { accountSourceKey, accountsToCheck, namesToMatch, planSync, withSuggestions, type PlanInput } from './plan.js'
+import { buildSuggestionIndex } from './suggest.js'
 
 const REALM = '9341452631925553'
 const cust = (id: string, displayName: string, extra: Partial<SourceCustomer> = {}): SourceCustomer => ({
@@ -182,3 +183,34 @@ describe('links Salesforce changed (contract §5.8)', () => {
     expect(byKey(byPerson, '5').link).toMatchObject({ status: 'Manual', accountId: '001ELSE' })
   })
 })
+
+describe('withSuggestions (contract §10)', () => {
+  it('plans the waiting customers again with their suggestions, and leaves every other item as it was', () => {
+    const acme = cust('1', 'Acme Corp', { email: 'ap@acme.com' })
+    const matched = cust('2', 'ACME Corporation')
+    const child = cust('3', 'Acme Corp: Warehouse', { isSubCustomer: true, parentQboId: '1', level: 1 })
+    const unchanged = cust('4', 'Zed Holdings')
+    const accounts = [{ id: 'acme', name: 'ACME Corporation', website: 'https://www.acme.com' }]
+    const p = input({
+      customers: [acme, matched, child, unchanged],
+      existing: new Map([[`${REALM}-4`, existingFor(unchanged, 'r4', null, 'Unmapped')]]),
+    }, accounts)
+    const first = planSync(p)
+    expect(byKey(first, '1').write?.fields['Suggested_Account__c']).toBeUndefined()
+    const waiting = [acme]
+    const index = buildSuggestionIndex(accounts, waiting)
+    const second = withSuggestions(first, p, index, waiting)
+    const a = byKey(second, '1')
+    expect(a.link.status).toBe('Unmapped')
+    expect(a.link.suggestions?.[0]).toMatchObject({ accountId: 'acme' })
+    expect(a.write?.fields).toMatchObject({ Suggested_Account__c: 'acme', Link_Status__c: 'Unmapped' })
+    expect(Number(a.write?.fields['Suggestion_Score__c'])).toBeGreaterThanOrEqual(90)
+    expect(a.changedFields).toEqual(expect.arrayContaining(['Suggested_Account__c', 'Suggestion_Score__c', 'Suggestion_Reason__c']))
+    // Everything else is the first plan's own item, in the same place.
+    expect(second.items.map((i) => i.qboId)).toEqual(first.items.map((i) => i.qboId))
+    for (const id of ['2', '3', '4']) expect(byKey(second, id)).toBe(byKey(first, id))
+    expect(byKey(second, '4').action).toBe('unchanged')
+    expect(second.accountsToCreate).toBe(first.accountsToCreate)
+  })
+})
+

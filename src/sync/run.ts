@@ -10,7 +10,7 @@ import { editedInOrg, indexAccounts, linkChange, matchableName } from './link.js
 import { readChangedRecords } from './read-changed.js'
 import { buildSuggestionIndex, suggestionTerms } from './suggest.js'
 import { customerKey, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
-import { accountsToCheck, namesToMatch, planSync, type Plan, type SyncSettings } from './plan.js'
+import { accountsToCheck, namesToMatch, planSync, withSuggestions, type Plan, type SyncSettings } from './plan.js'
 import type { CustomerSource, OwnWrites, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
 
 export interface RunDeps {
@@ -83,14 +83,27 @@ export interface RunResult {
   summary: RunSummary
   plan: Plan
   outcomes: ItemOutcome[] | null
-  /** The customers that were read. */
-  customers: SourceCustomer[]
+  /** The customers that were read, as much of them as is used after the run (`CustomerBrief`). */
+  customers: CustomerBrief[]
   /** Names of the Accounts this run saw or created, by Id (for the Hub's view). */
   accountNames: Map<string, string>
   /** When the QBO read started (a sync's next `since`). */
   readAt: Date
   /** The link changes this run made or saw (contract §10's history); none for a dry run. */
   linkChanges: LinkChangeRecord[]
+}
+
+/** What a run keeps of a customer it read once the plan is made: what the Hub's view of the
+ * records and the automatic sync's lag use. The whole customer is only needed to map its fields;
+ * a big run does not hold 100,000 of them through its writes (README, "Memory"). */
+export type CustomerBrief = Pick<SourceCustomer, 'qboId' | 'displayName' | 'active' | 'isSubCustomer' | 'parentQboId' | 'email' | 'updatedAt'>
+
+function briefOf(c: SourceCustomer): CustomerBrief {
+  const b: CustomerBrief = { qboId: c.qboId, displayName: c.displayName, active: c.active, isSubCustomer: c.isSubCustomer }
+  if (c.parentQboId !== undefined) b.parentQboId = c.parentQboId
+  if (c.email !== undefined) b.email = c.email
+  if (c.updatedAt !== undefined) b.updatedAt = c.updatedAt
+  return b
 }
 
 /** One change of a record's link, as the history records it (the store adds when and an id). */
@@ -139,10 +152,12 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // customer: the plan then writes only what differs (README, "Incremental sync").
   const changes = opts.mode === 'sync' && opts.since ? await source.listChangedCustomers(opts.since) : null
   if (changes) {
-    ;({ customers, deletedIds } = changes)
+    // The run's own array (it empties it once planned).
+    customers = [...changes.customers]
+    deletedIds = changes.deletedIds
   } else {
     for await (const page of source.listAllCustomers()) {
-      customers = customers.concat(page)
+      for (const c of page) customers.push(c)
       progress({ phase: 'reading', done: customers.length, total: 0 })
     }
   }
@@ -163,10 +178,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // A full read's pages (or Bulk query results) are garbage now.
   release()
   // What QBO no longer has: a full read knows it by absence, a sync from CDC's Deleted entries.
-  const read = new Set(customers.map((c) => customerKey(source.realmId, c.qboId)))
-  const goneKeys = new Set(
-    deletedIds === null ? existingList.map((e) => e.key).filter((k) => !read.has(k)) : deletedIds.map((id) => customerKey(source.realmId, id)),
-  )
+  const goneKeys = goneFromQbo(source.realmId, customers, existingList, deletedIds)
 
   // Links Salesforce changed itself (contract §5.8): only when a record's Account__c is not what
   // Tally wrote does the Recycle Bin tell a merge or a delete from a person's edit — one queryAll
@@ -217,22 +229,24 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     incremental: changes !== null,
   }
   let plan = planSync(planInput)
+  // Planning's own work (the subjects, the tree, the mapped fields) is garbage now.
+  release()
   // Suggestions for the customers left Unmapped or Ambiguous (contract §10), from the Accounts'
   // profiles: read with every Account at no call more when the run read them all; else the Accounts
   // that share a name part, domain or postal code with those customers, or every Account, whichever
-  // costs fewer calls. The plan is made again with them (it is pure and cheap next to a call).
+  // costs fewer calls. Their items are planned again with them (sync/plan `withSuggestions`).
   const waiting = waitingCustomers(plan, customers)
   if (opts.suggest !== false && waiting.length > 0) {
-    const { accountsToCreate } = plan
-    // The first plan's items go before the second plan is made: a big import could not hold both.
-    plan.items.length = 0
-    release()
     const profiles = readAll ? accounts : early && waiting.every((c) => early?.forIds.has(c.qboId)) ? early.candidates : await suggestionProfiles(target, waiting)
     // The index is an argument only: it goes as soon as the plan is made.
-    plan = planSync({ ...planInput, suggestions: suggestionIndex(accounts, profiles, accountsToCreate, waiting), suggestFor: new Set(waiting.map((c) => c.qboId)) })
+    plan = withSuggestions(plan, planInput, suggestionIndex(accounts, profiles, plan.accountsToCreate, waiting), waiting)
   }
 
-  // The suggestion index and the scorer's work are garbage now.
+  // From here the customers are needed only as the result keeps them: the whole customers, the
+  // suggestion index and the scorer's work are garbage now.
+  const kept = customers.map(briefOf)
+  // One array, which the plan's input (and a sync's CDC answer) hold too: emptied, not replaced.
+  customers.length = 0
   release()
   let outcomes: ItemOutcome[] | null = null
   let accountsCreated = plan.accountsToCreate.length
@@ -268,7 +282,15 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     if (o.accountId && sk && createdNames.has(sk)) accountNames.set(o.accountId, createdNames.get(sk) as string)
   }
   const linkChanges = outcomes ? linkChangesOf(outcomes, existing, states, accountFates, accountNames) : []
-  return { summary, plan, outcomes, readAt, customers, accountNames, linkChanges }
+  return { summary, plan, outcomes, readAt, customers: kept, accountNames, linkChanges }
+}
+
+/** The keys of the records whose customer QBO no longer has: by absence from a full read, or from
+ * CDC's Deleted entries. */
+function goneFromQbo(realmId: string, customers: readonly SourceCustomer[], existing: readonly ExistingRecord[], deletedIds: readonly string[] | null): Set<string> {
+  if (deletedIds !== null) return new Set(deletedIds.map((id) => customerKey(realmId, id)))
+  const read = new Set(customers.map((c) => customerKey(realmId, c.qboId)))
+  return new Set(existing.map((e) => e.key).filter((k) => !read.has(k)))
 }
 
 /**
