@@ -6,6 +6,7 @@
 import { QboCdcTruncatedError, type QboClient, type QboCustomer } from '../qbo/index.js'
 import type { SourceAddress, SourceCustomer } from '../sync/model.js'
 import type { CustomerSource } from '../sync/ports.js'
+import { StringPool } from '../lib/string-pool.js'
 
 type WireAddress = NonNullable<QboCustomer['BillAddr']>
 
@@ -24,8 +25,14 @@ const set = <K extends keyof SourceCustomer>(o: SourceCustomer, k: K, v: SourceC
   if (v !== undefined && v !== '') o[k] = v
 }
 
-/** QBO Customer (wire) → SourceCustomer. */
-export function toSourceCustomer(w: QboCustomer, realmId: string, companyName?: string | null): SourceCustomer {
+/** The same address (a shipping address is most often the billing one). */
+function sameAddress(a: SourceAddress, b: SourceAddress): boolean {
+  return a.city === b.city && a.state === b.state && a.postalCode === b.postalCode && a.country === b.country && a.lines.length === b.lines.length && a.lines.every((l, i) => l === b.lines[i])
+}
+
+/** QBO Customer (wire) → SourceCustomer. `pool`: for a read of every customer, which the run holds
+ * whole: their repeated values kept once (lib/string-pool). */
+export function toSourceCustomer(w: QboCustomer, realmId: string, companyName?: string | null, pool?: StringPool): SourceCustomer {
   const c: SourceCustomer = {
     realmId,
     ...(companyName ? { qboCompanyName: companyName } : {}),
@@ -68,7 +75,12 @@ export function toSourceCustomer(w: QboCustomer, realmId: string, companyName?: 
   set(c, 'updatedAt', w.MetaData?.LastUpdatedTime)
   // A copy: properties added by computed key put an object in V8's dictionary mode past a dozen,
   // and an import holds every customer for the whole run (README, "Memory").
-  return { ...c }
+  const out = { ...c }
+  if (!pool) return out
+  if (out.billing) pool.dedupe(out.billing)
+  // Read only, like every SourceCustomer: one object for both serves both.
+  if (out.shipping) out.shipping = out.billing && sameAddress(out.billing, out.shipping) ? out.billing : pool.dedupe(out.shipping)
+  return pool.dedupe(out)
 }
 
 /** `companyName`: the company's name as the connection knows it (CompanyInfo), for `QBO_Company__c`. */
@@ -76,8 +88,9 @@ export function qboCustomerSource(client: QboClient, realmId: string, companyNam
   return {
     realmId,
     async *listAllCustomers() {
+      const pool = new StringPool()
       for await (const page of client.listCustomers({ includeInactive: true, pageSize: 1000 })) {
-        yield page.map((w) => toSourceCustomer(w, realmId, companyName))
+        yield page.map((w) => toSourceCustomer(w, realmId, companyName, pool))
       }
     },
     async listChangedCustomers(since) {

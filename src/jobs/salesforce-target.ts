@@ -32,6 +32,7 @@ import type { ExistingRecord, FieldValue, LinkStatus, TargetFields } from '../sy
 import { LINK_STATUSES } from '../sync/model.js'
 import type { RecordWrite, SalesforceTarget, WriteResult } from '../sync/ports.js'
 import { retry } from '../lib/retry.js'
+import { StringPool } from '../lib/string-pool.js'
 import { SalesforceAuthError, SalesforceError, SalesforceLimitError } from '../salesforce/index.js'
 
 /** jsforce retries reads itself but never a POST or PATCH. An upsert on an external ID is safe to
@@ -83,7 +84,7 @@ const recordOf = (w: RecordWrite) => ({
 /** Read with every record: the linked Account's name and who last changed the record (§10). */
 const RELATED = ['Account__r.Name', 'LastModifiedBy.Name']
 
-function toExistingRecord(r: Record<string, unknown>, fieldNames: readonly string[]): ExistingRecord {
+function toExistingRecord(r: Record<string, unknown>, fieldNames: readonly string[], pool?: StringPool): ExistingRecord {
   const fields: TargetFields = {}
   for (const f of fieldNames) fields[f] = asValue(r[f])
   const status = r['Link_Status__c']
@@ -95,8 +96,8 @@ function toExistingRecord(r: Record<string, unknown>, fieldNames: readonly strin
     lastModifiedBy: (r['LastModifiedBy'] as { Name?: string } | null | undefined)?.Name ?? null,
     linkStatus: LINK_STATUSES.includes(status as LinkStatus) ? (status as LinkStatus) : null,
     // A copy: built by computed keys, the object would stay in V8's dictionary mode (five times the
-    // size; a re-import holds one per record: README, "Memory").
-    fields: { ...fields },
+    // size; a re-import holds one per record: README, "Memory"). Its repeated values kept once.
+    fields: pool ? pool.dedupe({ ...fields }) : { ...fields },
   }
 }
 
@@ -126,7 +127,9 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
         }
       : {}),
     async listExistingRecords(realmId, fieldNames) {
-      return listQboCustomerRecords(client, realmId, [...fieldNames, ...RELATED], { bulk: bulk ? (bulk.poll ? { poll: bulk.poll } : {}) : false }, (r) => toExistingRecord(r, fieldNames))
+      // Every record of a company, held for the whole run: their repeated values once (lib/string-pool).
+      const pool = new StringPool()
+      return listQboCustomerRecords(client, realmId, [...fieldNames, ...RELATED], { bulk: bulk ? (bulk.poll ? { poll: bulk.poll } : {}) : false }, (r) => toExistingRecord(r, fieldNames, pool))
     },
     async listRecordsSelected(realmId, selection, fieldNames) {
       const rows = await listSelectedQboCustomerRecords(client, realmId, selection, [...fieldNames, ...RELATED])
