@@ -173,8 +173,6 @@ export interface LinkContext {
   /** The Accounts' profiles, when the run read them: Unmapped and Ambiguous customers then get
    * suggestions. */
   suggestions?: SuggestionIndex
-  /** Only these customers (by QBO Id) get suggestions (absent: every one the rules leave waiting). */
-  suggestFor?: ReadonlySet<string>
 }
 
 /** The name's spelling, white space collapsed as it is compared (contract §5.3), for a new
@@ -205,7 +203,7 @@ export function decideLinks(subjects: readonly LinkSubject[], ctx: LinkContext):
   const toCreate = new Map<string, { sourceKey: string; name: string; minId: number }>()
   const waiting: { qboId: string; norm: string; displayName: string }[] = []
   const suggest = (t: LinkSubject, link: PlannedLink): PlannedLink =>
-    ctx.suggestions && t.customer && (!ctx.suggestFor || ctx.suggestFor.has(t.qboId)) ? { ...link, suggestions: suggestAccounts(t.customer, ctx.suggestions) } : link
+    ctx.suggestions && t.customer ? { ...link, suggestions: suggestAccounts(t.customer, ctx.suggestions) } : link
   for (const t of subjects) {
     const { key, e } = t
     const basis = linkBasis(e, t.change)
