@@ -117,9 +117,9 @@ async function benchSize(size: number): Promise<SizeResult> {
   }
 }
 
-// tsx compiles Tally's sources on first use and caches them: one unmeasured `tally --help` first,
+// `tally` compiles Tally's sources on its first start after a change (bin/compile.js): one unmeasured `tally --help` first,
 // so that the first measured run does not carry a cold cache; a second one measures what a
-// `tally` process costs before any work (Node, tsx's loader and Tally's modules).
+// `tally` process costs before any work (Node and Tally's modules, compiled by bin/compile.js).
 const processBaseline = await (async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tally-bench-warm-'))
   try {

@@ -59,7 +59,7 @@ const written = (m: ProcessRun<RunSummary>) =>
 export function toMarkdown(r: BenchResult): string {
   const out: string[] = []
   out.push(`# Import benchmark — ${r.date}`, '')
-  out.push(`Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node} (${r.machine.platform}). Sandbox in the bench's process, latency ${r.latencyMs} ms per API request, seed 1; each Tally run is its own \`tally\` process, whose peak RSS (VmHWM) is shown. For scale: \`tally --help\` takes ${secs(r.processBaseline.wallMs)} and peaks at ${mbOf(r.processBaseline.rssPeakMb)} (Node, tsx's loader, Tally's modules).`, '')
+  out.push(`Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node} (${r.machine.platform}). Sandbox in the bench's process, latency ${r.latencyMs} ms per API request, seed 1; each Tally run is its own \`tally\` process, whose peak RSS (VmHWM) is shown. For scale: \`tally --help\` takes ${secs(r.processBaseline.wallMs)} and peaks at ${mbOf(r.processBaseline.rssPeakMb)} (Node and Tally's modules, compiled: bin/compile.js).`, '')
   out.push('Minimums are "strict / with Tally\'s package check / with the run\'s record in the org"; the ratio is Tally\'s Salesforce calls over the last.', '')
   out.push('| dataset | run | Salesforce calls | REST minimum | Bulk-aware minimum | QBO calls (minimum) | written | wall time | peak RSS of tally |')
   out.push('|---|---|--:|--:|--:|--:|--:|--:|--:|')
