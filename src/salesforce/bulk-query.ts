@@ -11,7 +11,7 @@
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_create_job.htm
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
  */
-import { parse } from 'csv-parse/sync'
+import { parse } from 'csv-parse'
 import type { SalesforceClient } from './client.js'
 import { again, DEFAULT_BULK_POLL, waitForJob, type BulkPoll, type JobInfo } from './bulk.js'
 import { SalesforceError } from './errors.js'
@@ -189,39 +189,34 @@ export async function bulkQuery<T = Row>(client: SalesforceClient, soql: string 
   for (;;) {
     const query = `maxRecords=${max}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`
     let next: string | undefined
-    const body = await again(() =>
-      client.request<string>('GET', `${path}/${job.id}/results?${query}`, {
-        text: true,
-        onHeaders: (h) => {
-          next = h['sforce-locator']
-        },
-      }),
-    )
-    const text = typeof body === 'string' ? body : ''
-    // Every set starts with the header row (the documented example shows it; the sandbox and
-    // jsforce's bulk2 read it so). A set whose first row is not the header is taken as data.
-    const firstRow = text === '' ? [] : ((parse(text, { bom: true, relax_quotes: false, to_line: 1 }) as string[][])[0] ?? [])
-    let fromLine = 1
-    if (!header) {
-      header = firstRow
-      columns = await resolveColumns(client, object, header)
-      fromLine = 2
-    } else if (firstRow.length === header.length && firstRow.every((c, i) => c === header?.[i])) fromLine = 2
-    // Each record made into its row (and mapped) as it is parsed: a set of 100,000 records is
-    // never held as a table of cells beside its rows (README, "Memory"). No empty lines skipped:
-    // a one-column row whose value is null is an empty line.
-    if (text !== '') {
-      parse(text, {
-        bom: true,
-        relax_quotes: false,
-        skip_empty_lines: false,
-        from_line: fromLine,
-        on_record: (cells: string[]) => {
-          rows.push(map(toRow(columns, cells)))
-          return null
-        },
-      })
-    }
+    // Each set read as a stream and each record made into its row (and mapped) as it is parsed: a
+    // set of 100,000 records is never held as text, nor as a table of cells beside its rows
+    // (README, "Memory"). After a transient failure the set is read again from its start (its
+    // locator does not change), the rows it had given so far dropped first.
+    const mark = rows.length
+    await again(async () => {
+      rows.length = mark
+      const { headers, body } = await client.download(`${path}/${job.id}/results?${query}`)
+      next = headers['sforce-locator']
+      // No empty lines skipped: a one-column row whose value is null is an empty line.
+      const records = body.pipe(parse({ bom: true, relax_quotes: false, skip_empty_lines: false }))
+      body.once('error', (e) => records.destroy(e))
+      let first = true
+      for await (const cells of records as AsyncIterable<string[]>) {
+        // Every set starts with the header row (the documented example shows it; the sandbox and
+        // jsforce's bulk2 read it so). A set whose first row is not the header is taken as data.
+        if (first) {
+          first = false
+          if (!header) {
+            header = cells
+            columns = await resolveColumns(client, object, header)
+            continue
+          }
+          if (cells.length === header.length && cells.every((c, i) => c === header?.[i])) continue
+        }
+        rows.push(map(toRow(columns, cells)))
+      }
+    })
     if (next === undefined) throw new SalesforceError({ status: 200, errorCode: 'UNEXPECTED_RESPONSE', message: `Bulk query job ${job.id}: results without Sforce-Locator` })
     if (next === 'null' || next === '') break
     locator = next

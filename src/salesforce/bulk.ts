@@ -12,7 +12,7 @@
  * the ones jsforce sends (same paths, bodies and headers), through the same counted transport.
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/walkthrough_upload_data.htm
  */
-import { parse } from 'csv-parse/sync'
+import { parse as parseStream } from 'csv-parse'
 import type { SalesforceClient, SaveResult } from './client.js'
 import { SalesforceError } from './errors.js'
 
@@ -321,41 +321,26 @@ async function ingestJob(client: SalesforceClient, o: Ingest, part: { csv: Buffe
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_unprocessed_results.htm
   const key = o.matchField
   const wanted = new Set([key, ...RESULT_COLUMNS])
-  const results = (file: string): Promise<unknown> => again(() => client.request<string>('GET', `${path}/${job.id}/${file}`, { text: true }))
   const processed = info.numberRecordsProcessed ?? 0
   const failedCount = info.numberRecordsFailed ?? 0
-  const texts: unknown[] = await Promise.all([
-    processed - failedCount > 0 ? results('successfulResults') : '',
-    failedCount > 0 ? results('failedResults') : '',
-    processed < rows ? results('unprocessedrecords') : '',
-  ])
 
   // Row order is not the upload's: match on the key column (as uploaded, echoed in every file).
-  // Each row is taken as it is parsed, and each file let go of once read: a job of 100,000 rows
-  // answers some 40 MB of text (README, "Memory").
+  // Each file is read as a stream and each row taken as it is parsed (client.download): a job of
+  // 100,000 rows answers some 40 MB of CSV, never held whole (README, "Memory"). Read one after the
+  // other, so a row in two files is taken as the last one says (none is, in practice).
   const byKey = new Map<string, SaveResult>()
   const notDone: SaveResult = { ok: false, errors: [{ code: BULK_UNPROCESSED, message: `Bulk job ${job.id} did not process this row (${info.state})`, fields: [] }] }
-  const takes: ((r: Record<string, string>) => SaveResult)[] = [
-    (r) => ({ ok: true, id: r['sf__Id'] ?? '', created: r['sf__Created'] === 'true' }),
-    (r) => ({ ok: false, errors: parseBulkError(r['sf__Error'] ?? '') }),
-    () => notDone,
-  ]
-  for (const [n, take] of takes.entries()) {
-    const text = texts[n]
-    texts[n] = null
-    // An empty result can come back as no body at all.
-    if (typeof text !== 'string' || text.trim() === '') continue
-    parse(text, {
-      columns: (header: string[]) => header.map((h) => (wanted.has(h) ? h : false)),
-      skip_empty_lines: true,
-      bom: true,
-      relax_quotes: false,
-      on_record: (r: Record<string, string>) => {
-        byKey.set(r[key] ?? '', take(r))
-        return null
-      },
+  const read = (file: string, take: (r: Record<string, string>) => SaveResult): Promise<void> =>
+    // Read again whole after a transient failure: the same rows, taken again.
+    again(async () => {
+      const { body } = await client.download(`${path}/${job.id}/${file}`)
+      const rows = body.pipe(parseStream({ columns: (header: string[]) => header.map((h) => (wanted.has(h) ? h : false)), skip_empty_lines: true, bom: true, relax_quotes: false }))
+      body.once('error', (e) => rows.destroy(e))
+      for await (const r of rows as AsyncIterable<Record<string, string>>) byKey.set(r[key] ?? '', take(r))
     })
-  }
+  if (processed - failedCount > 0) await read('successfulResults', (r) => ({ ok: true, id: r['sf__Id'] ?? '', created: r['sf__Created'] === 'true' }))
+  if (failedCount > 0) await read('failedResults', (r) => ({ ok: false, errors: parseBulkError(r['sf__Error'] ?? '') }))
+  if (processed < rows) await read('unprocessedrecords', () => notDone)
   const out: SaveResult[] = []
   for (let i = part.start; i < part.end; i++) out.push(byKey.get(String((o.records.at(i) as Row)[key] ?? '')) ?? notDone)
   return out

@@ -7,6 +7,7 @@
  * done here so that nothing is truncated (jsforce's autoFetch stops silently at maxFetch = 10,000)
  * and results keep input order.
  */
+import type { Readable } from 'node:stream'
 import { Connection } from 'jsforce'
 import { HttpApi } from 'jsforce/lib/http-api.js'
 import type { TokenResponse } from 'jsforce/lib/oauth2.js'
@@ -15,7 +16,7 @@ import { noopLogger, type Logger } from '../lib/logger.js'
 import { SalesforceError, toSalesforceError } from './errors.js'
 import { checkPackageDeployed, type DescribeResult } from './package-check.js'
 import { encodeSoqlParam, MAX_SOQL_LENGTH, type Soql } from './soql.js'
-import { instrumentTransport, parseLimitInfo, type RetryPolicy } from './transport.js'
+import { instrumentTransport, parseLimitInfo, streamGet, type RetryPolicy } from './transport.js'
 
 export const DEFAULT_API_VERSION = '62.0'
 /** sObject Collections take at most 200 records per request.
@@ -127,6 +128,10 @@ export interface SalesforceClient {
    * own retry is off for it: the caller decides what is safe to send again. `onHeaders` gets the
    * answer's headers (names lower-cased), e.g. Bulk query results' `Sforce-Locator`. */
   request<T = unknown>(method: HttpMethods, path: string, o?: RawRequestOptions): Promise<T>
+  /** A GET under `/services/data/vXX.X` whose answer is read as a stream of bytes (a Bulk API 2.0
+   * result file), counted like every other; a refused answer is a typed error, as `request`'s. The
+   * caller reads `body` to its end. */
+  download(path: string): Promise<{ headers: Record<string, string>; body: Readable }>
   /** The first page of a REST query and, on demand, the rest of its pages (each one call): a
    * caller learns the size from `totalSize` before deciding how to read the rest. */
   queryFirstPage<T = Record<string, unknown>>(soql: string | Soql): Promise<FirstPage<T>>
@@ -188,6 +193,24 @@ function toSaveResult(r: RawSaveResult): SaveResult {
     fields: e.fields ?? [],
   }))
   return { ok: false, errors }
+}
+
+async function readText(body: Readable): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)))
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** A REST error answer (`[{ "errorCode": …, "message": … }]`) as jsforce would report it. */
+function restError(text: string, status: number): { errorCode: string; message: string } {
+  try {
+    const first = (JSON.parse(text) as { errorCode?: string; message?: string }[] | { errorCode?: string; message?: string })
+    const e = Array.isArray(first) ? first[0] : first
+    if (e && typeof e.errorCode === 'string') return { errorCode: e.errorCode, message: e.message ?? '' }
+  } catch {
+    // Not JSON: the status and the text say what there is to say.
+  }
+  return { errorCode: `ERROR_HTTP_${status}`, message: text.slice(0, 500) || `HTTP ${status}` }
 }
 
 function stripAttributes<T>(record: T): T {
@@ -301,6 +324,29 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
       })) as T
     } catch (err) {
       throw toSalesforceError(err, status)
+    }
+  }
+
+  /** See SalesforceClient.download. An expired session is renewed once, as jsforce's HttpApi does
+   * for `request` (its refreshFn: a 401, the token endpoint, the same request again). */
+  async function download(path: string): Promise<{ headers: Record<string, string>; body: Readable }> {
+    if (!conn.accessToken || !conn.instanceUrl) await connect()
+    for (let attempt = 1; ; attempt++) {
+      await settled()
+      let answer: Awaited<ReturnType<typeof streamGet>>
+      try {
+        answer = await streamGet(conn._transport, { method: 'GET', url: conn._normalizeUrl(`${base}${path}`), headers: { Authorization: `Bearer ${conn.accessToken}` } }, { retry: { methods: [] } } as never)
+      } catch (err) {
+        throw toSalesforceError(err)
+      }
+      if (answer.status < 300) return { headers: answer.headers, body: answer.body }
+      // A refusal's body is a short JSON list of errors (REST API, "Status Codes and Error Responses").
+      const text = await readText(answer.body)
+      if (answer.status === 401 && attempt === 1) {
+        await obtainToken()
+        continue
+      }
+      throw toSalesforceError(restError(text, answer.status), answer.status)
     }
   }
 
@@ -522,6 +568,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     instanceUrl: () => conn.instanceUrl || null,
     queryPath,
     request: (method, path, o) => raw(method, path, o),
+    download,
     logger,
   }
 }

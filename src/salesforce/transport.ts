@@ -62,3 +62,22 @@ export function instrumentTransport(
     return stream
   }
 }
+
+/**
+ * One GET whose answer is read as a stream of bytes, through the transport's own stream creator
+ * (counted and its headers read as any request, with its proxy settings), never buffered: jsforce's
+ * `httpRequest` reads every answer whole (lib/request-helper.js `readAll`: its chunks, their
+ * concatenation and the text), which for a Bulk result file of 100,000 rows is some 140 MB at once.
+ * Resolves once the answer's status and headers are in; the body is then the stream's to read.
+ */
+export function streamGet(transport: Transport, req: HttpRequest, options: HttpRequestOptions = {}): Promise<{ status: number; headers: Record<string, string>; body: Duplex }> {
+  const create = (transport as unknown as { getRequestStreamCreator(): StreamCreator }).getRequestStreamCreator()
+  const body = create({ ...req, method: 'GET' }, options)
+  return new Promise((resolve, reject) => {
+    body.once('error', reject)
+    body.once('response', (res: { statusCode: number; headers?: Record<string, string> }) => {
+      body.off('error', reject)
+      resolve({ status: res.statusCode, headers: res.headers ?? {}, body })
+    })
+  })
+}

@@ -386,6 +386,33 @@ describe('web-server flow, refresh token and session expiry', () => {
     expect(client.apiCalls() + client.oauthCalls()).toBe(s.requests - others)
   })
 
+  it('download: an answer read as a stream of bytes, counted; an expired session renewed once; a refusal typed with the vendor code', async () => {
+    let clock = new Date('2025-06-01T00:00:00Z')
+    const sf = await start({ tokenTtlSeconds: 60, now: () => clock, data: { accounts: [{ Name: 'Émile Zola SARL' }, { Name: 'Bravo' }] } })
+    const client = clientFor(sf)
+    await client.connect()
+    // A Bulk API 2.0 query job, whose result set is what download is for.
+    const job = await client.request<{ id: string }>('POST', '/jobs/query', { body: JSON.stringify({ operation: 'query', query: 'SELECT Name FROM Account ORDER BY Name' }), contentType: 'application/json' })
+    for (let i = 0; i < 50; i++) {
+      const info = await client.request<{ state: string }>('GET', `/jobs/query/${job.id}`)
+      if (info.state === 'JobComplete') break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const callsBefore = client.apiCalls()
+    clock = new Date(clock.getTime() + 3600_000)
+    const { headers, body } = await client.download(`/jobs/query/${job.id}/results`)
+    const chunks: Buffer[] = []
+    for await (const c of body) chunks.push(c as Buffer)
+    expect(Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean)).toEqual(['Name', 'Bravo', 'Émile Zola SARL'])
+    expect(headers['sforce-locator']).toBe('null')
+    // The first answer was 401: a new token, then the same GET again (two calls, one token request).
+    expect(client.apiCalls() - callsBefore).toBe(2)
+    expect(client.oauthCalls()).toBe(2)
+    const err = await client.download('/jobs/query/750000000000000AAA/results').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SalesforceError)
+    expect(err).toMatchObject({ status: 404, errorCode: 'NOT_FOUND' })
+  })
+
   it('reports a refresh token Salesforce no longer accepts as SalesforceAuthError', async () => {
     const sf = await start()
     const err = await clientFor(sf, { refreshToken: 'not-a-token' }).connect().catch((e: unknown) => e)
