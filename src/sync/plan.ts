@@ -302,7 +302,9 @@ function planItem(
 
   const changed: string[] = []
   const write: TargetFields = {}
-  for (const [name, value] of Object.entries(desired)) {
+  // `for…in` over the plain object: no array of [name, value] pairs per customer.
+  for (const name in desired) {
+    const value = desired[name] as FieldValue
     const current: FieldValue | undefined = !e
       ? null
       : name === LINK_FIELDS.account
