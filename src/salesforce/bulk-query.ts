@@ -11,9 +11,8 @@
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_create_job.htm
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
  */
-import { parse } from 'csv-parse'
 import type { SalesforceClient } from './client.js'
-import { again, DEFAULT_BULK_POLL, waitForJob, type BulkPoll, type JobInfo } from './bulk.js'
+import { again, DEFAULT_BULK_POLL, resultFile, waitForJob, type BulkPoll, type JobInfo } from './bulk.js'
 import { SalesforceError } from './errors.js'
 import type { DescribeField } from './package-check.js'
 import type { Soql } from './soql.js'
@@ -196,13 +195,11 @@ export async function bulkQuery<T = Row>(client: SalesforceClient, soql: string 
     const mark = rows.length
     await again(async () => {
       rows.length = mark
-      const { headers, body } = await client.download(`${path}/${job.id}/results?${query}`)
-      next = headers['sforce-locator']
       // No empty lines skipped: a one-column row whose value is null is an empty line.
-      const records = body.pipe(parse({ bom: true, relax_quotes: false, skip_empty_lines: false }))
-      body.once('error', (e) => records.destroy(e))
+      const { headers, records } = await resultFile<string[]>(client, `${path}/${job.id}/results?${query}`, { bom: true, relax_quotes: false, skip_empty_lines: false })
+      next = headers['sforce-locator']
       let first = true
-      for await (const cells of records as AsyncIterable<string[]>) {
+      for await (const cells of records) {
         // Every set starts with the header row (the documented example shows it; the sandbox and
         // jsforce's bulk2 read it so). A set whose first row is not the header is taken as data.
         if (first) {

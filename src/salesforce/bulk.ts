@@ -12,7 +12,7 @@
  * the ones jsforce sends (same paths, bodies and headers), through the same counted transport.
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/walkthrough_upload_data.htm
  */
-import { parse as parseStream } from 'csv-parse'
+import { parse, type Options as CsvOptions } from 'csv-parse'
 import type { SalesforceClient, SaveResult } from './client.js'
 import { SalesforceError } from './errors.js'
 
@@ -277,6 +277,17 @@ async function ingest(client: SalesforceClient, o: Ingest): Promise<SaveResult[]
   return out
 }
 
+/** A Bulk API 2.0 result file read as it arrives (client.download) and parsed as it is read: its
+ * answer's headers and its records, never the whole file at once (README, "Memory"). The caller
+ * reads `records` to their end. */
+export async function resultFile<T>(client: SalesforceClient, path: string, options: CsvOptions): Promise<{ headers: Record<string, string>; records: AsyncIterable<T> }> {
+  const { headers, body } = await client.download(path)
+  const records = body.pipe(parse(options))
+  // A pipe does not pass errors on: a failed answer ends the records with its error.
+  body.once('error', (e) => records.destroy(e))
+  return { headers, records: records as AsyncIterable<T> }
+}
+
 /** The columns of a result file Tally reads: the key it matches rows on and Salesforce's own (a
  * file echoes every uploaded column; parsing only these keeps 100,000 rows' results small). */
 const RESULT_COLUMNS = ['sf__Id', 'sf__Created', 'sf__Error']
@@ -325,18 +336,16 @@ async function ingestJob(client: SalesforceClient, o: Ingest, part: { csv: Buffe
   const failedCount = info.numberRecordsFailed ?? 0
 
   // Row order is not the upload's: match on the key column (as uploaded, echoed in every file).
-  // Each file is read as a stream and each row taken as it is parsed (client.download): a job of
-  // 100,000 rows answers some 40 MB of CSV, never held whole (README, "Memory"). Read one after the
-  // other, so a row in two files is taken as the last one says (none is, in practice).
+  // Each row is taken as it is parsed (resultFile): a job of 100,000 rows answers some 40 MB of
+  // CSV, never held whole. Read one after the other, so a row in two files is taken as the last one
+  // says (none is, in practice).
   const byKey = new Map<string, SaveResult>()
   const notDone: SaveResult = { ok: false, errors: [{ code: BULK_UNPROCESSED, message: `Bulk job ${job.id} did not process this row (${info.state})`, fields: [] }] }
   const read = (file: string, take: (r: Record<string, string>) => SaveResult): Promise<void> =>
     // Read again whole after a transient failure: the same rows, taken again.
     again(async () => {
-      const { body } = await client.download(`${path}/${job.id}/${file}`)
-      const rows = body.pipe(parseStream({ columns: (header: string[]) => header.map((h) => (wanted.has(h) ? h : false)), skip_empty_lines: true, bom: true, relax_quotes: false }))
-      body.once('error', (e) => rows.destroy(e))
-      for await (const r of rows as AsyncIterable<Record<string, string>>) byKey.set(r[key] ?? '', take(r))
+      const { records } = await resultFile<Record<string, string>>(client, `${path}/${job.id}/${file}`, { columns: (header: string[]) => header.map((h) => (wanted.has(h) ? h : false)), skip_empty_lines: true, bom: true, relax_quotes: false })
+      for await (const r of records) byKey.set(r[key] ?? '', take(r))
     })
   if (processed - failedCount > 0) await read('successfulResults', (r) => ({ ok: true, id: r['sf__Id'] ?? '', created: r['sf__Created'] === 'true' }))
   if (failedCount > 0) await read('failedResults', (r) => ({ ok: false, errors: parseBulkError(r['sf__Error'] ?? '') }))

@@ -8,6 +8,7 @@
  * and results keep input order.
  */
 import type { Readable } from 'node:stream'
+import { text } from 'node:stream/consumers'
 import { Connection } from 'jsforce'
 import { HttpApi } from 'jsforce/lib/http-api.js'
 import type { TokenResponse } from 'jsforce/lib/oauth2.js'
@@ -125,11 +126,11 @@ export interface SalesforceClient {
   queryPath(soql: string, resource?: 'query' | 'queryAll'): string
   /** One request under `/services/data/vXX.X` (e.g. Bulk API 2.0's `/jobs/ingest`), counted like
    * every other: a JSON or raw body, the answer parsed as JSON or (`text`) kept as text. jsforce's
-   * own retry is off for it: the caller decides what is safe to send again. `onHeaders` gets the
-   * answer's headers (names lower-cased), e.g. Bulk query results' `Sforce-Locator`. */
+   * own retry is off for it: the caller decides what is safe to send again. */
   request<T = unknown>(method: HttpMethods, path: string, o?: RawRequestOptions): Promise<T>
   /** A GET under `/services/data/vXX.X` whose answer is read as a stream of bytes (a Bulk API 2.0
    * result file), counted like every other; a refused answer is a typed error, as `request`'s. The
+   * answer's headers come with it (names lower-cased: a query result set's `sforce-locator`). The
    * caller reads `body` to its end. */
   download(path: string): Promise<{ headers: Record<string, string>; body: Readable }>
   /** The first page of a REST query and, on demand, the rest of its pages (each one call): a
@@ -144,7 +145,6 @@ export interface RawRequestOptions {
   body?: string | Buffer
   contentType?: string
   text?: boolean
-  onHeaders?: (headers: Record<string, string>) => void
 }
 
 export interface FirstPage<T> {
@@ -195,22 +195,13 @@ function toSaveResult(r: RawSaveResult): SaveResult {
   return { ok: false, errors }
 }
 
-async function readText(body: Readable): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)))
-  return Buffer.concat(chunks).toString('utf8')
-}
-
-/** A REST error answer (`[{ "errorCode": …, "message": … }]`) as jsforce would report it. */
-function restError(text: string, status: number): { errorCode: string; message: string } {
+/** A body as JSON when it is JSON, else as its text. */
+function parsedOrText(body: string): unknown {
   try {
-    const first = (JSON.parse(text) as { errorCode?: string; message?: string }[] | { errorCode?: string; message?: string })
-    const e = Array.isArray(first) ? first[0] : first
-    if (e && typeof e.errorCode === 'string') return { errorCode: e.errorCode, message: e.message ?? '' }
+    return JSON.parse(body) as unknown
   } catch {
-    // Not JSON: the status and the text say what there is to say.
+    return body
   }
-  return { errorCode: `ERROR_HTTP_${status}`, message: text.slice(0, 500) || `HTTP ${status}` }
 }
 
 function stripAttributes<T>(record: T): T {
@@ -341,12 +332,12 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
       }
       if (answer.status < 300) return { headers: answer.headers, body: answer.body }
       // A refusal's body is a short JSON list of errors (REST API, "Status Codes and Error Responses").
-      const text = await readText(answer.body)
+      const body = await text(answer.body)
       if (answer.status === 401 && attempt === 1) {
         await obtainToken()
         continue
       }
-      throw toSalesforceError(restError(text, answer.status), answer.status)
+      throw errorOfBody(answer.status, parsedOrText(body))
     }
   }
 
@@ -358,11 +349,9 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     await settled()
     const api = new HttpApi(conn, { ...(o.text ? { responseType: 'text/plain' } : {}), retry: { methods: [] } } as never)
     let status = 0
-    // The response event carries the headers (jsforce's HttpApi emits it before reading the
-    // body; after a session refresh it fires again for the repeated request, the last one wins).
-    api.on('response', (res: { statusCode: number; headers?: Record<string, string> }) => {
+    // After a session refresh the event fires again for the repeated request: the last one wins.
+    api.on('response', (res: { statusCode: number }) => {
       status = res.statusCode
-      if (res.headers) o.onHeaders?.(res.headers)
     })
     try {
       return (await api.request<T>({
@@ -436,8 +425,9 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     return page.readAll()
   }
 
-  /** A subrequest's error body (the usual `[{ errorCode, message, fields }]`) as a typed error. */
-  function subrequestError(status: number, body: unknown): SalesforceError {
+  /** An error body (a subrequest's, or a streamed answer's: the usual `[{ errorCode, message,
+   * fields }]`) as a typed error. */
+  function errorOfBody(status: number, body: unknown): SalesforceError {
     const first = (Array.isArray(body) ? body[0] : body) as { errorCode?: unknown; message?: unknown; fields?: unknown } | null | undefined
     const errorCode = typeof first?.errorCode === 'string' ? first.errorCode : `ERROR_HTTP_${status}`
     const message = typeof first?.message === 'string' ? first.message : typeof body === 'string' ? body : `HTTP ${status}`
@@ -462,7 +452,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     const results = answer?.compositeResponse
     // A request over the limits is answered with one result and no referenceId (LIMIT_EXCEEDED).
     const refused = results?.length === 1 && results[0]?.referenceId === null ? results[0] : undefined
-    if (refused) throw subrequestError(refused.httpStatusCode, refused.body)
+    if (refused) throw errorOfBody(refused.httpStatusCode, refused.body)
     if (!Array.isArray(results) || results.length !== subrequests.length) {
       throw new SalesforceError({ status: 200, errorCode: 'UNEXPECTED_RESPONSE', message: `Salesforce answered ${Array.isArray(results) ? results.length : 'no'} results for ${subrequests.length} subrequests` })
     }
@@ -470,7 +460,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     return subrequests.map((req) => {
       const r = byRef.get(req.referenceId)
       if (!r) return { referenceId: req.referenceId, ok: false, status: 0, error: new SalesforceError({ status: 0, errorCode: 'UNEXPECTED_RESPONSE', message: `No answer for subrequest ${req.referenceId}` }) }
-      if (r.httpStatusCode >= 400) return { referenceId: req.referenceId, ok: false, status: r.httpStatusCode, error: subrequestError(r.httpStatusCode, r.body) }
+      if (r.httpStatusCode >= 400) return { referenceId: req.referenceId, ok: false, status: r.httpStatusCode, error: errorOfBody(r.httpStatusCode, r.body) }
       return { referenceId: req.referenceId, ok: true, status: r.httpStatusCode, body: r.body, headers: r.httpHeaders ?? {} }
     })
   }
