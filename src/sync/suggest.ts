@@ -72,22 +72,66 @@ interface Prepared extends Keyed {
   street?: string
 }
 
-export interface SuggestionIndex {
-  readonly accounts: readonly Prepared[]
-  readonly byToken: ReadonlyMap<string, number[]>
-  readonly byPrefix: ReadonlyMap<string, number[]>
-  readonly byCompact: ReadonlyMap<string, number[]>
-  readonly byDomain: ReadonlyMap<string, number[]>
-  readonly byPhone: ReadonlyMap<string, number[]>
-  readonly byPostal: ReadonlyMap<string, number[]>
-  readonly byAddress: ReadonlyMap<string, number[]>
+function prepare(profile: AccountProfile, key: NameKey = nameKey(profile.name)): Prepared {
+  return {
+    profile,
+    ...keyed(profile.name, key),
+    domain: websiteDomain(profile.website ?? undefined),
+    phone: phoneKey(profile.phone ?? undefined),
+    postal: postalKey(profile.billingPostalCode ?? undefined),
+    street: streetKey(firstLine(profile.billingStreet ?? undefined)),
+  }
 }
 
-function push(map: Map<string, number[]>, key: string | undefined, i: number): void {
+/** The Accounts filed under one key, by number: one number for a key only one Account has (most
+ * phones, streets and run-together names), a list for the rest. At 100,000 Accounts a list of one
+ * for each of those keys was some 20 MB (README, "Memory"). */
+type Postings = number | number[]
+
+const sizeOf = (p: Postings | undefined): number => (p === undefined ? 0 : typeof p === 'number' ? 1 : p.length)
+
+function eachOf(p: Postings | undefined, fn: (i: number) => void): void {
+  if (p === undefined) return
+  if (typeof p === 'number') fn(p)
+  else for (const i of p) fn(i)
+}
+
+/** How many Accounts the index's cache of prepared Accounts holds, by default, before it starts again. */
+const PREPARED_CACHE = 4_096
+
+export interface SuggestionIndex {
+  /** The Accounts, by number. */
+  readonly profiles: readonly AccountProfile[]
+  readonly byToken: ReadonlyMap<string, Postings>
+  readonly byPrefix: ReadonlyMap<string, Postings>
+  readonly byCompact: ReadonlyMap<string, Postings>
+  readonly byDomain: ReadonlyMap<string, Postings>
+  readonly byPhone: ReadonlyMap<string, Postings>
+  readonly byPostal: ReadonlyMap<string, Postings>
+  readonly byAddress: ReadonlyMap<string, Postings>
+  /** The Accounts scored lately, prepared (their name's forms and contact keys), by number: made
+   * again when scored after they left it. Holding every Account prepared took 1.2 KB each, the
+   * largest thing a 100,000-customer import held (README, "Memory"). */
+  readonly prepared: Map<number, Prepared>
+  readonly preparedCache: number
+}
+
+function preparedOf(index: SuggestionIndex, i: number): Prepared {
+  const known = index.prepared.get(i)
+  if (known) return known
+  if (index.prepared.size >= index.preparedCache) index.prepared.clear()
+  const p = prepare(index.profiles[i] as AccountProfile)
+  index.prepared.set(i, p)
+  return p
+}
+
+function push(map: Map<string, Postings>, key: string | undefined, i: number): void {
   if (!key) return
   const list = map.get(key)
-  if (!list) map.set(key, [i])
-  else if (list[list.length - 1] !== i) list.push(i)
+  if (list === undefined) map.set(key, i)
+  else if (typeof list === 'number') {
+    if (list !== i) map.set(key, [list, i])
+  } else if (list[list.length - 1] !== i) list.push(i)
 }
 
 const prefixOf = (t: string): string | undefined => (t.length >= 5 && !/\d/u.test(t) ? t.slice(0, 4) : undefined)
@@ -119,31 +163,25 @@ function lookupKeys(customers: Iterable<SourceCustomer>): Set<string> {
  * those customers, from an index a fraction of the size (at 100,000 Accounts and a few thousand
  * customers waiting, the whole index would be the largest thing an import holds).
  */
-export function buildSuggestionIndex(accounts: Iterable<AccountProfile>, forCustomers?: Iterable<SourceCustomer>): SuggestionIndex {
+export function buildSuggestionIndex(accounts: Iterable<AccountProfile>, forCustomers?: Iterable<SourceCustomer>, o: { preparedCache?: number } = {}): SuggestionIndex {
   const wanted = forCustomers ? lookupKeys(forCustomers) : null
-  const prepared: Prepared[] = []
+  const profiles: AccountProfile[] = []
   const seen = new Set<string>()
-  const byToken = new Map<string, number[]>()
-  const byPrefix = new Map<string, number[]>()
-  const byCompact = new Map<string, number[]>()
-  const byDomain = new Map<string, number[]>()
-  const byPhone = new Map<string, number[]>()
-  const byPostal = new Map<string, number[]>()
-  const byAddress = new Map<string, number[]>()
+  const byToken = new Map<string, Postings>()
+  const byPrefix = new Map<string, Postings>()
+  const byCompact = new Map<string, Postings>()
+  const byDomain = new Map<string, Postings>()
+  const byPhone = new Map<string, Postings>()
+  const byPostal = new Map<string, Postings>()
+  const byAddress = new Map<string, Postings>()
   for (const profile of accounts) {
     if (seen.has(profile.id)) continue
     seen.add(profile.id)
     const key = nameKey(profile.name)
-    const p: Prepared = {
-      profile,
-      ...keyed(profile.name, key),
-      domain: websiteDomain(profile.website ?? undefined),
-      phone: phoneKey(profile.phone ?? undefined),
-      postal: postalKey(profile.billingPostalCode ?? undefined),
-      street: streetKey(firstLine(profile.billingStreet ?? undefined)),
-    }
+    // Prepared to be filed, then let go (preparedOf makes it again for the scorer).
+    const p = prepare(profile, key)
     if (wanted && !sharesKey(p, wanted)) continue
-    const i = prepared.push(p) - 1
+    const i = profiles.push(profile) - 1
     for (const t of key.tokens) {
       push(byToken, t, i)
       push(byPrefix, prefixOf(t), i)
@@ -157,7 +195,7 @@ export function buildSuggestionIndex(accounts: Iterable<AccountProfile>, forCust
     push(byPostal, p.postal, i)
     if (p.postal && p.street) push(byAddress, `${p.postal}|${p.street}`, i)
   }
-  return { accounts: prepared, byToken, byPrefix, byCompact, byDomain, byPhone, byPostal, byAddress }
+  return { profiles, byToken, byPrefix, byCompact, byDomain, byPhone, byPostal, byAddress, prepared: new Map(), preparedCache: Math.max(1, o.preparedCache ?? PREPARED_CACHE) }
 }
 
 /** Whether an Account is filed under one of these keys in the index below (the same keys). */
@@ -220,23 +258,21 @@ const scratch = new WeakMap<SuggestionIndex, { weight: Float64Array; touched: nu
 
 function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
   const out = new Set<number>()
-  const addAll = (list: number[] | undefined): void => {
-    for (const i of list ?? []) out.add(i)
-  }
+  const addAll = (list: Postings | undefined): void => eachOf(list, (i) => out.add(i))
   let s = scratch.get(index)
-  if (!s) scratch.set(index, (s = { weight: new Float64Array(index.accounts.length), touched: [] }))
+  if (!s) scratch.set(index, (s = { weight: new Float64Array(index.profiles.length), touched: [] }))
   const { weight, touched } = s
   // The last customer's weights go first (so none is left over, however that call ended).
   for (const i of touched) weight[i] = 0
   touched.length = 0
   // Each shared key counts more the rarer it is; a common word alone cannot flood the scorer.
-  const vote = (list: number[] | undefined, w = 1): void => {
-    if (!list) return
-    const v = w / Math.log2(2 + list.length)
-    for (const i of list) {
+  const vote = (list: Postings | undefined, w = 1): void => {
+    if (list === undefined) return
+    const v = w / Math.log2(2 + sizeOf(list))
+    eachOf(list, (i) => {
       if (weight[i] === 0) touched.push(i)
       weight[i] = (weight[i] as number) + v
-    }
+    })
   }
   for (const n of cp.names) {
     for (const t of n.key.tokens) {
@@ -246,7 +282,7 @@ function candidates(cp: CustomerProfile, index: SuggestionIndex): Set<number> {
       // letters too, unless that brings in a crowd.
       const pre = prefixOf(t)
       const byPre = pre ? index.byPrefix.get(pre) : undefined
-      if (byPre && byPre !== exact && (!exact || byPre.length <= PREFIX_CROWD)) vote(byPre, 0.5)
+      if (byPre !== undefined && (exact === undefined || sizeOf(byPre) <= PREFIX_CROWD)) vote(byPre, 0.5)
     }
     vote(index.byCompact.get(n.compact), 2)
   }
@@ -385,7 +421,7 @@ function scoreAccount(cp: CustomerProfile, a: Prepared, best: NameScore, index: 
   const reasons = [...best.reasons]
   let keep = 1 // the product of (1 − weight) over agreeing signals
   let conflict = 0
-  const shared = (list: number[] | undefined): number => Math.max(1, list?.length ?? 1)
+  const shared = (list: Postings | undefined): number => Math.max(1, sizeOf(list))
 
   if (a.domain && cp.domains.includes(a.domain)) {
     const n = shared(index.byDomain.get(a.domain))
@@ -438,7 +474,10 @@ const SHARED_NAME_SCORE = 85
 /** Up to `limit` (3) suggested Accounts for one customer, best first. */
 export function suggestAccounts(customer: SourceCustomer, index: SuggestionIndex, limit = 3): Suggestion[] {
   const cp = customerProfile(customer)
-  const named = [...candidates(cp, index)].map((i) => ({ a: index.accounts[i]!, name: bestName(cp, index.accounts[i]!) }))
+  const named = [...candidates(cp, index)].map((i) => {
+    const a = preparedOf(index, i)
+    return { a, name: bestName(cp, a) }
+  })
   const sameName = named.filter((n) => n.name.score >= CONFIDENT_SCORE).length
   const scored: Suggestion[] = []
   for (const { a, name } of named) {

@@ -209,8 +209,16 @@ describe('an index kept to the Accounts a few customers can find', () => {
     // Every third customer of the labelled set, as if only they waited for a person.
     const few = customers.filter((_, i) => i % 3 === 0).map((c) => c.customer)
     const kept = buildSuggestionIndex(accounts, few)
-    expect(kept.accounts.length).toBeLessThan(whole.accounts.length)
-    expect(kept.accounts.length).toBeGreaterThan(0)
+    expect(kept.profiles.length).toBeLessThan(whole.profiles.length)
+    expect(kept.profiles.length).toBeGreaterThan(0)
     for (const c of few) expect(suggestAccounts(c, kept), c.displayName).toEqual(suggestAccounts(c, whole))
+  })
+
+  it('scores the same when the Accounts it prepares for scoring do not stay in its cache', () => {
+    const whole = buildSuggestionIndex(accounts)
+    const forgetful = buildSuggestionIndex(accounts, undefined, { preparedCache: 1 })
+    for (const { customer } of customers) expect(suggestAccounts(customer, forgetful), customer.displayName).toEqual(suggestAccounts(customer, whole))
+    expect(forgetful.prepared.size).toBe(1)
+    expect(whole.prepared.size).toBeGreaterThan(1)
   })
 })
