@@ -67,6 +67,8 @@ type Row = Record<string, unknown>
 export interface Rows {
   readonly length: number
   at(i: number): Row | undefined
+  /** A row's value of one column, without making the row (the key its results are matched on). */
+  valueAt?(i: number, column: string): unknown
 }
 
 const isNested = (v: unknown): v is Row => v !== null && typeof v === 'object' && !Array.isArray(v)
@@ -232,38 +234,39 @@ interface Ingest extends BulkInsert {
  * (a record without a column leaves that field as it is, so the extra empty cells change nothing).
  * One part at a time, as UTF-8 bytes outside the JS heap: at 100,000 rows an upload is about
  * 35 MB, which as one string (two bytes a character once a name has an accent) with the lines it
- * was joined from took four times that (README, "Memory"). */
+ * was joined from took four times that (README, "Memory"). The lines are made twice: once to
+ * measure the parts, once to write each straight into one buffer of its size (cutting pieces and
+ * joining them held each part twice). */
 export function* csvParts(records: Rows, maxBytes: number): Generator<{ csv: Buffer; start: number; end: number }> {
   const columns = columnsOf(records)
   const header = Buffer.from(columns.map((c) => cell(c.name)).join(',') + '\n')
-  let chunks: Buffer[] = [header]
-  /** Lines not yet made bytes: turned into one Buffer every CHUNK characters, not one per line. */
-  let text = ''
-  let bytes = header.length
-  let start = 0
-  const CHUNK = 1 << 20
-  const part = (end: number) => {
-    if (text) chunks.push(Buffer.from(text))
-    const out = { csv: Buffer.concat(chunks, bytes), start, end }
-    chunks = [header]
-    text = ''
-    bytes = header.length
-    start = end
-    return out
-  }
-  for (let i = 0; i < records.length; i++) {
+  const line = (i: number): string => {
     const r = records.at(i) as Row
-    const line = columns.map((c) => cell(c.read(r))).join(',') + '\n'
-    const size = Buffer.byteLength(line)
-    if (i > start && bytes + size > maxBytes) yield part(i)
-    text += line
-    bytes += size
-    if (text.length >= CHUNK) {
-      chunks.push(Buffer.from(text))
-      text = ''
-    }
+    return columns.map((c) => cell(c.read(r))).join(',') + '\n'
   }
-  if (records.length > start) yield part(records.length)
+  const cuts: { end: number; bytes: number }[] = []
+  let start = 0
+  let bytes = header.length
+  for (let i = 0; i < records.length; i++) {
+    const size = Buffer.byteLength(line(i))
+    if (i > start && bytes + size > maxBytes) {
+      cuts.push({ end: i, bytes })
+      start = i
+      bytes = header.length
+    }
+    bytes += size
+  }
+  if (records.length > start) cuts.push({ end: records.length, bytes })
+  let from = 0
+  for (const cut of cuts) {
+    const csv = Buffer.allocUnsafe(cut.bytes)
+    let at = header.copy(csv, 0)
+    for (let i = from; i < cut.end; i++) at += csv.write(line(i), at)
+    // The rows are read where they are: one that changed between the passes would be cut short.
+    if (at !== cut.bytes) throw new Error(`Bulk upload: rows ${from}–${cut.end} changed while their CSV was made (${at} of ${cut.bytes} bytes)`)
+    yield { csv, start: from, end: cut.end }
+    from = cut.end
+  }
 }
 
 async function ingest(client: SalesforceClient, o: Ingest): Promise<SaveResult[]> {
@@ -351,6 +354,7 @@ async function ingestJob(client: SalesforceClient, o: Ingest, part: { csv: Buffe
   if (failedCount > 0) await read('failedResults', (r) => ({ ok: false, errors: parseBulkError(r['sf__Error'] ?? '') }))
   if (processed < rows) await read('unprocessedrecords', () => notDone)
   const out: SaveResult[] = []
-  for (let i = part.start; i < part.end; i++) out.push(byKey.get(String((o.records.at(i) as Row)[key] ?? '')) ?? notDone)
+  const keyAt = (i: number): unknown => (o.records.valueAt ? o.records.valueAt(i, key) : (o.records.at(i) as Row)[key])
+  for (let i = part.start; i < part.end; i++) out.push(byKey.get(String(keyAt(i) ?? '')) ?? notDone)
   return out
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseBulkError, toCsv } from './bulk.js'
+import { csvParts, parseBulkError, toCsv } from './bulk.js'
 
 describe('Bulk API 2.0 CSV', () => {
   it('writes nulls and empty strings as #N/A, booleans and numbers plain, references as relationship columns', () => {
@@ -12,6 +12,21 @@ describe('Bulk API 2.0 CSV', () => {
         'k1,"A, ""B""",#N/A,true,12.5,n:acme,\n' +
         'k2,#N/A,,,,,"two\nlines"\n',
     )
+  })
+
+  it('cuts an upload into parts of at most maxBytes, each with the header, that together are the whole CSV', () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ QBO_Key__c: `k${i}`, Name: i % 3 === 0 ? `Müller & Söhne ${i}` : `Acme ${i}`, Notes__c: i % 7 === 0 ? 'a, "b"' : null }))
+    const whole = toCsv(rows)
+    const [header, ...lines] = whole.split(/(?<=\n)/u)
+    const parts = [...csvParts(rows, 300)]
+    expect(parts.length).toBeGreaterThan(3)
+    for (const p of parts) {
+      expect(p.csv.length).toBeLessThanOrEqual(300)
+      expect(p.csv.toString('utf8').startsWith(header as string)).toBe(true)
+    }
+    expect(parts.map((p) => p.csv.toString('utf8').slice((header as string).length)).join('')).toBe(lines.join(''))
+    expect(parts.map((p) => [p.start, p.end])).toEqual(parts.map((p, i) => [i === 0 ? 0 : parts[i - 1]!.end, p.end]))
+    expect(parts.at(-1)?.end).toBe(50)
   })
 
   it('reads sf__Error as code, message (colons and all) and fields, one or several errors', () => {
