@@ -257,7 +257,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
         const held = new Map<string, CustomerView['suggestions']>()
         if (keep.size > 0) for (const v of await listCustomerViewsByStatus(db, ['Unmapped', 'Ambiguous'], qbo.realmId)) if (keep.has(v.key)) held.set(v.key, v.suggestions)
         await upsertCustomerViews(db, customerViews(result, qbo.realmId, held))
-        await recordLinkHistory(db, withRealm(result.linkChanges, qbo.realmId))
+        await recordLinkHistory(db, withRealm(result.linkChanges(), qbo.realmId))
         const gone = (result.outcomes ?? []).filter((o) => o.item.gone && o.status === 'updated').map((o) => o.item.key)
         if (gone.length > 0) await setCustomerViewsInactive(db, gone)
       }

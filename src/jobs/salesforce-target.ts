@@ -76,9 +76,10 @@ export interface SalesforceTargetOptions {
  * Bulk: relationship columns such as `Account__r.QBO_Source_Key__c`). */
 const recordOf = (w: RecordWrite) => ({
   ...w.fields,
+  ...w.resolved,
   QBO_Key__c: w.key,
-  ...(w.accountSourceKey !== undefined && !('Account__c' in w.fields) ? { Account__r: { QBO_Source_Key__c: w.accountSourceKey } } : {}),
-  ...(w.parentKey !== undefined && !('Parent_Customer__c' in w.fields) ? { Parent_Customer__r: { QBO_Key__c: w.parentKey } } : {}),
+  ...(w.accountSourceKey !== undefined && !('Account__c' in w.fields) && !(w.resolved && 'Account__c' in w.resolved) ? { Account__r: { QBO_Source_Key__c: w.accountSourceKey } } : {}),
+  ...(w.parentKey !== undefined && !('Parent_Customer__c' in w.fields) && !(w.resolved && 'Parent_Customer__c' in w.resolved) ? { Parent_Customer__r: { QBO_Key__c: w.parentKey } } : {}),
 })
 
 /** Read with every record: the linked Account's name and who last changed the record (§10). */
@@ -88,13 +89,16 @@ function toExistingRecord(r: Record<string, unknown>, fieldNames: readonly strin
   const fields: TargetFields = {}
   for (const f of fieldNames) fields[f] = asValue(r[f])
   const status = r['Link_Status__c']
+  // Who changed a record and its Account's name repeat from record to record: pooled like the fields.
+  const shared = (field: string, v: string | null | undefined): string | null => (v == null ? null : pool ? pool.value(field, v) : v)
   return {
     id: String(r['Id']),
     key: String(r['QBO_Key__c']),
     accountId: typeof r['Account__c'] === 'string' ? r['Account__c'] : null,
-    accountName: (r['Account__r'] as { Name?: string } | null | undefined)?.Name ?? null,
-    lastModifiedBy: (r['LastModifiedBy'] as { Name?: string } | null | undefined)?.Name ?? null,
-    linkStatus: LINK_STATUSES.includes(status as LinkStatus) ? (status as LinkStatus) : null,
+    accountName: shared('Account__r.Name', (r['Account__r'] as { Name?: string } | null | undefined)?.Name),
+    lastModifiedBy: shared('LastModifiedBy.Name', (r['LastModifiedBy'] as { Name?: string } | null | undefined)?.Name),
+    // The package's own constant, not a copy per record.
+    linkStatus: LINK_STATUSES.find((s) => s === status) ?? null,
     // A copy: built by computed keys, the object would stay in V8's dictionary mode (five times the
     // size; a re-import holds one per record: README, "Memory"). Its repeated values kept once.
     fields: pool ? pool.dedupe({ ...fields }) : { ...fields },
@@ -114,7 +118,15 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
             maxRows: bulk.maxRows ?? BULK_MAX_ROWS,
             async upsertRecords(writes) {
               // Each row made as its CSV line is (and again for its result), not all held at once.
-              const records = { length: writes.length, at: (i: number) => { const w = writes[i]; return w ? recordOf(w) : undefined } }
+              const records = {
+                length: writes.length,
+                at: (i: number) => { const w = writes[i]; return w ? recordOf(w) : undefined },
+                // The key results are matched on, without making the row.
+                valueAt: (i: number, column: string) => {
+                  const w = writes[i]
+                  return !w ? undefined : column === 'QBO_Key__c' ? w.key : (recordOf(w) as Record<string, unknown>)[column]
+                },
+              }
               const results = await bulkUpsert(client, { object: QBO_CUSTOMER, externalIdFieldName: 'QBO_Key__c', records, ...jobOptions })
               return results.map((r, i) => toWriteResult(writes[i]?.key ?? '', r))
             },
@@ -126,10 +138,14 @@ export function salesforceTarget(client: SalesforceClient, o: SalesforceTargetOp
           },
         }
       : {}),
-    async listExistingRecords(realmId, fieldNames) {
+    async listExistingRecords(realmId, fieldNames, onRecord) {
       // Every record of a company, held for the whole run: their repeated values once (lib/string-pool).
       const pool = new StringPool()
-      return listQboCustomerRecords(client, realmId, [...fieldNames, ...RELATED], { bulk: bulk ? (bulk.poll ? { poll: bulk.poll } : {}) : false }, (r) => toExistingRecord(r, fieldNames, pool))
+      return listQboCustomerRecords(client, realmId, [...fieldNames, ...RELATED], { bulk: bulk ? (bulk.poll ? { poll: bulk.poll } : {}) : false }, (r) => {
+        const e = toExistingRecord(r, fieldNames, pool)
+        onRecord?.(e)
+        return e
+      })
     },
     async listRecordsSelected(realmId, selection, fieldNames) {
       const rows = await listSelectedQboCustomerRecords(client, realmId, selection, [...fieldNames, ...RELATED])

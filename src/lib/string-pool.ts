@@ -39,6 +39,11 @@ export class StringPool {
     return record
   }
 
+  /** The one copy of a value of this field (pooled as `dedupe` pools a record's). */
+  value(field: string, value: string): string {
+    return this.shared(field, value)
+  }
+
   private shared(field: string, value: string): string {
     let values = this.fields.get(field)
     if (values === undefined) this.fields.set(field, (values = new Map()))

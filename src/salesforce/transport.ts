@@ -11,7 +11,7 @@
  * A test compares the count with the emulator's own request count, so a jsforce upgrade that
  * stops emitting `retry` fails loudly instead of silently undercounting.
  */
-import type { Duplex } from 'node:stream'
+import { Readable, type Duplex } from 'node:stream'
 import type { Transport } from 'jsforce/lib/transport.js'
 import type { HttpRequest, HttpRequestOptions } from 'jsforce/lib/types/common.js'
 
@@ -70,14 +70,31 @@ export function instrumentTransport(
  * concatenation and the text), which for a Bulk result file of 100,000 rows is some 140 MB at once.
  * Resolves once the answer's status and headers are in; the body is then the stream's to read.
  */
-export function streamGet(transport: Transport, req: HttpRequest, options: HttpRequestOptions = {}): Promise<{ status: number; headers: Record<string, string>; body: Duplex }> {
+export function streamGet(transport: Transport, req: HttpRequest, options: HttpRequestOptions = {}): Promise<{ status: number; headers: Record<string, string>; body: Readable }> {
   const create = (transport as unknown as { getRequestStreamCreator(): StreamCreator }).getRequestStreamCreator()
-  const body = create({ ...req, method: 'GET' }, options)
+  const duplex = create({ ...req, method: 'GET' }, options)
   return new Promise((resolve, reject) => {
-    body.once('error', reject)
-    body.once('response', (res: { statusCode: number; headers?: Record<string, string> }) => {
-      body.off('error', reject)
-      resolve({ status: res.statusCode, headers: res.headers ?? {}, body })
+    duplex.once('error', reject)
+    duplex.once('response', (res: { statusCode: number; headers?: Record<string, string> }) => {
+      duplex.off('error', reject)
+      resolve({ status: res.statusCode, headers: res.headers ?? {}, body: answerOf(duplex) })
     })
   })
+}
+
+/**
+ * The answer's bytes as the reader takes them. jsforce's stream (lib/util/stream.js
+ * `DuplexifiedStream`, 3.10.16) moves what arrives in the PassThrough that fetch's body is piped
+ * into to itself on every 'readable', without heeding `push()`'s false: a reader slower than the
+ * network (a parser) gets the whole answer buffered, 40 MB for a Bulk result file of 100,000 rows.
+ * So the answer is read from that PassThrough itself, which the body's pipe fills only as it is
+ * read (Node's backpressure, down to the socket); the failures jsforce reports on its stream (a
+ * dropped connection) end it with their error. Its own stream, if it is not what jsforce made.
+ */
+function answerOf(duplex: Duplex): Readable {
+  const inner = (duplex as unknown as { _readable?: unknown })._readable
+  if (!(inner instanceof Readable)) return duplex
+  inner.removeAllListeners('readable')
+  duplex.once('error', (e: Error) => inner.destroy(e))
+  return inner
 }

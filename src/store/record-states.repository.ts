@@ -40,14 +40,24 @@ export async function loadRecordStates(db: Db, realmId: string): Promise<Map<str
     .select(['key', 'salesforce_id', 'account_written', 'link_status', 'refused'])
     .where('realm_id', '=', realmId)
     .execute()
+  // A status and an Account repeat from record to record: each kept once (a re-import of 100,000
+  // holds every state through the run; README, "Memory").
+  const once = new Map<string, string>()
+  const intern = (v: string | null): string | null => {
+    if (v === null) return null
+    const known = once.get(v)
+    if (known !== undefined) return known
+    once.set(v, v)
+    return v
+  }
   return new Map(
     rows.map((r) => [
       r.key,
       {
         key: r.key,
         salesforceId: r.salesforce_id,
-        accountWritten: r.account_written,
-        linkStatus: r.link_status as StoredLinkStatus | null,
+        accountWritten: intern(r.account_written),
+        linkStatus: intern(r.link_status) as StoredLinkStatus | null,
         ...(r.refused !== null ? { refused: JSON.parse(r.refused) as RecordRefusal } : {}),
       },
     ]),

@@ -6,7 +6,7 @@
  */
 import { LINK_FIELDS, SUGGESTION } from './fields.js'
 import type { FieldIssue } from './map.js'
-import type { LinkStatus, RecordState, Refusal } from './model.js'
+import type { LinkStatus, RecordState, Refusal, TargetFields } from './model.js'
 import { fingerprintOf, type Plan, type PlanItem } from './plan.js'
 import type { AccountCreate, RecordWrite, SalesforceTarget, SyncStateStore, WriteResult } from './ports.js'
 import { planWaves } from './waves.js'
@@ -55,6 +55,16 @@ const heldAgain = (e: Refusal['errors'][number]): ItemError => ({
   message: `${e.message} (refused in an earlier run and not sent again until it changes; run with --retry-refused once the cause is fixed)`,
 })
 
+/** The errors or warnings of an outcome that has none: one array for all, frozen (`added` makes
+ * an outcome its own on the first one). */
+const NONE = Object.freeze([]) as unknown as never[]
+
+function added<T>(list: T[], ...more: T[]): T[] {
+  if (list === NONE) return more
+  list.push(...more)
+  return list
+}
+
 export interface ApplyOptions {
   /** Called after every Collection with the number of records done. */
   onProgress?: (done: number, total: number) => void
@@ -83,8 +93,8 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
       accountId: item.link.accountId,
       // A write refused before and not sent again, or an Account refused before and not asked for
       // again: the refusal still stands, so it is reported again and the run is not complete.
-      errors: [...(item.held ?? []).map(heldAgain), ...(item.link.refused ?? []).map(heldAgain)],
-      warnings: item.write ? [...item.issues] : [],
+      errors: item.held || item.link.refused ? [...(item.held ?? []).map(heldAgain), ...(item.link.refused ?? []).map(heldAgain)] : NONE,
+      warnings: item.write && item.issues.length > 0 ? [...item.issues] : NONE,
     })
   }
   /** The Account refusal to remember for this customer: one met in this run, or one from an earlier
@@ -156,8 +166,9 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
 
   const resolve = (item: PlanItem): RecordWrite | null => {
     const w = item.write as RecordWrite
-    // Copied only when a reference is filled in below: the plan's write stays as planned.
-    const fields = w.accountSourceKey !== undefined || w.parentKey !== undefined || w.suggestedSourceKey !== undefined ? { ...w.fields } : w.fields
+    // The references filled in below, apart: the plan's write stays as planned, and a wave of
+    // 100,000 records does not hold a copy of each one's fields.
+    const fields: TargetFields = {}
     const out = outcomes.get(item.key) as ItemOutcome
     if (w.accountSourceKey !== undefined) {
       const id = accountIds.get(w.accountSourceKey)
@@ -171,7 +182,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
         out.linkStatus = 'Unmapped'
         out.accountId = null
         const err = accountErrors.get(w.accountSourceKey)
-        if (err) out.errors.push(err)
+        if (err) out.errors = added(out.errors, err)
         // Only the link was to change, and the record already says what it would say now: an
         // error that repeats never rewrites it (the Account is tried again next run).
         const now = item.linkNow
@@ -179,7 +190,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
         if (now && linkOnly && now.accountId === null && now.status === 'Unmapped') {
           out.status = 'unchanged'
           out.salesforceId = item.existingId
-          out.warnings = []
+          out.warnings = NONE
           return null
         }
       }
@@ -190,7 +201,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
     }
     // The suggested Account was created above (or not: then there is no suggestion to show).
     if (w.suggestedSourceKey !== undefined) fields[SUGGESTION.account] = accountIds.get(w.suggestedSourceKey) ?? null
-    return { key: w.key, fields, isNew: w.isNew }
+    return Object.keys(fields).length > 0 ? { key: w.key, fields: w.fields, resolved: fields, isNew: w.isNew } : { key: w.key, fields: w.fields, isNew: w.isNew }
   }
 
   const transientRetry = new Set<string>()
@@ -218,21 +229,21 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
         const transient = r.errors.length > 0 && r.errors.every((e) => TRANSIENT_ERRORS.has(e.code))
         if (b.attempt < MAX_ATTEMPTS && fieldErrs.length > 0 && fieldErrs.length === r.errors.length) {
           // Salesforce refused a value: write the record without it and report the field.
-          const fields = { ...b.write.fields }
+          const fields = { ...b.write.fields, ...b.write.resolved }
           for (const e of fieldErrs) {
             for (const f of e.fields) {
               delete fields[f]
-              out.warnings.push({ field: f, code: e.code as FieldIssue['code'], message: `${e.message} (left out)` })
+              out.warnings = added(out.warnings, { field: f, code: e.code as FieldIssue['code'], message: `${e.message} (left out)` })
             }
           }
-          retry.push({ item: b.item, write: { ...b.write, fields }, attempt: b.attempt + 1 })
+          retry.push({ item: b.item, write: { key: b.write.key, fields, isNew: b.write.isNew }, attempt: b.attempt + 1 })
         } else if (b.attempt < MAX_ATTEMPTS && transient) {
           transientRetry.add(b.item.key)
           retry.push({ ...b, attempt: b.attempt + 1 })
         } else {
           out.status = 'failed'
           const errors = r.errors.map((e) => ({ field: e.fields[0] ?? null, code: e.code, message: e.message }))
-          out.errors.push(...errors)
+          out.errors = added(out.errors, ...errors)
           // A refusal that repeats is remembered, so the same write is not sent again next run; a
           // lock that outlasted the retries is not (the next run simply tries again).
           const fingerprint = transient ? undefined : fingerprintOf(b.item)

@@ -16,6 +16,7 @@ import {
   NAME_KEY_PREFIX,
   suggestionFields,
   type AccountIndex,
+  type LinkContext,
   type LinkSubject,
   type PlannedLink,
 } from './link.js'
@@ -69,7 +70,13 @@ export interface PlanInput {
   incremental?: boolean
   /** Send again what Salesforce refused before (`RecordState.refused`): after its cause was fixed. */
   retryRefused?: boolean
+  /** Called after every PACE_ITEMS items made: a big run frees what planning let go of as it goes
+   * (lib/heap), not only once the whole plan is made (README, "Memory"). */
+  pace?: () => void
 }
+
+/** Items made between two calls of `PlanInput.pace`. */
+export const PACE_ITEMS = 25_000
 
 export interface PlanItem {
   key: string
@@ -172,20 +179,91 @@ export function namesToMatch(input: Omit<PlanInput, 'accounts' | 'now'>): string
   return [...names]
 }
 
-export function planSync(input: PlanInput): Plan {
-  const { realmId, existing, states, settings } = input
+/**
+ * Makes each record read from Salesforce hold the customer's own copy of every value the two have
+ * the same (its name, address, e-mail … as mapped), and the store's copy of its key, Id and
+ * Account, in place, as the records are read: the texts are equal, so nothing the plan compares changes, and a re-import holds
+ * each value once, not once per side (100,000 records' values were some 60 MB; README, "Memory").
+ */
+export function shareValues(customers: readonly SourceCustomer[], states: ReadonlyMap<string, RecordState>, settings: SyncSettings): (e: ExistingRecord) => void {
+  const byId = new Map(customers.map((c) => [c.qboId, c]))
+  return (e) => {
+    // What Tally remembers of the record names it the same: its key, Id and Account, once.
+    const s = states.get(e.key)
+    if (s) {
+      e.key = s.key
+      if (s.salesforceId === e.id) e.id = s.salesforceId
+      if (s.accountWritten !== null && s.accountWritten === e.accountId) e.accountId = s.accountWritten
+    }
+    const c = byId.get(String(e.fields['QBO_Id__c'] ?? ''))
+    if (!c) return
+    const { fields } = mapCustomer(c, settings.enabledFields)
+    for (const name in fields) {
+      const value = fields[name]
+      // An existing property only: the record's object keeps its shape.
+      if (typeof value === 'string' && value === e.fields[name] && name in e.fields) e.fields[name] = value
+    }
+  }
+}
+
+/** The top-level customers' links and the Accounts to create: the first step of a plan, made
+ * before any item so that a run can give the waiting ones their suggestions (`withSuggestedLinks`)
+ * and then make every item once (`planSync`). */
+export interface LinkPlan {
+  links: Map<string, PlannedLink>
+  accountsToCreate: AccountCreate[]
+}
+
+/** What deciding the links reads of the plan's input. */
+const linkContext = (input: PlanInput): LinkContext => ({ realmId: input.realmId, accounts: input.accounts, createAccounts: input.settings.createAccounts, states: input.states, retryRefused: input.retryRefused ?? false })
+
+export function planLinks(input: PlanInput): LinkPlan {
+  const byId = new Map(input.customers.map((c) => [c.qboId, c]))
+  const subjects = topSubjects(input, byId, buildTree(input, byId))
+  return decideLinks(subjects, linkContext(input))
+}
+
+/**
+ * The customers read in this run whose link waits for a person and whose record is written anyway
+ * (new, or changed in QuickBooks): what a run suggests for (contract §10). A record that is unchanged
+ * keeps its suggestion, so a run with nothing changed costs no call and no write for them. Only
+ * these customers' items are made to tell (the rest are made once, by `planSync`).
+ */
+export function waitingForSuggestions(input: PlanInput, linkPlan: LinkPlan): SourceCustomer[] {
+  const byId = new Map(input.customers.map((c) => [c.qboId, c]))
+  const fieldLists = new Map<string, string[]>()
+  return input.customers.filter((c) => {
+    const link = linkPlan.links.get(c.qboId)
+    if (!link || (link.status !== 'Unmapped' && link.status !== 'Ambiguous')) return false
+    const e = input.existing.get(customerKey(input.realmId, c.qboId))
+    return !e || planItem(input, c, e, link, byId, fieldLists).action !== 'unchanged'
+  })
+}
+
+/**
+ * The links with suggestions for these customers (the waiting ones, `waitingForSuggestions`): their
+ * links decided again with the Accounts the index suggests; every other link and the Accounts to
+ * create as they were. The index is needed only here: a big import drops it before its 100,000
+ * items are made (README, "Memory").
+ */
+export function withSuggestedLinks(input: PlanInput, linkPlan: LinkPlan, suggestions: SuggestionIndex, waiting: readonly SourceCustomer[]): LinkPlan {
+  const decided = decideLinks(
+    waiting.map((c) => customerSubject(input, c)),
+    { ...linkContext(input), suggestions },
+  )
+  const links = new Map(linkPlan.links)
+  for (const [id, link] of decided.links) links.set(id, link)
+  return { links, accountsToCreate: linkPlan.accountsToCreate }
+}
+
+/** The plan: one item per customer, from the top-level links (`planLinks`, by default decided here). */
+export function planSync(input: PlanInput, linkPlan: LinkPlan = planLinks(input)): Plan {
+  const { realmId, existing, states } = input
   const byId = new Map(input.customers.map((c) => [c.qboId, c]))
   const tree = buildTree(input, byId)
   const subjects = topSubjects(input, byId, tree)
   // 1. Top-level customers' links, and the Accounts to create (sync/link).
-  const decided = decideLinks(subjects, {
-    realmId,
-    accounts: input.accounts,
-    createAccounts: settings.createAccounts,
-    states,
-    retryRefused: input.retryRefused ?? false,
-  })
-  const topLinks = decided.links
+  const topLinks = linkPlan.links
 
   // 2. Every customer's link: sub-customers inherit their top-level parent's (contract §5.2).
   const rootOf = (qboId: string): string => {
@@ -229,6 +307,7 @@ export function planSync(input: PlanInput): Plan {
       }
     }
     items.push(planItem(input, c, e, link, byId, fieldLists))
+    if (input.pace && items.length % PACE_ITEMS === 0) input.pace()
   }
 
   // 3. Records not being planned whose top-level parent's link changed (a sync reads only what
@@ -239,29 +318,8 @@ export function planSync(input: PlanInput): Plan {
 
   return {
     items,
-    accountsToCreate: decided.accountsToCreate,
+    accountsToCreate: linkPlan.accountsToCreate,
   }
-}
-
-/**
- * The plan with suggestions for these customers (contract §10): the waiting ones of `plan` (top-level,
- * Unmapped or Ambiguous), planned again with the Accounts the index suggests for them. The same plan
- * as planning every customer again with the suggestions, but only their items are made again: a big
- * import's first plan is kept, and its 100,000 items are not built a second time (README, "Memory").
- */
-export function withSuggestions(plan: Plan, input: PlanInput, suggestions: SuggestionIndex, waiting: readonly SourceCustomer[]): Plan {
-  const byId = new Map(input.customers.map((c) => [c.qboId, c]))
-  const decided = decideLinks(
-    waiting.map((c) => customerSubject(input, c)),
-    { realmId: input.realmId, accounts: input.accounts, createAccounts: input.settings.createAccounts, states: input.states, retryRefused: input.retryRefused ?? false, suggestions },
-  )
-  const fieldLists = new Map<string, string[]>()
-  const items = plan.items.map((item) => {
-    const link = decided.links.get(item.qboId)
-    const c = link && !item.gone ? byId.get(item.qboId) : undefined
-    return c && link ? planItem(input, c, input.existing.get(item.key), link, byId, fieldLists) : item
-  })
-  return { items, accountsToCreate: plan.accountsToCreate }
 }
 
 function planItem(
@@ -325,7 +383,7 @@ function planItem(
   // fast mode, about a third of what the spread-and-getter object took (README, "Memory").
   const linkNow = e ? { accountId: e.accountId, status: e.linkStatus } : undefined
   if (e && changed.length === 0) {
-    return { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e.id, link, linkNow, action: 'unchanged', changedFields: NO_FIELDS, issues: [] }
+    return { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e.id, link, linkNow, action: 'unchanged', changedFields: NO_FIELDS, issues: NO_ISSUES }
   }
   issues.push(...(link.issues ?? []))
   write[LINK_FIELDS.lastSynced] = input.now
@@ -346,11 +404,11 @@ function planItem(
   // The very write Salesforce refused last time, for a reason that repeats: not sent again.
   const before = input.states.get(key)?.refused
   if (!input.retryRefused && before?.write && before.write === writeFingerprint(recordWrite)) {
-    return { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e?.id ?? null, link, linkNow, action, changedFields, issues: [], fingerprint: before.write, held: before.errors }
+    return { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e?.id ?? null, link, linkNow, action, changedFields, issues: NO_ISSUES, fingerprint: before.write, held: before.errors }
   }
   // No fingerprint here: it is a JSON of every value, made (`fingerprintOf`) only when a refusal
   // is to be remembered; held for every item, it would be the largest thing a big import keeps.
-  return { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e?.id ?? null, link, linkNow, action, changedFields, issues, write: recordWrite }
+  return { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e?.id ?? null, link, linkNow, action, changedFields, issues: issues.length > 0 ? issues : NO_ISSUES, write: recordWrite }
 }
 
 /** The list of changed fields, one array per distinct list (read only, never changed after). */
@@ -363,6 +421,9 @@ function shared(lists: Map<string, string[]>, fields: string[]): string[] {
 }
 
 const NO_FIELDS: string[] = []
+/** The issues of an item that has none, one array for all (read only: frozen). A big import's
+ * 100,000 empty arrays were 3 MB. */
+export const NO_ISSUES: FieldIssue[] = Object.freeze([]) as unknown as FieldIssue[]
 
 /** What identifies an item's write (see `writeFingerprint`): the refused write it holds back, or
  * the one it would send. */

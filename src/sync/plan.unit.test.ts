@@ -3,7 +3,7 @@ import { SWITCHABLE_FIELDS } from './fields.js'
 import { mapCustomer } from './map.js'
 import { indexAccounts, normalizeName } from './link.js'
 import type { AccountRef, ExistingRecord, RecordState, SourceCustomer } from './model.js'
-import { accountSourceKey, accountsToCheck, namesToMatch, planSync, withSuggestions, type PlanInput } from './plan.js'
+import { accountSourceKey, accountsToCheck, namesToMatch, planLinks, planSync, shareValues, waitingForSuggestions, withSuggestedLinks, type PlanInput } from './plan.js'
 import { buildSuggestionIndex } from './suggest.js'
 
 const REALM = '9341452631925553'
@@ -184,8 +184,26 @@ describe('links Salesforce changed (contract §5.8)', () => {
   })
 })
 
-describe('withSuggestions (contract §10)', () => {
-  it('plans the waiting customers again with their suggestions, and leaves every other item as it was', () => {
+describe('shareValues', () => {
+  it('changes no value a record holds, whether the customer has the same, another or none', () => {
+    const same = cust('1', 'Acme Corp', { email: 'ap@acme.com' })
+    const edited = cust('2', 'Beta LLC', { email: 'new@beta.com' })
+    const records = [existingFor(same, 'r1', null, 'Unmapped'), { ...existingFor(edited, 'r2', null, 'Unmapped'), fields: { ...existingFor(edited, 'r2', null, 'Unmapped').fields, Email__c: 'old@beta.com' } }, existingFor(cust('3', 'Gone Inc'), 'r3', null, 'Unmapped')]
+    const before = records.map((e) => ({ ...e.fields }))
+    const share = shareValues([same, edited], new Map([[`${REALM}-1`, { key: `${REALM}-1`, salesforceId: 'r1', accountWritten: null, linkStatus: 'Unmapped' }]]), { createAccounts: false, enabledFields: all })
+    const ids = records.map((e) => [e.key, e.id])
+    for (const e of records) share(e)
+    records.forEach((e, i) => expect(e.fields).toStrictEqual(before[i]))
+    expect(records.map((e) => [e.key, e.id])).toEqual(ids)
+    // And the plan reads the difference that is there, and only it.
+    const plan = planSync(input({ customers: [same, edited], existing: new Map(records.map((e) => [e.key, e])) }))
+    expect(byKey(plan, '1').action).toBe('unchanged')
+    expect(byKey(plan, '2').changedFields).toEqual(['Email__c'])
+  })
+})
+
+describe('withSuggestedLinks (contract §10)', () => {
+  it('suggests for the waiting customers whose record is written, and plans every other item as without suggestions', () => {
     const acme = cust('1', 'Acme Corp', { email: 'ap@acme.com' })
     const matched = cust('2', 'ACME Corporation')
     const child = cust('3', 'Acme Corp: Warehouse', { isSubCustomer: true, parentQboId: '1', level: 1 })
@@ -195,22 +213,27 @@ describe('withSuggestions (contract §10)', () => {
       customers: [acme, matched, child, unchanged],
       existing: new Map([[`${REALM}-4`, existingFor(unchanged, 'r4', null, 'Unmapped')]]),
     }, accounts)
-    const first = planSync(p)
+    const links = planLinks(p)
+    const first = planSync(p, links)
+    expect(first).toEqual(planSync(p))
     expect(byKey(first, '1').write?.fields['Suggested_Account__c']).toBeUndefined()
-    const waiting = [acme]
-    const index = buildSuggestionIndex(accounts, waiting)
-    const second = withSuggestions(first, p, index, waiting)
+    // Zed waits too, but its record is unchanged: it keeps the suggestion it has, at no cost.
+    const waiting = waitingForSuggestions(p, links)
+    expect(waiting.map((c) => c.qboId)).toEqual(['1'])
+    const suggested = withSuggestedLinks(p, links, buildSuggestionIndex(accounts, waiting), waiting)
+    expect(links.links.get('1')?.suggestions).toBeUndefined()
+    const second = planSync(p, suggested)
     const a = byKey(second, '1')
     expect(a.link.status).toBe('Unmapped')
     expect(a.link.suggestions?.[0]).toMatchObject({ accountId: 'acme' })
     expect(a.write?.fields).toMatchObject({ Suggested_Account__c: 'acme', Link_Status__c: 'Unmapped' })
     expect(Number(a.write?.fields['Suggestion_Score__c'])).toBeGreaterThanOrEqual(90)
     expect(a.changedFields).toEqual(expect.arrayContaining(['Suggested_Account__c', 'Suggestion_Score__c', 'Suggestion_Reason__c']))
-    // Everything else is the first plan's own item, in the same place.
+    // Everything else is planned as without suggestions, in the same place.
     expect(second.items.map((i) => i.qboId)).toEqual(first.items.map((i) => i.qboId))
-    for (const id of ['2', '3', '4']) expect(byKey(second, id)).toBe(byKey(first, id))
+    for (const id of ['2', '3', '4']) expect(byKey(second, id)).toEqual(byKey(first, id))
     expect(byKey(second, '4').action).toBe('unchanged')
-    expect(second.accountsToCreate).toBe(first.accountsToCreate)
+    expect(second.accountsToCreate).toEqual(first.accountsToCreate)
   })
 })
 

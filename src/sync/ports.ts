@@ -50,6 +50,10 @@ export interface RecordWrite {
   suggestedSourceKey?: string
   /** The record is new in Salesforce (written before any record that references it). */
   isNew: boolean
+  /** Values filled in as the run goes (the Ids of the Account, the parent and the suggested Account
+   * it created), sent over `fields`: the plan's fields are not copied for each record (README,
+   * "Memory"). */
+  resolved?: TargetFields
 }
 
 export interface AccountCreate {
@@ -85,8 +89,9 @@ export interface SalesforceTarget {
   readonly bulk?: BulkRecordWriter
   /** Records per write request (sObject Collections take 200); the engine batches by it. */
   readonly collectionSize: number
-  /** Every `QBO_Customer__c` of this realm, with the fields the engine diffs. */
-  listExistingRecords(realmId: string, fieldNames: readonly string[]): Promise<ExistingRecord[]>
+  /** Every `QBO_Customer__c` of this realm, with the fields the engine diffs; `onRecord` sees each
+   * as it is read (and may change it in place). */
+  listExistingRecords(realmId: string, fieldNames: readonly string[], onRecord?: (e: ExistingRecord) => void): Promise<ExistingRecord[]>
   /** The records of this realm with one of these keys, or whose `Parent_QBO_Id__c` is one of these
    * QBO Ids, or (with `since`) whose `SystemModstamp` is later: what an incremental sync reads. */
   listRecordsSelected(realmId: string, selection: RecordSelection, fieldNames: readonly string[]): Promise<ExistingRecord[]>

@@ -10,7 +10,7 @@ import { editedInOrg, indexAccounts, linkChange, matchableName } from './link.js
 import { readChangedRecords } from './read-changed.js'
 import { buildSuggestionIndex, suggestionTerms } from './suggest.js'
 import { customerKey, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
-import { accountsToCheck, namesToMatch, planSync, withSuggestions, type Plan, type SyncSettings } from './plan.js'
+import { accountsToCheck, namesToMatch, planLinks, planSync, shareValues, waitingForSuggestions, withSuggestedLinks, type LinkPlan, type Plan, type PlanInput, type SyncSettings } from './plan.js'
 import type { CustomerSource, OwnWrites, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
 
 export interface RunDeps {
@@ -89,8 +89,9 @@ export interface RunResult {
   accountNames: Map<string, string>
   /** When the QBO read started (a sync's next `since`). */
   readAt: Date
-  /** The link changes this run made or saw (contract §10's history); none for a dry run. */
-  linkChanges: LinkChangeRecord[]
+  /** The link changes this run made or saw (contract §10's history); none for a dry run. Made as
+   * they are read, each time: a first import's 100,000 are never held at once (README, "Memory"). */
+  linkChanges: () => Iterable<LinkChangeRecord>
 }
 
 /** What a run keeps of a customer it read once the plan is made: what the Hub's view of the
@@ -173,7 +174,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const partial = changes && opts.since && !opts.readAllRecords
     ? await readChangedRecords(target, { realmId: source.realmId, customers, deletedIds: deletedIds ?? [], since: opts.since, ...(opts.ownWrites ? { ownWrites: opts.ownWrites } : {}), states, fieldNames: DIFFED_FIELDS })
     : null
-  const existingList: ExistingRecord[] = partial ? partial.existing : await target.listExistingRecords(source.realmId, DIFFED_FIELDS)
+  const existingList: ExistingRecord[] = partial ? partial.existing : await target.listExistingRecords(source.realmId, DIFFED_FIELDS, shareValues(customers, states, opts.settings))
   const existing = new Map(existingList.map((e) => [e.key, e]))
   // A full read's pages (or Bulk query results) are garbage now.
   release()
@@ -190,60 +191,13 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const fetched = unknown.length > 0 ? await target.accountFates(unknown) : []
   const accountFates = new Map([...toCheck.filter((id) => known.has(id)).map((id) => [id, known.get(id) as AccountFate] as const), ...fetched.map((f) => [f.id, f] as const)])
 
-  // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
-  // starts with its first page, whose totalSize says whether the rest is worth it; only when
-  // looking the names up is cheaper does that one call go to waste (as a COUNT() would).
   progress({ phase: 'planning', done: 0, total: customers.length })
-  const names = namesToMatch({ realmId: source.realmId, customers, existing, states, settings: opts.settings, goneKeys, accountFates })
-  let accounts: AccountRef[] = []
-  let readAll = false
-  /** Suggestion candidates read with the name lookup, and for which customers. */
-  let early: { candidates: AccountRef[]; forIds: Set<string> } | null = null
-  if (names.length > 0) {
-    // Probing costs one call and saves at most lookupCalls − 1, so it is only worth it from 3 up.
-    const lookupCalls = target.nameLookupCalls(names)
-    const all = lookupCalls <= 2 ? null : await target.listAllAccounts(lookupCalls)
-    readAll = all !== null
-    // A sync of a few customers not linked yet: the candidates of their suggestions come in the
-    // same call as their names' Accounts, in case they are left waiting (a superset of what the
-    // waiting ones alone would read, which scores them the same: sync/suggest).
-    const unlinked = !all && changes && opts.suggest !== false && target.findAccountsAndCandidates ? customersNamed(customers, names) : []
-    const both = unlinked.length > 0 ? await target.findAccountsAndCandidates?.(names, suggestionTerms(unlinked)) : null
-    if (both) early = { candidates: both.candidates, forIds: new Set(unlinked.map((c) => c.qboId)) }
-    accounts = all ?? both?.accounts ?? (await target.findAccountsByNames(names))
-  }
-
-  // So are the Accounts' pages.
-  release()
-  const planInput = {
-    realmId: source.realmId,
-    customers,
-    existing,
-    states,
-    accounts: indexAccounts(accounts),
-    settings: opts.settings,
-    now: now().toISOString(),
-    goneKeys,
-    accountFates,
-    retryRefused: opts.retryRefused ?? false,
-    incremental: changes !== null,
-  }
-  let plan = planSync(planInput)
-  // Planning's own work (the subjects, the tree, the mapped fields) is garbage now.
-  release()
-  // Suggestions for the customers left Unmapped or Ambiguous (contract §10), from the Accounts'
-  // profiles: read with every Account at no call more when the run read them all; else the Accounts
-  // that share a name part, domain or postal code with those customers, or every Account, whichever
-  // costs fewer calls. Their items are planned again with them (sync/plan `withSuggestions`).
-  const waiting = waitingCustomers(plan, customers)
-  if (opts.suggest !== false && waiting.length > 0) {
-    const profiles = readAll ? accounts : early && waiting.every((c) => early?.forIds.has(c.qboId)) ? early.candidates : await suggestionProfiles(target, waiting)
-    // The index is an argument only: it goes as soon as the plan is made.
-    plan = withSuggestions(plan, planInput, suggestionIndex(accounts, profiles, plan.accountsToCreate, waiting), waiting)
-  }
-
-  // From here the customers are needed only as the result keeps them: the whole customers, the
-  // suggestion index and the scorer's work are garbage now.
+  // In a function of its own: what planning holds (every Account read, the suggestion index) goes
+  // when it returns. Held in this one's locals, an async function's frame would keep it through
+  // the writes, whatever the locals are set to after (README, "Memory").
+  const { plan, accountNames } = await planRun({ realmId: source.realmId, customers, existing, existingList, states, goneKeys, accountFates, target, incremental: changes !== null, opts, big, now, release })
+  // From here the customers are needed only as the result keeps them: the whole customers are
+  // garbage now, with planning's own work (the subjects, the tree, the mapped fields).
   const kept = customers.map(briefOf)
   // One array, which the plan's input (and a sync's CDC answer) hold too: emptied, not replaced.
   customers.length = 0
@@ -273,16 +227,119 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     usage: target.apiUsage(),
   })
   progress({ phase: 'done', done: plan.items.length, total: plan.items.length })
-  const accountNames = new Map<string, string>()
-  for (const e of existingList) if (e.accountId && e.accountName) accountNames.set(e.accountId, e.accountName)
-  for (const a of accounts) accountNames.set(a.id, a.name)
   const createdNames = new Map(plan.accountsToCreate.map((a) => [a.sourceKey, a.name]))
   for (const o of outcomes ?? []) {
     const sk = o.item.write?.accountSourceKey
     if (o.accountId && sk && createdNames.has(sk)) accountNames.set(o.accountId, createdNames.get(sk) as string)
   }
-  const linkChanges = outcomes ? linkChangesOf(outcomes, existing, states, accountFates, accountNames) : []
+  const done = outcomes
+  const linkChanges = () => (done ? linkChangesOf(done, existing, states, accountFates, accountNames) : [])
   return { summary, plan, outcomes, readAt, customers: kept, accountNames, linkChanges }
+}
+
+/** What planning reads besides the ports. */
+interface PlanRunInput {
+  realmId: string
+  customers: SourceCustomer[]
+  existing: ReadonlyMap<string, ExistingRecord>
+  existingList: readonly ExistingRecord[]
+  states: ReadonlyMap<string, RecordState>
+  goneKeys: ReadonlySet<string>
+  accountFates: ReadonlyMap<string, AccountFate>
+  target: SalesforceTarget
+  /** A sync of QBO's changes (not every customer). */
+  incremental: boolean
+  opts: RunOptions
+  big: boolean
+  now: () => Date
+  release: () => void
+}
+
+/** The plan, from the Accounts the mapping needs (read here) and the waiting customers'
+ * suggestions; and the names of the Accounts it links records to. */
+async function planRun(r: PlanRunInput): Promise<{ plan: Plan; accountNames: Map<string, string> }> {
+  const { realmId, customers, existing, existingList, states, goneKeys, accountFates, target, opts, big, now, release } = r
+  // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
+  // starts with its first page, whose totalSize says whether the rest is worth it; only when
+  // looking the names up is cheaper does that one call go to waste (as a COUNT() would).
+  const names = namesToMatch({ realmId, customers, existing, states, settings: opts.settings, goneKeys, accountFates })
+  let accounts: AccountRef[] = []
+  let readAll = false
+  /** Suggestion candidates read with the name lookup, and for which customers. */
+  let early: { candidates: AccountRef[]; forIds: Set<string> } | null = null
+  if (names.length > 0) {
+    // Probing costs one call and saves at most lookupCalls − 1, so it is only worth it from 3 up.
+    const lookupCalls = target.nameLookupCalls(names)
+    const all = lookupCalls <= 2 ? null : await target.listAllAccounts(lookupCalls)
+    readAll = all !== null
+    // A sync of a few customers not linked yet: the candidates of their suggestions come in the
+    // same call as their names' Accounts, in case they are left waiting (a superset of what the
+    // waiting ones alone would read, which scores them the same: sync/suggest).
+    const unlinked = !all && r.incremental && opts.suggest !== false && target.findAccountsAndCandidates ? customersNamed(customers, names) : []
+    const both = unlinked.length > 0 ? await target.findAccountsAndCandidates?.(names, suggestionTerms(unlinked)) : null
+    if (both) early = { candidates: both.candidates, forIds: new Set(unlinked.map((c) => c.qboId)) }
+    accounts = all ?? both?.accounts ?? (await target.findAccountsByNames(names))
+  }
+
+  // So are the Accounts' pages.
+  release()
+  const planInput: PlanInput = {
+    realmId,
+    customers,
+    existing,
+    states,
+    accounts: indexAccounts(accounts),
+    settings: opts.settings,
+    now: now().toISOString(),
+    goneKeys,
+    accountFates,
+    retryRefused: opts.retryRefused ?? false,
+    incremental: r.incremental,
+    ...(big && opts.releaseMemory ? { pace: opts.releaseMemory } : {}),
+  }
+  // Suggestions for the customers left Unmapped or Ambiguous (contract §10) are given before any
+  // item is made, in a function of its own, so a big import never holds its plan and the
+  // suggestion index at once (README, "Memory").
+  const links = await suggestedLinks(planInput, planLinks(planInput), { accounts, readAll, early, target, opts })
+  release()
+  const plan = planSync(planInput, links)
+
+  // The Accounts are needed from here only by the names of those the records link to.
+  return { plan, accountNames: namesOfLinked(plan, states, existingList, accounts) }
+}
+
+/**
+ * The links with suggestions for the customers left waiting (contract §10), from the Accounts'
+ * profiles: read with every Account at no call more when the run read them all; else the Accounts
+ * that share a name part, domain or postal code with those customers, or every Account, whichever
+ * costs fewer calls. The index goes when this returns.
+ */
+async function suggestedLinks(
+  input: PlanInput,
+  links: LinkPlan,
+  o: { accounts: readonly AccountRef[]; readAll: boolean; early: { candidates: AccountRef[]; forIds: Set<string> } | null; target: SalesforceTarget; opts: RunOptions },
+): Promise<LinkPlan> {
+  const waiting = o.opts.suggest !== false ? waitingForSuggestions(input, links) : []
+  if (waiting.length === 0) return links
+  const { early } = o
+  const profiles = o.readAll ? o.accounts : early && waiting.every((c) => early.forIds.has(c.qboId)) ? early.candidates : await suggestionProfiles(o.target, waiting)
+  return withSuggestedLinks(input, links, suggestionIndex(o.accounts, profiles, links.accountsToCreate, waiting), waiting)
+}
+
+/** The names of the Accounts the result can show (the Hub's view of the records, the link
+ * history): those the plan links records to, and those Tally last wrote to them, as this run read
+ * them; the Accounts it creates are named once created. */
+function namesOfLinked(plan: Plan, states: ReadonlyMap<string, RecordState>, existing: readonly ExistingRecord[], accounts: readonly AccountRef[]): Map<string, string> {
+  const names = new Map<string, string>()
+  for (const e of existing) if (e.accountId && e.accountName) names.set(e.accountId, e.accountName)
+  const wanted = new Set<string>()
+  for (const i of plan.items) {
+    if (i.link.accountId) wanted.add(i.link.accountId)
+    const written = states.get(i.key)?.accountWritten
+    if (written) wanted.add(written)
+  }
+  for (const a of accounts) if (wanted.has(a.id)) names.set(a.id, a.name)
+  return names
 }
 
 /** The keys of the records whose customer QBO no longer has: by absence from a full read, or from
@@ -298,14 +355,13 @@ function goneFromQbo(realmId: string, customers: readonly SourceCustomer[], exis
  * Tally last wrote the record (who = that Salesforce user; Tally then keeps it as Manual), and every
  * link the run itself set or changed (who = `tally`). A new record that waits unlinked is not a change.
  */
-function linkChangesOf(
+function* linkChangesOf(
   outcomes: readonly ItemOutcome[],
   existing: ReadonlyMap<string, ExistingRecord>,
   states: ReadonlyMap<string, RecordState>,
   fates: ReadonlyMap<string, AccountFate>,
   names: ReadonlyMap<string, string>,
-): LinkChangeRecord[] {
-  const out: LinkChangeRecord[] = []
+): Generator<LinkChangeRecord> {
   const name = (id: string | null) => (id ? (names.get(id) ?? null) : null)
   for (const o of outcomes) {
     if (o.status === 'failed' || o.item.gone) continue
@@ -314,7 +370,7 @@ function linkChangesOf(
     const s = states.get(key)
     const base = { qboKey: key, qboId, displayName }
     if (e && editedInOrg(e, s, linkChange(e, s, fates))) {
-      out.push({
+      yield {
         ...base,
         who: `salesforce:${e.lastModifiedBy ?? 'unknown user'}`,
         fromAccountId: s?.accountWritten ?? null,
@@ -324,13 +380,13 @@ function linkChangesOf(
         fromStatus: s?.linkStatus ?? null,
         toStatus: o.linkStatus,
         reason: 'changed in Salesforce; Tally keeps it as a person\'s link',
-      })
+      }
       continue
     }
     const before = o.item.linkNow ?? { accountId: null, status: null }
     if ((before.accountId ?? null) === (o.accountId ?? null) && before.status === o.linkStatus) continue
     if (!o.item.linkNow && o.accountId === null && o.linkStatus !== 'Ambiguous') continue
-    out.push({
+    yield {
       ...base,
       who: 'tally',
       fromAccountId: before.accountId ?? null,
@@ -340,9 +396,8 @@ function linkChangesOf(
       fromStatus: before.status,
       toStatus: o.linkStatus,
       reason: o.item.link.reason,
-    })
+    }
   }
-  return out
 }
 
 /** The index the waiting customers' suggestions are scored from: the Accounts read with their
@@ -350,7 +405,7 @@ function linkChangesOf(
  * the lookup did not read them), and the Accounts this run creates, named by their source key until
  * they exist (a run resumed after they were created, or the next run, then suggests the same). Only
  * the Accounts those customers can find are kept (`buildSuggestionIndex`). */
-function suggestionIndex(accounts: readonly AccountRef[], profiles: readonly AccountRef[], accountsToCreate: Plan['accountsToCreate'], waiting: readonly SourceCustomer[]) {
+function suggestionIndex(accounts: readonly AccountRef[], profiles: readonly AccountRef[], accountsToCreate: LinkPlan['accountsToCreate'], waiting: readonly SourceCustomer[]) {
   const byId = new Map(accounts.map((a) => [a.id, a]))
   for (const p of profiles) byId.set(p.id, p)
   const created = new Set([...byId.values()].map((a) => a.sourceKey).filter(Boolean))
@@ -362,15 +417,6 @@ function suggestionIndex(accounts: readonly AccountRef[], profiles: readonly Acc
 function customersNamed(customers: readonly SourceCustomer[], names: readonly string[]): SourceCustomer[] {
   const wanted = new Set(names)
   return customers.filter((c) => !c.isSubCustomer && wanted.has(matchableName(c.displayName, c.active)))
-}
-
-/** The customers read in this run whose link waits for a person and whose record is written
- * anyway (new, or changed in QuickBooks): what a run suggests for. A record that is unchanged keeps
- * its suggestion, so a run with nothing changed costs no call and no write for them; `tally links
- * suggest` (or the Hub's Refresh) recomputes every one, e.g. after Accounts were added. */
-function waitingCustomers(plan: Plan, customers: readonly SourceCustomer[]): SourceCustomer[] {
-  const ids = new Set(plan.items.filter((i) => !i.gone && i.action !== 'unchanged' && (i.link.status === 'Unmapped' || i.link.status === 'Ambiguous')).map((i) => i.qboId))
-  return customers.filter((c) => ids.has(c.qboId))
 }
 
 /** The Accounts a few customers' suggestions are scored from: those sharing a term with them, or
