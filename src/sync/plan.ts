@@ -76,7 +76,7 @@ export interface PlanInput {
 }
 
 /** Items made between two calls of `PlanInput.pace`. */
-export const PACE_ITEMS = 25_000
+export const PACE_ITEMS = 10_000
 
 export interface PlanItem {
   key: string

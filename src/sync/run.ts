@@ -232,8 +232,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     const sk = o.item.write?.accountSourceKey
     if (o.accountId && sk && createdNames.has(sk)) accountNames.set(o.accountId, createdNames.get(sk) as string)
   }
-  const done = outcomes
-  const linkChanges = () => (done ? linkChangesOf(done, existing, states, accountFates, accountNames) : [])
+  const linkChanges = () => (outcomes ? linkChangesOf(outcomes, existing, states, accountFates, accountNames) : [])
   return { summary, plan, outcomes, readAt, customers: kept, accountNames, linkChanges }
 }
 
@@ -281,7 +280,7 @@ async function planRun(r: PlanRunInput): Promise<{ plan: Plan; accountNames: Map
     accounts = all ?? both?.accounts ?? (await target.findAccountsByNames(names))
   }
 
-  // So are the Accounts' pages.
+  // The Accounts' pages (or a Bulk query's sets) are garbage now.
   release()
   const planInput: PlanInput = {
     realmId,
