@@ -28,7 +28,7 @@ import {
   type SalesforceClient,
   type SaveResult,
 } from '../salesforce/index.js'
-import type { ExistingRecord, FieldValue, LinkStatus, TargetFields } from '../sync/model.js'
+import type { ExistingRecord, FieldValue, TargetFields } from '../sync/model.js'
 import { LINK_STATUSES } from '../sync/model.js'
 import type { RecordWrite, SalesforceTarget, WriteResult } from '../sync/ports.js'
 import { retry } from '../lib/retry.js'
