@@ -78,8 +78,8 @@ const recordOf = (w: RecordWrite) => ({
   ...w.fields,
   ...w.resolved,
   QBO_Key__c: w.key,
-  ...(w.accountSourceKey !== undefined && !('Account__c' in w.fields) && !(w.resolved && 'Account__c' in w.resolved) ? { Account__r: { QBO_Source_Key__c: w.accountSourceKey } } : {}),
-  ...(w.parentKey !== undefined && !('Parent_Customer__c' in w.fields) && !(w.resolved && 'Parent_Customer__c' in w.resolved) ? { Parent_Customer__r: { QBO_Key__c: w.parentKey } } : {}),
+  ...(w.accountSourceKey !== undefined && !('Account__c' in w.fields) ? { Account__r: { QBO_Source_Key__c: w.accountSourceKey } } : {}),
+  ...(w.parentKey !== undefined && !('Parent_Customer__c' in w.fields) ? { Parent_Customer__r: { QBO_Key__c: w.parentKey } } : {}),
 })
 
 /** Read with every record: the linked Account's name and who last changed the record (§10). */

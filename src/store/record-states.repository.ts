@@ -4,6 +4,7 @@
  * `Account__c` in Salesforce means a person changed the link — design notes "Links that people
  * own") and the link status. Implements the engine's `SyncStateStore` port structurally.
  */
+import { StringPool } from '../lib/string-pool.js'
 import { chunk, toIso } from './codec.js'
 import type { Db } from './database.js'
 import type { Store } from './store.js'
@@ -40,24 +41,18 @@ export async function loadRecordStates(db: Db, realmId: string): Promise<Map<str
     .select(['key', 'salesforce_id', 'account_written', 'link_status', 'refused'])
     .where('realm_id', '=', realmId)
     .execute()
-  // A status and an Account repeat from record to record: each kept once (a re-import of 100,000
-  // holds every state through the run; README, "Memory").
-  const once = new Map<string, string>()
-  const intern = (v: string | null): string | null => {
-    if (v === null) return null
-    const known = once.get(v)
-    if (known !== undefined) return known
-    once.set(v, v)
-    return v
-  }
+  // A status and an Account repeat from record to record: each kept once, as a big read of records
+  // keeps its values (lib/string-pool; a re-import of 100,000 holds every state through the run).
+  const pool = new StringPool()
+  const intern = (field: string, v: string | null): string | null => (v === null ? null : pool.value(field, v))
   return new Map(
     rows.map((r) => [
       r.key,
       {
         key: r.key,
         salesforceId: r.salesforce_id,
-        accountWritten: intern(r.account_written),
-        linkStatus: intern(r.link_status) as StoredLinkStatus | null,
+        accountWritten: intern('account_written', r.account_written),
+        linkStatus: intern('link_status', r.link_status) as StoredLinkStatus | null,
         ...(r.refused !== null ? { refused: JSON.parse(r.refused) as RecordRefusal } : {}),
       },
     ]),

@@ -166,19 +166,19 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
 
   const resolve = (item: PlanItem): RecordWrite | null => {
     const w = item.write as RecordWrite
-    // The references filled in below, apart: the plan's write stays as planned, and a wave of
-    // 100,000 records does not hold a copy of each one's fields.
-    const fields: TargetFields = {}
+    // The references filled in below, apart (a write with them carries no reference to resolve):
+    // the plan's write stays as planned, and a wave of 100,000 records holds no copy of its fields.
+    const resolved: TargetFields = {}
     const out = outcomes.get(item.key) as ItemOutcome
     if (w.accountSourceKey !== undefined) {
       const id = accountIds.get(w.accountSourceKey)
       if (id) {
-        fields[LINK_FIELDS.account] = id
+        resolved[LINK_FIELDS.account] = id
         out.accountId = id
       } else {
         // The record still syncs; it waits for a person like an unmapped one.
-        fields[LINK_FIELDS.account] = null
-        fields[LINK_FIELDS.linkStatus] = 'Unmapped'
+        resolved[LINK_FIELDS.account] = null
+        resolved[LINK_FIELDS.linkStatus] = 'Unmapped'
         out.linkStatus = 'Unmapped'
         out.accountId = null
         const err = accountErrors.get(w.accountSourceKey)
@@ -197,11 +197,11 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
     }
     if (w.parentKey !== undefined) {
       const pid = ids.get(w.parentKey)
-      fields[LINK_FIELDS.parent] = pid ?? null
+      resolved[LINK_FIELDS.parent] = pid ?? null
     }
     // The suggested Account was created above (or not: then there is no suggestion to show).
-    if (w.suggestedSourceKey !== undefined) fields[SUGGESTION.account] = accountIds.get(w.suggestedSourceKey) ?? null
-    return Object.keys(fields).length > 0 ? { key: w.key, fields: w.fields, resolved: fields, isNew: w.isNew } : { key: w.key, fields: w.fields, isNew: w.isNew }
+    if (w.suggestedSourceKey !== undefined) resolved[SUGGESTION.account] = accountIds.get(w.suggestedSourceKey) ?? null
+    return Object.keys(resolved).length > 0 ? { key: w.key, fields: w.fields, resolved, isNew: w.isNew } : { key: w.key, fields: w.fields, isNew: w.isNew }
   }
 
   const transientRetry = new Set<string>()

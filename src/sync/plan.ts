@@ -182,8 +182,10 @@ export function namesToMatch(input: Omit<PlanInput, 'accounts' | 'now'>): string
 /**
  * Makes each record read from Salesforce hold the customer's own copy of every value the two have
  * the same (its name, address, e-mail … as mapped), and the store's copy of its key, Id and
- * Account, in place, as the records are read: the texts are equal, so nothing the plan compares changes, and a re-import holds
- * each value once, not once per side (100,000 records' values were some 60 MB; README, "Memory").
+ * Account, in place, as the records are read: the texts are equal, so nothing the plan compares
+ * changes, and a re-import holds each value once, not once per side (README, "Memory"). It maps
+ * each customer once more than planning does: the memory is saved before planning starts, when a
+ * re-import holds the most.
  */
 export function shareValues(customers: readonly SourceCustomer[], states: ReadonlyMap<string, RecordState>, settings: SyncSettings): (e: ExistingRecord) => void {
   const byId = new Map(customers.map((c) => [c.qboId, c]))
