@@ -7,11 +7,13 @@
  * Why raw requests and not jsforce 3.10.16's `conn.bulk2`: its upload is a streamed PUT
  * (lib/api/bulk2.js `JobDataV2`), and jsforce's transport retries a PUT on 5xx by sending the same,
  * already read, body stream again (lib/request.js `fetchWithRetries`), so a transient fault on the
- * upload sends an empty body or hangs; its `poll` waits a fixed interval, and
+ * upload sends an empty body or hangs (Tally's upload is streamed too, but each attempt makes its
+ * stream anew from the rows: `CsvPart.csv`); its `poll` waits a fixed interval, and
  * `loadAndWaitForResults` deletes the job on any error, results included. The requests here are
  * the ones jsforce sends (same paths, bodies and headers), through the same counted transport.
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/walkthrough_upload_data.htm
  */
+import { Readable } from 'node:stream'
 import { parse, type Options as CsvOptions } from 'csv-parse'
 import type { SalesforceClient, SaveResult } from './client.js'
 import { SalesforceError } from './errors.js'
@@ -107,7 +109,7 @@ function cell(v: unknown): string {
 /** The upload as one text: a header of every column any record has (a record without one leaves
  * it alone); what `csvParts` sends, uncut. */
 export function toCsv(records: Rows): string {
-  for (const part of csvParts(records, Infinity)) return part.csv.toString('utf8')
+  for (const part of csvParts(records, Infinity)) return Buffer.concat([...part.chunks()]).toString('utf8')
   return '\n'
 }
 
@@ -230,14 +232,27 @@ interface Ingest extends BulkInsert {
   externalIdFieldName?: string
 }
 
+/** One job's upload: the rows `start` to `end`, `bytes` bytes of CSV with the header. */
+export interface CsvPart {
+  start: number
+  end: number
+  bytes: number
+  /** The bytes, made as they are read: a new stream for each attempt to send them. */
+  csv(): Readable
+  /** The same bytes, a piece at a time. */
+  chunks(): Generator<Buffer>
+}
+
+/** How much CSV is made at a time as an upload is sent. */
+const CHUNK_BYTES = 64 * 1024
+
 /** The upload cut where it would pass `maxBytes`: every part has the one header of all columns
  * (a record without a column leaves that field as it is, so the extra empty cells change nothing).
- * One part at a time, as UTF-8 bytes outside the JS heap: at 100,000 rows an upload is about
- * 35 MB, which as one string (two bytes a character once a name has an accent) with the lines it
- * was joined from took four times that (README, "Memory"). The lines are made twice: once to
- * measure the parts, once to write each straight into one buffer of its size (cutting pieces and
- * joining them held each part twice). */
-export function* csvParts(records: Rows, maxBytes: number): Generator<{ csv: Buffer; start: number; end: number }> {
+ * The lines are made twice: once to measure the parts (Salesforce's limit is on the upload, and a
+ * PUT says its length), once as the part is sent, 64 KB at a time. At 100,000 rows an upload is
+ * about 35 MB, which held as one buffer while it was sent was most of what the first Bulk job
+ * added to a big import's peak (README, "Memory"). */
+export function* csvParts(records: Rows, maxBytes: number): Generator<CsvPart> {
   const columns = columnsOf(records)
   const header = Buffer.from(columns.map((c) => cell(c.name)).join(',') + '\n')
   const line = (i: number): string => {
@@ -259,14 +274,32 @@ export function* csvParts(records: Rows, maxBytes: number): Generator<{ csv: Buf
   if (records.length > start) cuts.push({ end: records.length, bytes })
   let from = 0
   for (const cut of cuts) {
-    const csv = Buffer.allocUnsafe(cut.bytes)
-    let at = header.copy(csv, 0)
-    for (let i = from; i < cut.end; i++) at += csv.write(line(i), at)
-    // The rows are read where they are: one that changed between the passes would be cut short.
-    if (at !== cut.bytes) throw new Error(`Bulk upload: rows ${from}–${cut.end} changed while their CSV was made (${at} of ${cut.bytes} bytes)`)
-    yield { csv, start: from, end: cut.end }
+    const part = { start: from, end: cut.end, bytes: cut.bytes }
+    const chunks = () => partChunks(header, line, part)
+    yield { ...part, chunks, csv: () => Readable.from(chunks(), { objectMode: false }) }
     from = cut.end
   }
+}
+
+function* partChunks(header: Buffer, line: (i: number) => string, part: { start: number; end: number; bytes: number }): Generator<Buffer> {
+  yield header
+  let made = header.length
+  let pending = ''
+  for (let i = part.start; i < part.end; i++) {
+    pending += line(i)
+    if (pending.length >= CHUNK_BYTES) {
+      const chunk = Buffer.from(pending)
+      made += chunk.length
+      pending = ''
+      yield chunk
+    }
+  }
+  const last = Buffer.from(pending)
+  made += last.length
+  // The rows are read where they are: one that changed between the passes would make the PUT
+  // other than its length says.
+  if (made !== part.bytes) throw new Error(`Bulk upload: rows ${part.start}–${part.end} changed while their CSV was made (${made} of ${part.bytes} bytes)`)
+  if (last.length > 0) yield last
 }
 
 async function ingest(client: SalesforceClient, o: Ingest): Promise<SaveResult[]> {
@@ -295,10 +328,8 @@ export async function resultFile<T>(client: SalesforceClient, path: string, opti
  * file echoes every uploaded column; parsing only these keeps 100,000 rows' results small). */
 const RESULT_COLUMNS = ['sf__Id', 'sf__Created', 'sf__Error']
 
-const EMPTY_UPLOAD = Buffer.alloc(0)
-
 /** One job: create → upload → close → poll → results, for the rows `part.start` to `part.end`. */
-async function ingestJob(client: SalesforceClient, o: Ingest, part: { csv: Buffer; start: number; end: number }): Promise<SaveResult[]> {
+async function ingestJob(client: SalesforceClient, o: Ingest, part: CsvPart): Promise<SaveResult[]> {
   const poll = o.poll ?? DEFAULT_BULK_POLL
   const path = '/jobs/ingest'
   const rows = part.end - part.start
@@ -314,9 +345,7 @@ async function ingestJob(client: SalesforceClient, o: Ingest, part: { csv: Buffe
   o.onJob?.(job.id)
   // Upload Job Data: one PUT of the whole CSV (201, empty body); at most 150 MB base64-encoded.
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/upload_job_data.htm
-  await again(() => client.request('PUT', `${path}/${job.id}/batches`, { body: part.csv, contentType: 'text/csv', text: true }))
-  // Uploaded: the bytes (35 MB for 100,000 rows) go before the results come.
-  part.csv = EMPTY_UPLOAD
+  await again(() => client.upload(`${path}/${job.id}/batches`, part.csv, { bytes: part.bytes, contentType: 'text/csv' }))
   // Close the job (UploadComplete). If an answer was lost but the job closed, Get Job Info says so.
   // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/close_job.htm
   await again(async () => {

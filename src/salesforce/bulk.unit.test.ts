@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { text } from 'node:stream/consumers'
 import { csvParts, parseBulkError, toCsv } from './bulk.js'
 
 describe('Bulk API 2.0 CSV', () => {
@@ -20,13 +21,29 @@ describe('Bulk API 2.0 CSV', () => {
     const [header, ...lines] = whole.split(/(?<=\n)/u)
     const parts = [...csvParts(rows, 300)]
     expect(parts.length).toBeGreaterThan(3)
+    const text = (p: (typeof parts)[number]) => Buffer.concat([...p.chunks()]).toString('utf8')
     for (const p of parts) {
-      expect(p.csv.length).toBeLessThanOrEqual(300)
-      expect(p.csv.toString('utf8').startsWith(header as string)).toBe(true)
+      expect(p.bytes).toBeLessThanOrEqual(300)
+      expect(Buffer.byteLength(text(p))).toBe(p.bytes)
+      expect(text(p).startsWith(header as string)).toBe(true)
     }
-    expect(parts.map((p) => p.csv.toString('utf8').slice((header as string).length)).join('')).toBe(lines.join(''))
+    expect(parts.map((p) => text(p).slice((header as string).length)).join('')).toBe(lines.join(''))
     expect(parts.map((p) => [p.start, p.end])).toEqual(parts.map((p, i) => [i === 0 ? 0 : parts[i - 1]!.end, p.end]))
     expect(parts.at(-1)?.end).toBe(50)
+  })
+
+  it('streams a part as it is read, anew for each attempt, and fails one whose rows changed after they were measured', async () => {
+    const rows = Array.from({ length: 3_000 }, (_, i) => ({ QBO_Key__c: `k${i}`, Name: `Customer ${i} ${'x'.repeat(40)}` }))
+    const [part] = [...csvParts(rows, Infinity)]
+    if (!part) throw new Error('no part')
+    const first = await text(part.csv())
+    expect(Buffer.byteLength(first)).toBe(part.bytes)
+    expect(first).toBe(toCsv(rows))
+    expect(await text(part.csv())).toBe(first)
+    // More than one piece: the upload is never made whole.
+    expect([...part.chunks()].length).toBeGreaterThan(2)
+    rows[10] = { QBO_Key__c: 'k10', Name: 'renamed' }
+    await expect(text(part.csv())).rejects.toThrow(/rows 0–3000 changed/)
   })
 
   it('reads sf__Error as code, message (colons and all) and fields, one or several errors', () => {

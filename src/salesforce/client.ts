@@ -17,7 +17,7 @@ import { noopLogger, type Logger } from '../lib/logger.js'
 import { SalesforceError, toSalesforceError } from './errors.js'
 import { checkPackageDeployed, type DescribeResult } from './package-check.js'
 import { encodeSoqlParam, MAX_SOQL_LENGTH, type Soql } from './soql.js'
-import { instrumentTransport, parseLimitInfo, streamGet, type RetryPolicy } from './transport.js'
+import { instrumentTransport, parseLimitInfo, streamRequest, type RetryPolicy } from './transport.js'
 
 export const DEFAULT_API_VERSION = '62.0'
 /** sObject Collections take at most 200 records per request.
@@ -133,6 +133,10 @@ export interface SalesforceClient {
    * answer's headers come with it (names lower-cased: a query result set's `sforce-locator`). The
    * caller reads `body` to its end. */
   download(path: string): Promise<{ headers: Record<string, string>; body: Readable }>
+  /** A PUT under `/services/data/vXX.X` of `bytes` bytes made as they are sent (`body` makes the
+   * stream, again for a repeated request: a Bulk API 2.0 upload), counted like every other; its
+   * answer's text, or the typed error a refusal's body says. */
+  upload(path: string, body: () => Readable, o: { bytes: number; contentType: string }): Promise<string>
   /** The first page of a REST query and, on demand, the rest of its pages (each one call): a
    * caller learns the size from `totalSize` before deciding how to read the rest. */
   queryFirstPage<T = Record<string, unknown>>(soql: string | Soql): Promise<FirstPage<T>>
@@ -141,8 +145,7 @@ export interface SalesforceClient {
 }
 
 export interface RawRequestOptions {
-  /** A Bulk upload is bytes (salesforce/bulk `csvParts`); anything else a string. */
-  body?: string | Buffer
+  body?: string
   contentType?: string
   text?: boolean
 }
@@ -318,15 +321,18 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     }
   }
 
-  /** See SalesforceClient.download. An expired session is renewed once, as jsforce's HttpApi does
-   * for `request` (its refreshFn: a 401, the token endpoint, the same request again). */
-  async function download(path: string): Promise<{ headers: Record<string, string>; body: Readable }> {
+  /** See SalesforceClient.download and .upload. An expired session is renewed once, as jsforce's
+   * HttpApi does for `request` (its refreshFn: a 401, the token endpoint, the same request again). */
+  async function streamed(method: 'GET' | 'PUT', path: string, upload?: { body: () => Readable; bytes: number; contentType: string }): Promise<{ headers: Record<string, string>; body: Readable }> {
     if (!conn.accessToken || !conn.instanceUrl) await connect()
     for (let attempt = 1; ; attempt++) {
       await settled()
-      let answer: Awaited<ReturnType<typeof streamGet>>
+      let answer: Awaited<ReturnType<typeof streamRequest>>
       try {
-        answer = await streamGet(conn._transport, { method: 'GET', url: conn._normalizeUrl(`${base}${path}`), headers: { Authorization: `Bearer ${conn.accessToken}` } }, { retry: { methods: [] } } as never)
+        const headers: Record<string, string> = { Authorization: `Bearer ${conn.accessToken}` }
+        // The length is known (the upload was measured): sent whole, not chunked.
+        if (upload) Object.assign(headers, { 'content-type': upload.contentType, 'content-length': String(upload.bytes) })
+        answer = await streamRequest(conn._transport, { method, url: conn._normalizeUrl(`${base}${path}`), headers }, { retry: { methods: [] } } as never, upload?.body())
       } catch (err) {
         throw toSalesforceError(err)
       }
@@ -339,6 +345,12 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
       }
       throw errorOfBody(answer.status, parsedOrText(body))
     }
+  }
+
+  const download = (path: string) => streamed('GET', path)
+
+  async function upload(path: string, body: () => Readable, o: { bytes: number; contentType: string }): Promise<string> {
+    return text((await streamed('PUT', path, { body, ...o })).body)
   }
 
   /** See SalesforceClient.request. jsforce's transport retries a PUT on 5xx by sending the same
@@ -559,6 +571,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     queryPath,
     request: (method, path, o) => raw(method, path, o),
     download,
+    upload,
     logger,
   }
 }

@@ -64,17 +64,25 @@ export function instrumentTransport(
 }
 
 /**
- * One GET whose answer is read as a stream of bytes, through the transport's own stream creator
+ * One request whose answer is read as a stream of bytes, through the transport's own stream creator
  * (counted and its headers read as any request, with its proxy settings), never buffered: jsforce's
  * `httpRequest` reads every answer whole (lib/request-helper.js `readAll`: its chunks, their
  * concatenation and the text), which for a Bulk result file of 100,000 rows is some 140 MB at once.
- * Resolves once the answer's status and headers are in; the body is then the stream's to read.
+ * A `body` is sent as it is read: fetch reads the request from jsforce's input stream (the duplex's
+ * writable side), so a Bulk upload of 35 MB is made a piece at a time as the socket takes it, never
+ * held whole (README, "Memory"). Resolves once the answer's status and headers are in; the body is
+ * then the stream's to read.
  */
-export function streamGet(transport: Transport, req: HttpRequest, options: HttpRequestOptions = {}): Promise<{ status: number; headers: Record<string, string>; body: Readable }> {
+export function streamRequest(transport: Transport, req: HttpRequest, options: HttpRequestOptions = {}, body?: Readable): Promise<{ status: number; headers: Record<string, string>; body: Readable }> {
   const create = (transport as unknown as { getRequestStreamCreator(): StreamCreator }).getRequestStreamCreator()
-  const duplex = create({ ...req, method: 'GET' }, options)
+  const duplex = create(req, options)
   return new Promise((resolve, reject) => {
     duplex.once('error', reject)
+    if (body) {
+      // A pipe does not pass errors on: a body that fails (its rows changed) fails the request.
+      body.once('error', (e) => duplex.destroy(e))
+      body.pipe(duplex)
+    }
     duplex.once('response', (res: { statusCode: number; headers?: Record<string, string> }) => {
       duplex.off('error', reject)
       resolve({ status: res.statusCode, headers: res.headers ?? {}, body: answerOf(duplex) })

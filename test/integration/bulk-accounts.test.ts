@@ -221,7 +221,7 @@ describe('an upload over the job limit is several jobs', () => {
     expect(ops(one)['bulk2.ingest.create']).toBe(1)
     const parts = [...csvParts(accounts.map((x) => ({ Name: x.name, QBO_Source_Key__c: x.sourceKey })), maxUploadBytes)]
     expect(parts.length).toBeGreaterThan(2)
-    for (const p of parts) expect(Buffer.byteLength(p.csv)).toBeLessThanOrEqual(maxUploadBytes)
+    for (const p of parts) expect(p.bytes).toBeLessThanOrEqual(maxUploadBytes)
     expect(ops(split)['bulk2.ingest.create']).toBe(parts.length)
     expect(rb.map((r) => r.ok && r.created)).toStrictEqual(ra.map((r) => r.ok && r.created))
     const stored = (sf: Emulator) => sf.emulator.list('Account').map((x) => `${String(x['QBO_Source_Key__c'])}|${String(x['Name'])}`).sort()
