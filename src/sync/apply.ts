@@ -77,6 +77,9 @@ export interface ApplyOptions {
   afterJob?: () => void
 }
 
+/** The fields of a write Salesforce took (read only: frozen). */
+const SENT: TargetFields = Object.freeze({}) as TargetFields
+
 export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: ApplyOptions): Promise<ApplyResult> {
   // One request's worth: records of one request do not see each other, so the batching below
   // must cut where the target's requests are cut.
@@ -223,6 +226,10 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
           out.salesforceId = r.id
           ids.set(b.item.key, r.id)
           states.push({ key: b.item.key, salesforceId: r.id, accountWritten: out.accountId, linkStatus: out.linkStatus, refused: accountRefusal(b.item) })
+          // Taken: its values are let go (the rest of the write, read after the run, stays). A big
+          // import's first wave sends 100,000, held otherwise through the later waves and the run's
+          // end (README, "Memory").
+          if (b.item.write) b.item.write.fields = SENT
           return
         }
         const fieldErrs = r.errors.filter((e) => FIELD_VALUE_ERRORS.has(e.code) && e.fields.length > 0)

@@ -97,8 +97,12 @@ export interface ExistingRecord {
   /** The Salesforce user who last modified the record (`LastModifiedBy.Name`): who changed a link
    * in the org (contract §10). */
   lastModifiedBy?: string | null
-  /** Every synced field that was read, by API name, normalised by the adapter (dates as ISO). */
+  /** Every synced field that was read, by API name, normalised by the adapter (dates as ISO),
+   * except those named in `sameAsMapped`. */
   fields: TargetFields
+  /** Synced fields left out of `fields` because Salesforce holds what the customer read in this
+   * run maps to (sync/plan's `compactRecords`): the plan takes them as unchanged. */
+  sameAsMapped?: ReadonlySet<string>
 }
 
 /** What Tally remembers of a record it wrote (store). */

@@ -3,7 +3,7 @@ import { SWITCHABLE_FIELDS } from './fields.js'
 import { mapCustomer } from './map.js'
 import { indexAccounts, normalizeName } from './link.js'
 import type { AccountRef, ExistingRecord, RecordState, SourceCustomer } from './model.js'
-import { accountSourceKey, accountsToCheck, namesToMatch, planLinks, planSync, shareValues, waitingForSuggestions, withSuggestedLinks, type PlanInput } from './plan.js'
+import { accountSourceKey, accountsToCheck, namesToMatch, planLinks, planSync, compactRecords, waitingForSuggestions, withSuggestedLinks, type PlanInput } from './plan.js'
 import { buildSuggestionIndex } from './suggest.js'
 
 const REALM = '9341452631925553'
@@ -184,19 +184,32 @@ describe('links Salesforce changed (contract §5.8)', () => {
   })
 })
 
-describe('shareValues', () => {
-  it('changes no value a record holds, whether the customer has the same, another or none', () => {
+describe('compactRecords', () => {
+  it('leaves out of a record what its customer maps to, and the plan finds the same differences as in the whole record', () => {
     const same = cust('1', 'Acme Corp', { email: 'ap@acme.com' })
     const edited = cust('2', 'Beta LLC', { email: 'new@beta.com' })
-    const records = [existingFor(same, 'r1', null, 'Unmapped'), { ...existingFor(edited, 'r2', null, 'Unmapped'), fields: { ...existingFor(edited, 'r2', null, 'Unmapped').fields, Email__c: 'old@beta.com' } }, existingFor(cust('3', 'Gone Inc'), 'r3', null, 'Unmapped')]
-    const before = records.map((e) => ({ ...e.fields }))
-    const share = shareValues([same, edited], new Map([[`${REALM}-1`, { key: `${REALM}-1`, salesforceId: 'r1', accountWritten: null, linkStatus: 'Unmapped' }]]), { createAccounts: false, enabledFields: all })
-    const ids = records.map((e) => [e.key, e.id])
-    for (const e of records) share(e)
-    records.forEach((e, i) => expect(e.fields).toStrictEqual(before[i]))
-    expect(records.map((e) => [e.key, e.id])).toEqual(ids)
-    // And the plan reads the difference that is there, and only it.
+    const made = () => [existingFor(same, 'r1', null, 'Unmapped'), { ...existingFor(edited, 'r2', null, 'Unmapped'), fields: { ...existingFor(edited, 'r2', null, 'Unmapped').fields, Email__c: 'old@beta.com' } }, existingFor(cust('3', 'Gone Inc'), 'r3', null, 'Unmapped')]
+    const records = made()
+    const whole = made()
+    const compact = compactRecords([same, edited], new Map([[`${REALM}-1`, { key: `${REALM}-1`, salesforceId: 'r1', accountWritten: null, linkStatus: 'Unmapped' }]]), { createAccounts: false, enabledFields: all })
+    for (const e of records) compact(e)
+    const [acme, beta, gone] = records as [ExistingRecord, ExistingRecord, ExistingRecord]
+    // What Salesforce holds as Acme maps it is named, not held; what the plan reads besides is kept.
+    expect(acme.sameAsMapped?.has('Email__c')).toBe(true)
+    expect(acme.fields).not.toHaveProperty('Email__c')
+    expect(acme.fields).toMatchObject({ QBO_Id__c: '1', Display_Name__c: 'Acme Corp', Active__c: true })
+    expect(Object.keys(acme.fields).length).toBeLessThan(Object.keys(whole[0]?.fields ?? {}).length / 2)
+    // A value that differs stays; a record whose customer was not read keeps every field.
+    expect(beta.fields['Email__c']).toBe('old@beta.com')
+    expect(beta.sameAsMapped?.has('Email__c')).toBe(false)
+    expect(gone.fields).toStrictEqual(whole[2]?.fields)
+    expect(gone.sameAsMapped).toBeUndefined()
+    // Records with the same fields left out share one set.
+    expect(beta.sameAsMapped).toBeDefined()
+    expect(records.map((e) => [e.key, e.id])).toEqual(whole.map((e) => [e.key, e.id]))
+    // The plan reads the difference that is there, and only it: as from the whole records.
     const plan = planSync(input({ customers: [same, edited], existing: new Map(records.map((e) => [e.key, e])) }))
+    expect(plan.items).toEqual(planSync(input({ customers: [same, edited], existing: new Map(whole.map((e) => [e.key, e])) })).items)
     expect(byKey(plan, '1').action).toBe('unchanged')
     expect(byKey(plan, '2').changedFields).toEqual(['Email__c'])
   })

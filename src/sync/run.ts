@@ -10,7 +10,7 @@ import { editedInOrg, indexAccounts, linkChange, matchableName } from './link.js
 import { readChangedRecords } from './read-changed.js'
 import { buildSuggestionIndex, suggestionTerms } from './suggest.js'
 import { customerKey, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
-import { accountsToCheck, namesToMatch, planLinks, planSync, shareValues, waitingForSuggestions, withSuggestedLinks, type LinkPlan, type Plan, type PlanInput, type SyncSettings } from './plan.js'
+import { accountsToCheck, namesToMatch, planLinks, planSync, compactRecords, waitingForSuggestions, withSuggestedLinks, type LinkPlan, type Plan, type PlanInput, type SyncSettings } from './plan.js'
 import type { CustomerSource, OwnWrites, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
 
 export interface RunDeps {
@@ -174,7 +174,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const partial = changes && opts.since && !opts.readAllRecords
     ? await readChangedRecords(target, { realmId: source.realmId, customers, deletedIds: deletedIds ?? [], since: opts.since, ...(opts.ownWrites ? { ownWrites: opts.ownWrites } : {}), states, fieldNames: DIFFED_FIELDS })
     : null
-  const existingList: ExistingRecord[] = partial ? partial.existing : await target.listExistingRecords(source.realmId, DIFFED_FIELDS, shareValues(customers, states, opts.settings))
+  const existingList: ExistingRecord[] = partial ? partial.existing : await target.listExistingRecords(source.realmId, DIFFED_FIELDS, compactRecords(customers, states, opts.settings))
   const existing = new Map(existingList.map((e) => [e.key, e]))
   // A full read's pages (or Bulk query results) are garbage now.
   release()
@@ -254,9 +254,19 @@ interface PlanRunInput {
   release: () => void
 }
 
-/** The plan, from the Accounts the mapping needs (read here) and the waiting customers'
- * suggestions; and the names of the Accounts it links records to. */
+/** The plan, from the Accounts the mapping needs and the waiting customers' suggestions
+ * (`runLinks`); and the names of the Accounts it links records to. The Accounts (100,000 of
+ * them, with what suggestions compare) are gone before the items are made: they are read and
+ * let go in a function of its own (README, "Memory"). */
 async function planRun(r: PlanRunInput): Promise<{ plan: Plan; accountNames: Map<string, string> }> {
+  const { input, links, accountNames } = await runLinks(r)
+  r.release()
+  return { plan: planSync(input, links), accountNames }
+}
+
+/** Every top-level link, with the suggestions of the customers left waiting, and the names of the
+ * Accounts the links name; the plan's input, without the Accounts (the links are decided). */
+async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: LinkPlan; accountNames: Map<string, string> }> {
   const { realmId, customers, existing, existingList, states, goneKeys, accountFates, target, opts, big, now, release } = r
   // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
   // starts with its first page, whose totalSize says whether the rest is worth it; only when
@@ -282,7 +292,7 @@ async function planRun(r: PlanRunInput): Promise<{ plan: Plan; accountNames: Map
 
   // The Accounts' pages (or a Bulk query's sets) are garbage now.
   release()
-  const planInput: PlanInput = {
+  const input: PlanInput = {
     realmId,
     customers,
     existing,
@@ -299,12 +309,8 @@ async function planRun(r: PlanRunInput): Promise<{ plan: Plan; accountNames: Map
   // Suggestions for the customers left Unmapped or Ambiguous (contract §10) are given before any
   // item is made, in a function of its own, so a big import never holds its plan and the
   // suggestion index at once (README, "Memory").
-  const links = await suggestedLinks(planInput, planLinks(planInput), { accounts, readAll, early, target, opts })
-  release()
-  const plan = planSync(planInput, links)
-
-  // The Accounts are needed from here only by the names of those the records link to.
-  return { plan, accountNames: namesOfLinked(plan, states, existingList, accounts) }
+  const links = await suggestedLinks(input, planLinks(input), { accounts, readAll, early, target, opts })
+  return { input: { ...input, accounts: new Map() }, links, accountNames: namesOfLinked(links, states, existingList, accounts) }
 }
 
 /**
@@ -326,17 +332,15 @@ async function suggestedLinks(
 }
 
 /** The names of the Accounts the result can show (the Hub's view of the records, the link
- * history): those the plan links records to, and those Tally last wrote to them, as this run read
- * them; the Accounts it creates are named once created. */
-function namesOfLinked(plan: Plan, states: ReadonlyMap<string, RecordState>, existing: readonly ExistingRecord[], accounts: readonly AccountRef[]): Map<string, string> {
+ * history): those the top-level links name (a sub-customer inherits one of them, or its parent's
+ * record's, whose name was read with it), and those Tally last wrote to the records, as this run
+ * read them; the Accounts it creates are named once created. */
+function namesOfLinked(links: LinkPlan, states: ReadonlyMap<string, RecordState>, existing: readonly ExistingRecord[], accounts: readonly AccountRef[]): Map<string, string> {
   const names = new Map<string, string>()
   for (const e of existing) if (e.accountId && e.accountName) names.set(e.accountId, e.accountName)
   const wanted = new Set<string>()
-  for (const i of plan.items) {
-    if (i.link.accountId) wanted.add(i.link.accountId)
-    const written = states.get(i.key)?.accountWritten
-    if (written) wanted.add(written)
-  }
+  for (const link of links.links.values()) if (link.accountId) wanted.add(link.accountId)
+  for (const s of states.values()) if (s.accountWritten) wanted.add(s.accountWritten)
   for (const a of accounts) if (wanted.has(a.id)) names.set(a.id, a.name)
   return names
 }
