@@ -74,13 +74,17 @@ export interface SalesforceTargetOptions {
 /** A write as a `QBO_Customer__c` row: references by external ID where the Id is not known yet
  * (REST API Developer Guide, "Insert or Update (Upsert) a Record Using an External ID";
  * Bulk: relationship columns such as `Account__r.QBO_Source_Key__c`). */
-const recordOf = (w: RecordWrite) => ({
-  ...w.fields,
-  ...w.resolved,
-  QBO_Key__c: w.key,
-  ...(w.accountSourceKey !== undefined && !('Account__c' in w.fields) ? { Account__r: { QBO_Source_Key__c: w.accountSourceKey } } : {}),
-  ...(w.parentKey !== undefined && !('Parent_Customer__c' in w.fields) ? { Parent_Customer__r: { QBO_Key__c: w.parentKey } } : {}),
-})
+const recordOf = (w: RecordWrite) => {
+  // Read once: a big run's write reads its values from where they are kept each time (sync/apply).
+  const fields = w.fields
+  return {
+    ...fields,
+    ...w.resolved,
+    QBO_Key__c: w.key,
+    ...(w.accountSourceKey !== undefined && !('Account__c' in fields) ? { Account__r: { QBO_Source_Key__c: w.accountSourceKey } } : {}),
+    ...(w.parentKey !== undefined && !('Parent_Customer__c' in fields) ? { Parent_Customer__r: { QBO_Key__c: w.parentKey } } : {}),
+  }
+}
 
 /** Read with every record: the linked Account's name and who last changed the record (§10). */
 const RELATED = ['Account__r.Name', 'LastModifiedBy.Name']

@@ -8,7 +8,7 @@ import { LINK_FIELDS, SUGGESTION } from './fields.js'
 import type { FieldIssue } from './map.js'
 import type { LinkStatus, RecordState, Refusal, TargetFields } from './model.js'
 import { fingerprintOf, type Plan, type PlanItem } from './plan.js'
-import type { AccountCreate, RecordWrite, SalesforceTarget, SyncStateStore, WriteResult } from './ports.js'
+import type { AccountCreate, RecordWrite, SalesforceTarget, SyncStateStore, WriteResult, WriteSpool } from './ports.js'
 import { planWaves } from './waves.js'
 
 
@@ -75,6 +75,24 @@ export interface ApplyOptions {
   realmId: string
   /** Called after each Bulk API 2.0 job's results are taken (its upload and results are garbage). */
   afterJob?: () => void
+  /** Where the plan's spooled writes keep their values (`RecordWrite.spooled`). */
+  spool?: WriteSpool
+}
+
+/** A write as the writer reads it: a spooled one's values are read from the spool each time they
+ * are (a Bulk job reads each row twice, to measure and to send its CSV) and never held: a wave
+ * of 100,000 records holds no values but the ones being sent (README, "Memory"). */
+function wireWrite(w: RecordWrite, resolved: TargetFields | null, spool: WriteSpool | undefined): RecordWrite {
+  const handle = w.spooled
+  if (handle === undefined || !spool) return resolved ? { key: w.key, fields: w.fields, resolved, isNew: w.isNew } : { key: w.key, fields: w.fields, isNew: w.isNew }
+  return {
+    key: w.key,
+    isNew: w.isNew,
+    get fields() {
+      return spool.get(handle)
+    },
+    ...(resolved ? { resolved } : {}),
+  }
 }
 
 /** The fields of a write Salesforce took (read only: frozen). */
@@ -204,7 +222,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
     }
     // The suggested Account was created above (or not: then there is no suggestion to show).
     if (w.suggestedSourceKey !== undefined) resolved[SUGGESTION.account] = accountIds.get(w.suggestedSourceKey) ?? null
-    return Object.keys(resolved).length > 0 ? { key: w.key, fields: w.fields, resolved, isNew: w.isNew } : { key: w.key, fields: w.fields, isNew: w.isNew }
+    return wireWrite(w, Object.keys(resolved).length > 0 ? resolved : null, opts.spool)
   }
 
   const transientRetry = new Set<string>()
@@ -253,7 +271,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
           out.errors = added(out.errors, ...errors)
           // A refusal that repeats is remembered, so the same write is not sent again next run; a
           // lock that outlasted the retries is not (the next run simply tries again).
-          const fingerprint = transient ? undefined : fingerprintOf(b.item)
+          const fingerprint = transient ? undefined : fingerprintOf(b.item, opts.spool)
           if (fingerprint !== undefined) {
             states.push(refusedState(b.item, { write: fingerprint, accountName: accountRefusal(b.item)?.accountName ?? null, errors }))
           }

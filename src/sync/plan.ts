@@ -32,7 +32,7 @@ import {
   type SourceCustomer,
   type TargetFields,
 } from './model.js'
-import type { AccountCreate, RecordWrite } from './ports.js'
+import type { AccountCreate, RecordWrite, WriteSpool } from './ports.js'
 import type { SuggestionIndex } from './suggest.js'
 
 export { accountSourceKey, accountsToCheck, NAME_KEY_PREFIX, type PlannedLink } from './link.js'
@@ -73,6 +73,8 @@ export interface PlanInput {
   /** Called after every PACE_ITEMS items made: a big run frees what planning let go of as it goes
    * (lib/heap), not only once the whole plan is made (README, "Memory"). */
   pace?: () => void
+  /** Where the items' write values are kept until they are sent (a big run's: `WriteSpool`). */
+  spool?: WriteSpool
 }
 
 /** Items made between two calls of `PlanInput.pace`. */
@@ -335,7 +337,7 @@ export function planSync(input: PlanInput, linkPlan: LinkPlan = planLinks(input)
         }
       }
     }
-    items.push(planItem(input, c, e, link, byId, fieldLists))
+    items.push(planItem(input, c, e, link, byId, fieldLists, input.spool))
     if (input.pace && items.length % PACE_ITEMS === 0) input.pace()
   }
 
@@ -358,6 +360,7 @@ function planItem(
   link: PlannedLink,
   byId: Map<string, SourceCustomer>,
   fieldLists: Map<string, string[]>,
+  spool?: WriteSpool,
 ): PlanItem {
   const { realmId, existing, settings } = input
   const key = customerKey(realmId, c.qboId)
@@ -439,7 +442,32 @@ function planItem(
   }
   // No fingerprint here: it is a JSON of every value, made (`fingerprintOf`) only when a refusal
   // is to be remembered; held for every item, it would be the largest thing a big import keeps.
-  return { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e?.id ?? null, link, linkNow, action, changedFields, issues: issues.length > 0 ? issues : NO_ISSUES, write: recordWrite }
+  const sent = spool ? spooled(recordWrite, spool) : recordWrite
+  return { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e?.id ?? null, link, linkNow, action, changedFields, issues: issues.length > 0 ? issues : NO_ISSUES, write: sent }
+}
+
+/** The fields of a write whose values are in the spool (read only: frozen). */
+const SPOOLED: TargetFields = Object.freeze({}) as TargetFields
+
+/** The write with its values kept in the spool. */
+function spooled(w: RecordWrite, spool: WriteSpool): RecordWrite {
+  return {
+    key: w.key,
+    fields: SPOOLED,
+    isNew: w.isNew,
+    ...(w.accountSourceKey !== undefined ? { accountSourceKey: w.accountSourceKey } : {}),
+    ...(w.parentKey !== undefined ? { parentKey: w.parentKey } : {}),
+    ...(w.suggestedSourceKey !== undefined ? { suggestedSourceKey: w.suggestedSourceKey } : {}),
+    spooled: spool.put(w.fields),
+  }
+}
+
+/** A write with its values, wherever they are kept. */
+export function plannedWrite(w: RecordWrite, spool?: WriteSpool): RecordWrite {
+  if (w.spooled === undefined) return w
+  if (!spool) throw new Error(`The write of ${w.key} is spooled, and no spool was given`)
+  const { spooled: _, ...rest } = w
+  return { ...rest, fields: spool.get(w.spooled) }
 }
 
 /** The list of changed fields, one array per distinct list (read only, never changed after). */
@@ -457,9 +485,9 @@ const NO_FIELDS: string[] = []
 export const NO_ISSUES: FieldIssue[] = Object.freeze([]) as unknown as FieldIssue[]
 
 /** What identifies an item's write (see `writeFingerprint`): the refused write it holds back, or
- * the one it would send. */
-export function fingerprintOf(item: PlanItem): string | undefined {
-  return item.fingerprint ?? (item.write ? writeFingerprint(item.write) : undefined)
+ * the one it would send (its values read back from the spool they are kept in). */
+export function fingerprintOf(item: PlanItem, spool?: WriteSpool): string | undefined {
+  return item.fingerprint ?? (item.write ? writeFingerprint(plannedWrite(item.write, spool)) : undefined)
 }
 
 function followParents(

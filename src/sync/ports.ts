@@ -54,6 +54,9 @@ export interface RecordWrite {
    * it created), sent over `fields`: the plan's fields are not copied for each record (README,
    * "Memory"). */
   resolved?: TargetFields
+  /** The values are in the run's `WriteSpool` under this handle, and `fields` is empty (a big run's
+   * plan; `applyPlan` reads them back as each wave is sent). */
+  spooled?: number
 }
 
 export interface AccountCreate {
@@ -133,6 +136,20 @@ export interface SalesforceTarget {
 }
 
 /** Tally's memory of what it wrote. */
+/**
+ * Where a big run keeps the values of its planned writes until they are sent (jobs/write-spool: a
+ * temporary file), so that 100,000 writes' values are not held through planning and the waves
+ * (README, "Memory"). A write kept here has `RecordWrite.spooled` and empty `fields`.
+ */
+export interface WriteSpool {
+  /** Keeps these values; `get` gives them back by what this returns. */
+  put(fields: TargetFields): number
+  /** The values `put` kept, as they were. */
+  get(handle: number): TargetFields
+  /** Lets them go (the run has ended). */
+  close(): void
+}
+
 export interface SyncStateStore {
   loadRecordStates(realmId: string): Promise<Map<string, RecordState>>
   saveRecordStates(states: readonly RecordState[]): Promise<void>

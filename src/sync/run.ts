@@ -11,12 +11,15 @@ import { readChangedRecords } from './read-changed.js'
 import { buildSuggestionIndex, suggestionTerms } from './suggest.js'
 import { customerKey, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
 import { accountsToCheck, namesToMatch, planLinks, planSync, compactRecords, waitingForSuggestions, withSuggestedLinks, type LinkPlan, type Plan, type PlanInput, type SyncSettings } from './plan.js'
-import type { CustomerSource, OwnWrites, Progress, SalesforceTarget, SyncStateStore } from './ports.js'
+import type { CustomerSource, OwnWrites, Progress, SalesforceTarget, SyncStateStore, WriteSpool } from './ports.js'
 
 export interface RunDeps {
   source: CustomerSource
   target: SalesforceTarget
   state: SyncStateStore
+  /** Makes the spool a big run keeps its planned writes' values in until they are sent (a run of
+   * at least BIG_RUN customers that writes; without it, the plan holds them). */
+  spool?: () => WriteSpool
 }
 
 export interface RunOptions {
@@ -192,10 +195,24 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const accountFates = new Map([...toCheck.filter((id) => known.has(id)).map((id) => [id, known.get(id) as AccountFate] as const), ...fetched.map((f) => [f.id, f] as const)])
 
   progress({ phase: 'planning', done: 0, total: customers.length })
+  // A big run's writes keep their values out of the heap until each wave is sent (ports WriteSpool).
+  const spool = big && !opts.dryRun ? deps.spool?.() : undefined
+  try {
+    return await planAndApply({ realmId: source.realmId, customers, existing, existingList, states, goneKeys, accountFates, target, incremental: changes !== null, opts, big, now, release, ...(spool ? { spool } : {}) }, { deps, readAt, started, changes: changes !== null })
+  } finally {
+    spool?.close()
+  }
+}
+
+/** The run from its plan on: planned, written, summed up. */
+async function planAndApply(r: PlanRunInput, run: { deps: RunDeps; readAt: Date; started: number; changes: boolean }): Promise<RunResult> {
+  const { opts, customers, existing, states, accountFates, target, release, now, spool } = r
+  const { source, state } = run.deps
+  const progress = opts.onProgress ?? (() => {})
   // In a function of its own: what planning holds (every Account read, the suggestion index) goes
   // when it returns. Held in this one's locals, an async function's frame would keep it through
   // the writes, whatever the locals are set to after (README, "Memory").
-  const { plan, accountNames } = await planRun({ realmId: source.realmId, customers, existing, existingList, states, goneKeys, accountFates, target, incremental: changes !== null, opts, big, now, release })
+  const { plan, accountNames } = await planRun(r)
   // From here the customers are needed only as the result keeps them: the whole customers are
   // garbage now, with planning's own work (the subjects, the tree, the mapped fields).
   const kept = customers.map(briefOf)
@@ -213,17 +230,18 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
       known: states,
       onProgress: (done, t) => progress({ phase: 'writing', done, total: t }),
       afterJob: release,
+      ...(spool ? { spool } : {}),
     })
     outcomes = applied.outcomes
     accountsCreated = applied.accountsCreated
   }
 
   const summary = summarize(opts, plan, outcomes, accountsCreated, {
-    read: changes ? 'changes' : 'all',
+    read: run.changes ? 'changes' : 'all',
     // The ports count from their clients' creation (made per run), so connecting and the package
     // check are in these figures.
     apiCalls: { qbo: source.apiCalls(), salesforce: target.apiCalls() },
-    durationMs: now().getTime() - started,
+    durationMs: now().getTime() - run.started,
     usage: target.apiUsage(),
   })
   progress({ phase: 'done', done: plan.items.length, total: plan.items.length })
@@ -233,7 +251,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     if (o.accountId && sk && createdNames.has(sk)) accountNames.set(o.accountId, createdNames.get(sk) as string)
   }
   const linkChanges = () => (outcomes ? linkChangesOf(outcomes, existing, states, accountFates, accountNames) : [])
-  return { summary, plan, outcomes, readAt, customers: kept, accountNames, linkChanges }
+  return { summary, plan, outcomes, readAt: run.readAt, customers: kept, accountNames, linkChanges }
 }
 
 /** What planning reads besides the ports. */
@@ -252,6 +270,7 @@ interface PlanRunInput {
   big: boolean
   now: () => Date
   release: () => void
+  spool?: WriteSpool
 }
 
 /** The plan, from the Accounts the mapping needs and the waiting customers' suggestions
@@ -305,6 +324,7 @@ async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: Lin
     retryRefused: opts.retryRefused ?? false,
     incremental: r.incremental,
     ...(big && opts.releaseMemory ? { pace: opts.releaseMemory } : {}),
+    ...(r.spool ? { spool: r.spool } : {}),
   }
   // Suggestions for the customers left Unmapped or Ambiguous (contract §10) are given before any
   // item is made, in a function of its own, so a big import never holds its plan and the

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config/env.js'
 import { qboClient, salesforceClient } from '../../src/jobs/connections.js'
 import { qboCustomerSource } from '../../src/jobs/qbo-source.js'
+import { fileWriteSpool } from '../../src/jobs/write-spool.js'
 import { salesforceTarget, type SalesforceTargetOptions } from '../../src/jobs/salesforce-target.js'
 import { openTally, type Tally } from '../../src/jobs/tally.js'
 import { syncStateStore } from '../../src/store/index.js'
@@ -42,10 +43,10 @@ async function targetOf(t: Tally, o: SalesforceTargetOptions): Promise<Salesforc
   return salesforceTarget(sf, o)
 }
 
-async function importWith(t: Tally, target: SalesforceTarget, runId = 'bulk') {
+async function importWith(t: Tally, target: SalesforceTarget, runId = 'bulk', o: { spool?: boolean } = {}) {
   const qbo = await qboClient(t)
   return runSync(
-    { source: qboCustomerSource(qbo, qbo.realmId), target, state: syncStateStore(t.store) },
+    { source: qboCustomerSource(qbo, qbo.realmId), target, state: syncStateStore(t.store), ...(o.spool ? { spool: () => fileWriteSpool() } : {}) },
     { runId, mode: 'import', dryRun: false, settings: { createAccounts: true, enabledFields: new Set(SWITCHABLE_FIELDS) } },
   )
 }
@@ -166,12 +167,16 @@ describe('kill -9 mid-job', () => {
 })
 
 describe('a large import', () => {
-  it('20,000 customers through Bulk jobs, faults on, end exactly as through Collections, in far fewer calls', async () => {
+  it('20,000 customers through Bulk jobs, faults on, their values spooled, end exactly as through Collections, in far fewer calls', async () => {
     const opts = { generate: 20_000, randomSeed: 7, latencyMs: 0, faultRate: 0.02 }
     const viaCollections = await open(opts)
     const c = await importWith(viaCollections.t, await targetOf(viaCollections.t, { bulk: false }))
     const viaBulk = await open(opts)
-    const b = await importWith(viaBulk.t, await targetOf(viaBulk.t, { bulk: { poll: FAST_POLL } }))
+    // As `tally import` runs it: the plan's write values in a spool (jobs/write-spool) until sent.
+    const b = await importWith(viaBulk.t, await targetOf(viaBulk.t, { bulk: { poll: FAST_POLL } }), 'bulk', { spool: true })
+    const written = b.plan.items.filter((i) => i.write)
+    expect(written.length).toBeGreaterThanOrEqual(20_000)
+    expect(written.every((i) => i.write?.spooled !== undefined)).toBe(true)
     expect(op(viaCollections.h, 'bulk2.ingest.create')).toBe(0)
     // One job for the 20,000 top-level records (BULK_MAX_ROWS holds a 100,000-record level); the
     // sub-customers' wave, under the threshold, goes through Collections.
