@@ -58,9 +58,14 @@ export interface SourceCustomer {
   updatedAt?: string
 }
 
+/** The last realm's `<realmId>-`, which every key of it shares (V8 keeps `prefix + id` as a pair
+ * of the two: one prefix for 100,000 keys, not one copy per key). */
+let prefixOf = { realmId: '', prefix: '-' }
+
 /** The key every write upserts on: `<realmId>-<Id>` (contract §4). */
 export function customerKey(realmId: string, qboId: string): string {
-  return `${realmId}-${qboId}`
+  if (prefixOf.realmId !== realmId) prefixOf = { realmId, prefix: `${realmId}-` }
+  return prefixOf.prefix + qboId
 }
 
 /** `Ignored` (contract §5.11): a person said this customer has no Account here. */

@@ -329,7 +329,11 @@ async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: Lin
   // Suggestions for the customers left Unmapped or Ambiguous (contract §10) are given before any
   // item is made, in a function of its own, so a big import never holds its plan and the
   // suggestion index at once (README, "Memory").
-  const links = await suggestedLinks(input, planLinks(input), { accounts, readAll, early, target, opts })
+  const decided = planLinks(input)
+  // What deciding them took (every customer's subject, the tree) is garbage now: a re-import holds
+  // the most here, its customers, records and Accounts at once (README, "Memory").
+  release()
+  const links = await suggestedLinks(input, decided, { accounts, readAll, early, target, opts, release })
   return { input: { ...input, accounts: new Map() }, links, accountNames: namesOfLinked(links, states, existingList, accounts) }
 }
 
@@ -342,10 +346,12 @@ async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: Lin
 async function suggestedLinks(
   input: PlanInput,
   links: LinkPlan,
-  o: { accounts: readonly AccountRef[]; readAll: boolean; early: { candidates: AccountRef[]; forIds: Set<string> } | null; target: SalesforceTarget; opts: RunOptions },
+  o: { accounts: readonly AccountRef[]; readAll: boolean; early: { candidates: AccountRef[]; forIds: Set<string> } | null; target: SalesforceTarget; opts: RunOptions; release: () => void },
 ): Promise<LinkPlan> {
   const waiting = o.opts.suggest !== false ? waitingForSuggestions(input, links) : []
   if (waiting.length === 0) return links
+  // The items made to tell which wait are garbage before the index is built.
+  o.release()
   const { early } = o
   const profiles = o.readAll ? o.accounts : early && waiting.every((c) => early.forIds.has(c.qboId)) ? early.candidates : await suggestionProfiles(o.target, waiting)
   return withSuggestedLinks(input, links, suggestionIndex(o.accounts, profiles, links.accountsToCreate, waiting), waiting)
