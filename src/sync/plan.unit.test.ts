@@ -205,7 +205,13 @@ describe('compactRecords', () => {
     expect(gone.fields).toStrictEqual(whole[2]?.fields)
     expect(gone.sameAsMapped).toBeUndefined()
     // Records with the same fields left out share one set.
-    expect(beta.sameAsMapped).toBeDefined()
+    const twin = cust('4', 'Zeta Co', { email: 'ap@zeta.com' })
+    const one = compactRecords([same, twin], new Map(), { createAccounts: false, enabledFields: all })
+    const [again, twinRecord] = [existingFor(same, 'r1', null, 'Unmapped'), existingFor(twin, 'r4', null, 'Unmapped')]
+    one(again)
+    one(twinRecord)
+    expect(twinRecord.sameAsMapped).toBe(again.sameAsMapped)
+    expect(beta.sameAsMapped).not.toBe(acme.sameAsMapped)
     expect(records.map((e) => [e.key, e.id])).toEqual(whole.map((e) => [e.key, e.id]))
     // The plan reads the difference that is there, and only it: as from the whole records.
     const plan = planSync(input({ customers: [same, edited], existing: new Map(records.map((e) => [e.key, e])) }))
