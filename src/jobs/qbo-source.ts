@@ -12,7 +12,7 @@ type WireAddress = NonNullable<QboCustomer['BillAddr']>
 
 function address(a: WireAddress | undefined): SourceAddress | undefined {
   if (!a) return undefined
-  // Copied to its length: a filter's array keeps room to grow (some 100 bytes an address, and an
+  // Copied to its length: a filter's array keeps room to grow (some 120 bytes an address, and an
   // import holds 200,000 of them for the whole run).
   const lines = [a.Line1, a.Line2, a.Line3, a.Line4, a.Line5].map((l) => l?.trim()).filter((l): l is string => !!l).slice()
   const out: SourceAddress = { lines }
