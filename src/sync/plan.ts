@@ -203,11 +203,12 @@ const STRUCTURE_FIELDS: ReadonlySet<string> = new Set(['QBO_Id__c', 'Display_Nam
  * values of its own) through planning, when it holds the most (README, "Memory"). A record whose
  * customer was not read keeps every field. It maps each customer once more than planning does.
  */
-export function compactRecords(customers: readonly SourceCustomer[], states: ReadonlyMap<string, RecordState>, settings: SyncSettings): (e: ExistingRecord) => void {
+export function compactRecords(customers: readonly SourceCustomer[], states: ReadonlyMap<string, RecordState>, settings: SyncSettings): RecordCompactor {
   const byId = new Map(customers.map((c) => [c.qboId, c]))
   /** One set per distinct list of fields left out: most records share one. */
   const lists = new Map<string, ReadonlySet<string>>()
-  return (e) => {
+  let unchanged = 0
+  const onRecord = (e: ExistingRecord) => {
     // What Tally remembers of the record names it the same: its key, Id and Account, once.
     const s = states.get(e.key)
     if (s) {
@@ -220,14 +221,21 @@ export function compactRecords(customers: readonly SourceCustomer[], states: Rea
     const { fields: mapped } = mapCustomer(c, settings.enabledFields)
     const kept: TargetFields = {}
     const same: string[] = []
+    /** Mapped values Salesforce holds as they are mapped (read, and the same). */
+    let equal = 0
     for (const name in e.fields) {
       const value = e.fields[name] as FieldValue
       const ours = mapped[name]
-      if (ours === undefined || !sameValue(ours, value)) kept[name] = value
+      if (ours === undefined || !sameValue(ours, value)) {
+        kept[name] = value
+        continue
+      }
+      equal += 1
       // The customer's copy of an equal text: held once, not once per side.
-      else if (STRUCTURE_FIELDS.has(name)) kept[name] = typeof value === 'string' && value === ours ? ours : value
+      if (STRUCTURE_FIELDS.has(name)) kept[name] = typeof value === 'string' && value === ours ? ours : value
       else same.push(name)
     }
+    if (equal === Object.keys(mapped).length) unchanged += 1
     if (same.length === 0) return
     const id = same.join(',')
     let set = lists.get(id)
@@ -236,6 +244,15 @@ export function compactRecords(customers: readonly SourceCustomer[], states: Rea
     e.fields = { ...kept }
     e.sameAsMapped = set
   }
+  return { onRecord, unchanged: () => unchanged }
+}
+
+/** `compactRecords`' hook, and what it found. */
+export interface RecordCompactor {
+  /** Makes one record read compact, in place (`SalesforceTarget.listExistingRecords`' `onRecord`). */
+  onRecord(e: ExistingRecord): void
+  /** How many records read so far hold every value their customer maps to. */
+  unchanged(): number
 }
 
 /** The top-level customers' links and the Accounts to create: the first step of a plan, made

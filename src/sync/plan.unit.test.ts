@@ -192,7 +192,9 @@ describe('compactRecords', () => {
     const records = made()
     const whole = made()
     const compact = compactRecords([same, edited], new Map([[`${REALM}-1`, { key: `${REALM}-1`, salesforceId: 'r1', accountWritten: null, linkStatus: 'Unmapped' }]]), { createAccounts: false, enabledFields: all })
-    for (const e of records) compact(e)
+    for (const e of records) compact.onRecord(e)
+    // Acme's record holds every value it maps to; Beta's has an old e-mail; Gone Inc was not read.
+    expect(compact.unchanged()).toBe(1)
     const [acme, beta, gone] = records as [ExistingRecord, ExistingRecord, ExistingRecord]
     // What Salesforce holds as Acme maps it is named, not held; what the plan reads besides is kept.
     expect(acme.sameAsMapped?.has('Email__c')).toBe(true)
@@ -208,8 +210,9 @@ describe('compactRecords', () => {
     const twin = cust('4', 'Zeta Co', { email: 'ap@zeta.com' })
     const one = compactRecords([same, twin], new Map(), { createAccounts: false, enabledFields: all })
     const [again, twinRecord] = [existingFor(same, 'r1', null, 'Unmapped'), existingFor(twin, 'r4', null, 'Unmapped')]
-    one(again)
-    one(twinRecord)
+    one.onRecord(again)
+    one.onRecord(twinRecord)
+    expect(one.unchanged()).toBe(2)
     expect(twinRecord.sameAsMapped).toBe(again.sameAsMapped)
     expect(beta.sameAsMapped).not.toBe(acme.sameAsMapped)
     expect(records.map((e) => [e.key, e.id])).toEqual(whole.map((e) => [e.key, e.id]))

@@ -6,7 +6,7 @@
  */
 import { applyPlan, type ItemOutcome } from './apply.js'
 import { LINK_FIELDS, SUGGESTION_FIELDS, SYNCED_FIELDS } from './fields.js'
-import { editedInOrg, indexAccounts, linkChange, matchableName } from './link.js'
+import { editedInOrg, indexAccounts, linkChange, matchableName, normalizeName } from './link.js'
 import { readChangedRecords } from './read-changed.js'
 import { buildSuggestionIndex, suggestionTerms } from './suggest.js'
 import { customerKey, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
@@ -177,7 +177,9 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const partial = changes && opts.since && !opts.readAllRecords
     ? await readChangedRecords(target, { realmId: source.realmId, customers, deletedIds: deletedIds ?? [], since: opts.since, ...(opts.ownWrites ? { ownWrites: opts.ownWrites } : {}), states, fieldNames: DIFFED_FIELDS })
     : null
-  const existingList: ExistingRecord[] = partial ? partial.existing : await target.listExistingRecords(source.realmId, DIFFED_FIELDS, compactRecords(customers, states, opts.settings))
+  const full = partial ? null : await readRecords(target, source.realmId, customers, states, opts.settings)
+  const existingList: ExistingRecord[] = partial ? partial.existing : (full?.records ?? [])
+  const settled = full?.settled ?? false
   const existing = new Map(existingList.map((e) => [e.key, e]))
   // A full read's pages (or Bulk query results) are garbage now.
   release()
@@ -198,10 +200,22 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // A big run's writes keep their values out of the heap until each wave is sent (ports WriteSpool).
   const spool = big && !opts.dryRun ? deps.spool?.() : undefined
   try {
-    return await planAndApply({ realmId: source.realmId, customers, existing, existingList, states, goneKeys, accountFates, target, incremental: changes !== null, opts, big, now, release, ...(spool ? { spool } : {}) }, { deps, readAt, started, changes: changes !== null })
+    return await planAndApply({ realmId: source.realmId, customers, existing, existingList, states, goneKeys, accountFates, target, incremental: changes !== null, settled, opts, big, now, release, ...(spool ? { spool } : {}) }, { deps, readAt, started, changes: changes !== null })
   } finally {
     spool?.close()
   }
+}
+
+/**
+ * Every record of the company, each made compact as it is read (`compactRecords`), and whether
+ * every customer read has one holding every value it maps to (a re-import of a company that did
+ * not change: none is left waiting for a suggestion unless its link changes). In a function of its
+ * own: the compactor's map of every customer goes when it returns, not with the run (README, "Memory").
+ */
+async function readRecords(target: SalesforceTarget, realmId: string, customers: readonly SourceCustomer[], states: ReadonlyMap<string, RecordState>, settings: SyncSettings): Promise<{ records: ExistingRecord[]; settled: boolean }> {
+  const compact = compactRecords(customers, states, settings)
+  const records = await target.listExistingRecords(realmId, DIFFED_FIELDS, compact.onRecord)
+  return { records, settled: customers.length > 0 && compact.unchanged() === customers.length }
 }
 
 /** The run from its plan on: planned, written, summed up. */
@@ -266,6 +280,8 @@ interface PlanRunInput {
   target: SalesforceTarget
   /** A sync of QBO's changes (not every customer). */
   incremental: boolean
+  /** Every customer read has a record that holds every value it maps to (`RecordCompactor`). */
+  settled: boolean
   opts: RunOptions
   big: boolean
   now: () => Date
@@ -307,6 +323,14 @@ async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: Lin
     const both = unlinked.length > 0 ? await target.findAccountsAndCandidates?.(names, suggestionTerms(unlinked)) : null
     if (both) early = { candidates: both.candidates, forIds: new Set(unlinked.map((c) => c.qboId)) }
     accounts = all ?? both?.accounts ?? (await target.findAccountsByNames(names))
+    // Nothing changed in the company: what suggestions compare is needed only for a customer whose
+    // link changes (its candidates are then read: `suggestionProfiles`), so only the Accounts the
+    // names can match are kept, without it (a re-import of 100,000 held 80,000 with it while its
+    // links were decided: README, "Memory").
+    if (all && r.settled) {
+      accounts = forMatching(all, names, existing, states)
+      readAll = false
+    }
   }
 
   // The Accounts' pages (or a Bulk query's sets) are garbage now.
@@ -440,6 +464,20 @@ function suggestionIndex(accounts: readonly AccountRef[], profiles: readonly Acc
   const created = new Set([...byId.values()].map((a) => a.sourceKey).filter(Boolean))
   for (const a of accountsToCreate) if (!created.has(a.sourceKey)) byId.set(a.sourceKey, { id: a.sourceKey, name: a.name, sourceKey: a.sourceKey })
   return buildSuggestionIndex(byId.values(), waiting)
+}
+
+/** The Accounts a plan can link by these names, and those Tally last linked records to that now
+ * point elsewhere (the link history names them), without what suggestions compare. */
+function forMatching(accounts: readonly AccountRef[], names: readonly string[], existing: ReadonlyMap<string, ExistingRecord>, states: ReadonlyMap<string, RecordState>): AccountRef[] {
+  const wanted = new Set(names.map(normalizeName))
+  const named = new Set<string>()
+  for (const e of existing.values()) {
+    const written = states.get(e.key)?.accountWritten
+    if (written && written !== e.accountId) named.add(written)
+  }
+  const out: AccountRef[] = []
+  for (const a of accounts) if (wanted.has(normalizeName(a.name)) || named.has(a.id)) out.push({ id: a.id, name: a.name, sourceKey: a.sourceKey ?? null })
+  return out
 }
 
 /** The top-level customers whose name is one of these (matchable) names: those a sync links by name. */
