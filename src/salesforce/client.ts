@@ -125,7 +125,7 @@ export interface SalesforceClient {
    * subrequest's url); `queryAll` for the Recycle Bin's too. */
   queryPath(soql: string, resource?: 'query' | 'queryAll'): string
   /** One request under `/services/data/vXX.X` (e.g. Bulk API 2.0's `/jobs/ingest`), counted like
-   * every other: a JSON or raw body, the answer parsed as JSON or (`text`) kept as text. jsforce's
+   * every other: a JSON or raw body, the answer parsed as JSON. jsforce's
    * own retry is off for it: the caller decides what is safe to send again. */
   request<T = unknown>(method: HttpMethods, path: string, o?: RawRequestOptions): Promise<T>
   /** A GET under `/services/data/vXX.X` whose answer is read as a stream of bytes (a Bulk API 2.0
@@ -147,7 +147,6 @@ export interface SalesforceClient {
 export interface RawRequestOptions {
   body?: string
   contentType?: string
-  text?: boolean
 }
 
 export interface FirstPage<T> {
@@ -359,7 +358,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
   async function raw<T>(method: HttpMethods, path: string, o: RawRequestOptions = {}): Promise<T> {
     if (!conn.accessToken || !conn.instanceUrl) await connect()
     await settled()
-    const api = new HttpApi(conn, { ...(o.text ? { responseType: 'text/plain' } : {}), retry: { methods: [] } } as never)
+    const api = new HttpApi(conn, { retry: { methods: [] } } as never)
     let status = 0
     // After a session refresh the event fires again for the repeated request: the last one wins.
     api.on('response', (res: { statusCode: number }) => {

@@ -7,7 +7,7 @@
 import { LINK_FIELDS, SUGGESTION } from './fields.js'
 import type { FieldIssue } from './map.js'
 import type { LinkStatus, RecordState, Refusal, TargetFields } from './model.js'
-import { fingerprintOf, type Plan, type PlanItem } from './plan.js'
+import { fingerprintOf, NO_VALUES, type Plan, type PlanItem } from './plan.js'
 import type { AccountCreate, RecordWrite, SalesforceTarget, SyncStateStore, WriteResult, WriteSpool } from './ports.js'
 import { planWaves } from './waves.js'
 
@@ -106,9 +106,6 @@ class SpooledWrite implements RecordWrite {
     return this.spool.get(this.handle)
   }
 }
-
-/** The fields of a write Salesforce took (read only: frozen). */
-const SENT: TargetFields = Object.freeze({}) as TargetFields
 
 export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: ApplyOptions): Promise<ApplyResult> {
   // One request's worth: records of one request do not see each other, so the batching below
@@ -259,7 +256,7 @@ export async function applyPlan(plan: Plan, target: SalesforceTarget, opts: Appl
           // Taken: its values are let go (the rest of the write, read after the run, stays). A big
           // import's first wave sends 100,000, held otherwise through the later waves and the run's
           // end (README, "Memory").
-          if (b.item.write) b.item.write.fields = SENT
+          if (b.item.write) b.item.write.fields = NO_VALUES
           return
         }
         const fieldErrs = r.errors.filter((e) => FIELD_VALUE_ERRORS.has(e.code) && e.fields.length > 0)

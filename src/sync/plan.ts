@@ -377,6 +377,7 @@ function planItem(
   link: PlannedLink,
   byId: Map<string, SourceCustomer>,
   fieldLists: Map<string, string[]>,
+  /** Where its write's values go (`planSync` only: the items made to tell who waits are dropped). */
   spool?: WriteSpool,
 ): PlanItem {
   const { realmId, existing, settings } = input
@@ -463,14 +464,14 @@ function planItem(
   return { key, qboId: c.qboId, displayName: c.displayName, level: c.level, existingId: e?.id ?? null, link, linkNow, action, changedFields, issues: issues.length > 0 ? issues : NO_ISSUES, write: sent }
 }
 
-/** The fields of a write whose values are in the spool (read only: frozen). */
-const SPOOLED: TargetFields = Object.freeze({}) as TargetFields
+/** The fields of a write whose values are elsewhere: in the spool, or sent (read only: frozen). */
+export const NO_VALUES: TargetFields = Object.freeze({}) as TargetFields
 
 /** The write with its values kept in the spool. */
 function spooled(w: RecordWrite, spool: WriteSpool): RecordWrite {
   return {
     key: w.key,
-    fields: SPOOLED,
+    fields: NO_VALUES,
     isNew: w.isNew,
     ...(w.accountSourceKey !== undefined ? { accountSourceKey: w.accountSourceKey } : {}),
     ...(w.parentKey !== undefined ? { parentKey: w.parentKey } : {}),

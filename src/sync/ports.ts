@@ -135,7 +135,6 @@ export interface SalesforceTarget {
   apiUsage(): { used: number; max: number } | null
 }
 
-/** Tally's memory of what it wrote. */
 /**
  * Where a big run keeps the values of its planned writes until they are sent (jobs/write-spool: a
  * temporary file), so that 100,000 writes' values are not held through planning and the waves
@@ -150,6 +149,7 @@ export interface WriteSpool {
   close(): void
 }
 
+/** Tally's memory of what it wrote. */
 export interface SyncStateStore {
   loadRecordStates(realmId: string): Promise<Map<string, RecordState>>
   saveRecordStates(states: readonly RecordState[]): Promise<void>

@@ -177,9 +177,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const partial = changes && opts.since && !opts.readAllRecords
     ? await readChangedRecords(target, { realmId: source.realmId, customers, deletedIds: deletedIds ?? [], since: opts.since, ...(opts.ownWrites ? { ownWrites: opts.ownWrites } : {}), states, fieldNames: DIFFED_FIELDS })
     : null
-  const full = partial ? null : await readRecords(target, source.realmId, customers, states, opts.settings)
-  const existingList: ExistingRecord[] = partial ? partial.existing : (full?.records ?? [])
-  const settled = full?.settled ?? false
+  const { records: existingList, settled } = partial ? { records: partial.existing, settled: false } : await readRecords(target, source.realmId, customers, states, opts.settings)
   const existing = new Map(existingList.map((e) => [e.key, e]))
   // A full read's pages (or Bulk query results) are garbage now.
   release()
@@ -200,7 +198,7 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // A big run's writes keep their values out of the heap until each wave is sent (ports WriteSpool).
   const spool = big && !opts.dryRun ? deps.spool?.() : undefined
   try {
-    return await planAndApply({ realmId: source.realmId, customers, existing, existingList, states, goneKeys, accountFates, target, incremental: changes !== null, settled, opts, big, now, release, ...(spool ? { spool } : {}) }, { deps, readAt, started, changes: changes !== null })
+    return await planAndApply({ realmId: source.realmId, customers, existing, existingList, states, goneKeys, accountFates, target, incremental: changes !== null, settled, opts, big, now, release, ...(spool ? { spool } : {}) }, { deps, readAt, started })
   } finally {
     spool?.close()
   }
@@ -219,7 +217,7 @@ async function readRecords(target: SalesforceTarget, realmId: string, customers:
 }
 
 /** The run from its plan on: planned, written, summed up. */
-async function planAndApply(r: PlanRunInput, run: { deps: RunDeps; readAt: Date; started: number; changes: boolean }): Promise<RunResult> {
+async function planAndApply(r: PlanRunInput, run: { deps: RunDeps; readAt: Date; started: number }): Promise<RunResult> {
   const { opts, customers, existing, states, accountFates, target, release, now, spool } = r
   const { source, state } = run.deps
   const progress = opts.onProgress ?? (() => {})
@@ -251,7 +249,7 @@ async function planAndApply(r: PlanRunInput, run: { deps: RunDeps; readAt: Date;
   }
 
   const summary = summarize(opts, plan, outcomes, accountsCreated, {
-    read: run.changes ? 'changes' : 'all',
+    read: r.incremental ? 'changes' : 'all',
     // The ports count from their clients' creation (made per run), so connecting and the package
     // check are in these figures.
     apiCalls: { qbo: source.apiCalls(), salesforce: target.apiCalls() },
@@ -299,19 +297,16 @@ async function planRun(r: PlanRunInput): Promise<{ plan: Plan; accountNames: Map
   return { plan: planSync(input, links), accountNames }
 }
 
-/** Every top-level link, with the suggestions of the customers left waiting, and the names of the
- * Accounts the links name; the plan's input, without the Accounts (the links are decided). */
-async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: LinkPlan; accountNames: Map<string, string> }> {
-  const { realmId, customers, existing, existingList, states, goneKeys, accountFates, target, opts, big, now, release } = r
-  // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
-  // starts with its first page, whose totalSize says whether the rest is worth it; only when
-  // looking the names up is cheaper does that one call go to waste (as a COUNT() would).
-  const names = namesToMatch({ realmId, customers, existing, states, settings: opts.settings, goneKeys, accountFates })
+/** The Accounts these names need, by the cheaper of reading all and looking the names up; whether
+ * they are every Account with what suggestions compare; and suggestion candidates read with them.
+ * In a function of its own: every Account read goes when it returns, where only some are kept. */
+async function readAccounts(r: PlanRunInput, names: readonly string[]): Promise<{ accounts: AccountRef[]; readAll: boolean; early: { candidates: AccountRef[]; forIds: Set<string> } | null }> {
   let accounts: AccountRef[] = []
   let readAll = false
   /** Suggestion candidates read with the name lookup, and for which customers. */
   let early: { candidates: AccountRef[]; forIds: Set<string> } | null = null
   if (names.length > 0) {
+    const { target, customers } = r
     // Probing costs one call and saves at most lookupCalls − 1, so it is only worth it from 3 up.
     const lookupCalls = target.nameLookupCalls(names)
     const all = lookupCalls <= 2 ? null : await target.listAllAccounts(lookupCalls)
@@ -319,7 +314,7 @@ async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: Lin
     // A sync of a few customers not linked yet: the candidates of their suggestions come in the
     // same call as their names' Accounts, in case they are left waiting (a superset of what the
     // waiting ones alone would read, which scores them the same: sync/suggest).
-    const unlinked = !all && r.incremental && opts.suggest !== false && target.findAccountsAndCandidates ? customersNamed(customers, names) : []
+    const unlinked = !all && r.incremental && r.opts.suggest !== false && target.findAccountsAndCandidates ? customersNamed(customers, names) : []
     const both = unlinked.length > 0 ? await target.findAccountsAndCandidates?.(names, suggestionTerms(unlinked)) : null
     if (both) early = { candidates: both.candidates, forIds: new Set(unlinked.map((c) => c.qboId)) }
     accounts = all ?? both?.accounts ?? (await target.findAccountsByNames(names))
@@ -328,10 +323,22 @@ async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: Lin
     // names can match are kept, without it (a re-import of 100,000 held 80,000 with it while its
     // links were decided: README, "Memory").
     if (all && r.settled) {
-      accounts = forMatching(all, names, existing, states)
+      accounts = forMatching(all, names, r.existing, r.states)
       readAll = false
     }
   }
+  return { accounts, readAll, early }
+}
+
+/** Every top-level link, with the suggestions of the customers left waiting, and the names of the
+ * Accounts the links name; the plan's input, without the Accounts (the links are decided). */
+async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: LinkPlan; accountNames: Map<string, string> }> {
+  const { realmId, customers, existing, existingList, states, goneKeys, accountFates, target, opts, big, now, release } = r
+  // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
+  // starts with its first page, whose totalSize says whether the rest is worth it; only when
+  // looking the names up is cheaper does that one call go to waste (as a COUNT() would).
+  const names = namesToMatch({ realmId, customers, existing, states, settings: opts.settings, goneKeys, accountFates })
+  const { accounts, readAll, early } = await readAccounts(r, names)
 
   // The Accounts' pages (or a Bulk query's sets) are garbage now.
   release()
