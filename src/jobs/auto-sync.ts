@@ -156,11 +156,7 @@ export async function runAutomaticSync(t: Tally, runs: RunService, realmId: stri
       const wrote = s.customers.created + s.customers.updated > 0
       // The lag of the change: from when QuickBooks says it was made (the webhook's time, or the
       // latest LastUpdatedTime of what CDC returned) to now, when it is in Salesforce.
-      const latest = r.customers.reduce<number | null>((m, x) => {
-        const at = x.updatedAt ? Date.parse(x.updatedAt) : NaN
-        return Number.isFinite(at) && (m === null || at > m) ? at : m
-      }, null)
-      const madeAt = changedAt?.getTime() ?? latest
+      const madeAt = changedAt?.getTime() ?? r.lastUpdatedAt
       await updateAutoSyncState(
         db,
         realmId,

@@ -45,7 +45,7 @@ import { qboCustomerSource } from './qbo-source.js'
 import { failOrgRun, type OrgRun } from './org-runs.js'
 import { startOrgRun, type PackageCheck } from './run-start.js'
 import { salesforceTarget } from './salesforce-target.js'
-import { fileWriteSpool } from './write-spool.js'
+import { fileSpool } from './spool.js'
 import type { Tally } from './tally.js'
 
 export interface RunRequest {
@@ -222,7 +222,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       }
       const companyName = (await getConnection(db, t.cipher, qboRef))?.label ?? null
       const result = await runSync(
-        { source: qboCustomerSource(qbo, qbo.realmId, companyName ?? undefined), target: salesforceTarget(sf), state: syncStateStore(t.store), spool: () => fileWriteSpool() },
+        { source: qboCustomerSource(qbo, qbo.realmId, companyName ?? undefined), target: salesforceTarget(sf), state: syncStateStore(t.store), spool: (name) => fileSpool(name) },
         {
           runId,
           mode: req.mode,

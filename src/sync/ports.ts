@@ -136,18 +136,22 @@ export interface SalesforceTarget {
 }
 
 /**
- * Where a big run keeps the values of its planned writes until they are sent (jobs/write-spool: a
- * temporary file), so that 100,000 writes' values are not held through planning and the waves
- * (README, "Memory"). A write kept here has `RecordWrite.spooled` and empty `fields`.
+ * Where a big run keeps what it needs again only later, out of the heap (jobs/spool: a temporary
+ * file): its customers whole, read back as each is planned (sync/spooled-customer), and its planned
+ * writes' values until they are sent, so that 100,000 of neither are held through planning and the
+ * waves (README, "Memory").
  */
-export interface WriteSpool {
-  /** Keeps these values; `get` gives them back by what this returns. */
-  put(fields: TargetFields): number
-  /** The values `put` kept, as they were. */
-  get(handle: number): TargetFields
+export interface Spool<T> {
+  /** Keeps this value; `get` gives it back by what this returns. */
+  put(value: T): number
+  /** The value `put` kept, as it was (a new copy each time). */
+  get(handle: number): T
   /** Lets them go (the run has ended). */
   close(): void
 }
+
+/** A big run's planned writes' values: a write kept here has `RecordWrite.spooled` and empty `fields`. */
+export type WriteSpool = Spool<TargetFields>
 
 /** Tally's memory of what it wrote. */
 export interface SyncStateStore {

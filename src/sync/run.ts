@@ -6,20 +6,22 @@
  */
 import { applyPlan, type ItemOutcome } from './apply.js'
 import { LINK_FIELDS, SUGGESTION_FIELDS, SYNCED_FIELDS } from './fields.js'
-import { editedInOrg, indexAccounts, linkChange, matchableName, normalizeName } from './link.js'
+import { editedInOrg, indexAccounts, linkChange, matchableName, normalizeName, type AccountIndex } from './link.js'
 import { readChangedRecords } from './read-changed.js'
-import { buildSuggestionIndex, suggestionTerms } from './suggest.js'
-import { customerKey, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
+import { buildSuggestionIndex, suggestionTerms, type SuggestionIndex } from './suggest.js'
+import { customerKey, type TargetFields, type AccountFate, type AccountRef, type ExistingRecord, type LinkStatus, type RecordState, type SourceCustomer } from './model.js'
 import { accountsToCheck, namesToMatch, planLinks, planSync, compactRecords, waitingForSuggestions, withSuggestedLinks, type LinkPlan, type Plan, type PlanInput, type SyncSettings } from './plan.js'
-import type { CustomerSource, OwnWrites, Progress, SalesforceTarget, SyncStateStore, WriteSpool } from './ports.js'
+import type { CustomerSource, OwnWrites, Progress, SalesforceTarget, Spool, SyncStateStore, WriteSpool } from './ports.js'
+import { CustomerReader, wholeCustomer } from './spooled-customer.js'
 
 export interface RunDeps {
   source: CustomerSource
   target: SalesforceTarget
   state: SyncStateStore
-  /** Makes the spool a big run keeps its planned writes' values in until they are sent (a run of
-   * at least BIG_RUN customers that writes; without it, the plan holds them). */
-  spool?: () => WriteSpool
+  /** Makes a spool (`name`: what it keeps): a run of at least BIG_RUN customers keeps its customers
+   * whole in one until planned, and, when it writes, its planned writes' values in another until
+   * they are sent (without it, the run holds both). */
+  spool?: <T>(name: string) => Spool<T>
 }
 
 export interface RunOptions {
@@ -88,6 +90,9 @@ export interface RunResult {
   outcomes: ItemOutcome[] | null
   /** The customers that were read, as much of them as is used after the run (`CustomerBrief`). */
   customers: CustomerBrief[]
+  /** The latest `LastUpdatedTime` of the customers read (ms since the epoch), or null when none
+   * says: the automatic sync's lag starts there. */
+  lastUpdatedAt: number | null
   /** Names of the Accounts this run saw or created, by Id (for the Hub's view). */
   accountNames: Map<string, string>
   /** When the QBO read started (a sync's next `since`). */
@@ -98,16 +103,20 @@ export interface RunResult {
 }
 
 /** What a run keeps of a customer it read once the plan is made: what the Hub's view of the
- * records and the automatic sync's lag use. The whole customer is only needed to map its fields;
- * a big run does not hold 100,000 of them through its writes (README, "Memory"). */
-export type CustomerBrief = Pick<SourceCustomer, 'qboId' | 'displayName' | 'active' | 'isSubCustomer' | 'parentQboId' | 'email' | 'updatedAt'>
+ * records uses. The whole customer is only needed to map its fields; a big run does not hold
+ * 100,000 of them through its writes (README, "Memory"). */
+export type CustomerBrief = Pick<SourceCustomer, 'qboId' | 'displayName' | 'active' | 'isSubCustomer' | 'parentQboId' | 'email'>
 
 function briefOf(c: SourceCustomer): CustomerBrief {
-  const b: CustomerBrief = { qboId: c.qboId, displayName: c.displayName, active: c.active, isSubCustomer: c.isSubCustomer }
-  if (c.parentQboId !== undefined) b.parentQboId = c.parentQboId
-  if (c.email !== undefined) b.email = c.email
-  if (c.updatedAt !== undefined) b.updatedAt = c.updatedAt
-  return b
+  // Every property in one literal, absent ones undefined: all held in the object (properties added
+  // after it is made go to an array of their own, 40 bytes a customer: lib/objects).
+  return { qboId: c.qboId, displayName: c.displayName, active: c.active, isSubCustomer: c.isSubCustomer, parentQboId: c.parentQboId, email: c.email }
+}
+
+/** The later of `latest` and when QBO last updated this customer. */
+function laterUpdate(latest: number | null, c: SourceCustomer): number | null {
+  const at = c.updatedAt ? Date.parse(c.updatedAt) : NaN
+  return Number.isFinite(at) && (latest === null || at > latest) ? at : latest
 }
 
 /** One change of a record's link, as the history records it (the store adds when and an id). */
@@ -151,17 +160,30 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   progress({ phase: 'reading', done: 0, total: 0 })
   let customers: SourceCustomer[] = []
   let deletedIds: string[] | null = null
+  let customerSpool: CustomerReader | null = null
   // A sync reads CDC's changes; with no checkpoint, or when CDC's answer may be incomplete (its
   // cap of 1,000 objects, which it reaches without saying what it dropped), it reads every
   // customer: the plan then writes only what differs (README, "Incremental sync").
   const changes = opts.mode === 'sync' && opts.since ? await source.listChangedCustomers(opts.since) : null
+  /** Taken as the customers are read: a customer held afterwards does not keep its update time. */
+  let lastUpdatedAt: number | null = null
   if (changes) {
     // The run's own array (it empties it once planned).
     customers = [...changes.customers]
     deletedIds = changes.deletedIds
+    for (const c of customers) lastUpdatedAt = laterUpdate(lastUpdatedAt, c)
   } else {
     for await (const page of source.listAllCustomers()) {
-      for (const c of page) customers.push(c)
+      for (const c of page) {
+        lastUpdatedAt = laterUpdate(lastUpdatedAt, c)
+        customers.push(customerSpool ? customerSpool.keep(c) : c)
+      }
+      // A big run's customers are read back whole only as they are used (sync/spooled-customer):
+      // from BIG_RUN on, those read so far too.
+      if (!customerSpool && customers.length >= BIG_RUN && deps.spool) {
+        customerSpool = new CustomerReader(deps.spool<SourceCustomer>('customers'))
+        for (let i = 0; i < customers.length; i += 1) customers[i] = customerSpool.keep(customers[i] as SourceCustomer)
+      }
       progress({ phase: 'reading', done: customers.length, total: 0 })
     }
   }
@@ -196,11 +218,12 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
 
   progress({ phase: 'planning', done: 0, total: customers.length })
   // A big run's writes keep their values out of the heap until each wave is sent (ports WriteSpool).
-  const spool = big && !opts.dryRun ? deps.spool?.() : undefined
+  const spool = big && !opts.dryRun ? deps.spool?.<TargetFields>('writes') : undefined
   try {
-    return await planAndApply({ realmId: source.realmId, customers, existing, existingList, states, goneKeys, accountFates, target, incremental: changes !== null, settled, opts, big, now, release, ...(spool ? { spool } : {}) }, { deps, readAt, started })
+    return await planAndApply({ realmId: source.realmId, customers, existing, existingList, states, goneKeys, accountFates, target, incremental: changes !== null, settled, opts, big, now, release, ...(spool ? { spool } : {}) }, { deps, readAt, started, lastUpdatedAt })
   } finally {
     spool?.close()
+    customerSpool?.close()
   }
 }
 
@@ -217,7 +240,7 @@ async function readRecords(target: SalesforceTarget, realmId: string, customers:
 }
 
 /** The run from its plan on: planned, written, summed up. */
-async function planAndApply(r: PlanRunInput, run: { deps: RunDeps; readAt: Date; started: number }): Promise<RunResult> {
+async function planAndApply(r: PlanRunInput, run: { deps: RunDeps; readAt: Date; started: number; lastUpdatedAt: number | null }): Promise<RunResult> {
   const { opts, customers, existing, states, accountFates, target, release, now, spool } = r
   const { source, state } = run.deps
   const progress = opts.onProgress ?? (() => {})
@@ -263,7 +286,7 @@ async function planAndApply(r: PlanRunInput, run: { deps: RunDeps; readAt: Date;
     if (o.accountId && sk && createdNames.has(sk)) accountNames.set(o.accountId, createdNames.get(sk) as string)
   }
   const linkChanges = () => (outcomes ? linkChangesOf(outcomes, existing, states, accountFates, accountNames) : [])
-  return { summary, plan, outcomes, readAt: run.readAt, customers: kept, accountNames, linkChanges }
+  return { summary, plan, outcomes, readAt: run.readAt, customers: kept, lastUpdatedAt: run.lastUpdatedAt, accountNames, linkChanges }
 }
 
 /** What planning reads besides the ports. */
@@ -333,6 +356,24 @@ async function readAccounts(r: PlanRunInput, names: readonly string[]): Promise<
 /** Every top-level link, with the suggestions of the customers left waiting, and the names of the
  * Accounts the links name; the plan's input, without the Accounts (the links are decided). */
 async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: LinkPlan; accountNames: Map<string, string> }> {
+  const { input, decided, accountNames, scoring } = await topLinks(r)
+  // Scored after every Account read is gone: of them only those the waiting customers can find
+  // (the suggestion index) and those their names match are held while they are scored, which at
+  // 100,000 customers takes longer than any phase but the writes (README, "Memory").
+  const links = scoring ? withSuggestedLinks(input, decided, scoring.index, scoring.waiting) : decided
+  return { input: { ...input, accounts: new Map() }, links, accountNames }
+}
+
+/**
+ * The top-level links as the Accounts the mapping needs decide them (`planLinks`), the names of
+ * the Accounts they name, and what the customers left waiting are scored from: the suggestion index
+ * from the Accounts' profiles (read with every Account at no call more when the run read them all;
+ * else the Accounts that share a name part, domain or postal code with those customers, or every
+ * Account, whichever costs fewer calls), and the plan's input with only the Accounts their names
+ * match (they are decided again with their suggestions: `withSuggestedLinks`). In a function of its
+ * own: every Account read goes when it returns.
+ */
+async function topLinks(r: PlanRunInput): Promise<{ input: PlanInput; decided: LinkPlan; accountNames: Map<string, string>; scoring: { index: SuggestionIndex; waiting: SourceCustomer[] } | null }> {
   const { realmId, customers, existing, existingList, states, goneKeys, accountFates, target, opts, big, now, release } = r
   // Accounts: only the names that need matching, by the cheaper of the two ways. Reading all
   // starts with its first page, whose totalSize says whether the rest is worth it; only when
@@ -358,34 +399,34 @@ async function runLinks(r: PlanRunInput): Promise<{ input: PlanInput; links: Lin
     ...(r.spool ? { spool: r.spool } : {}),
   }
   // Suggestions for the customers left Unmapped or Ambiguous (contract §10) are given before any
-  // item is made, in a function of its own, so a big import never holds its plan and the
-  // suggestion index at once (README, "Memory").
+  // item is made, so a big import never holds its plan and the suggestion index at once (README,
+  // "Memory").
   const decided = planLinks(input)
   // What deciding them took (every customer's subject, the tree) is garbage now: a re-import holds
   // the most here, its customers, records and Accounts at once (README, "Memory").
   release()
-  const links = await suggestedLinks(input, decided, { accounts, readAll, early, target, opts, release })
-  return { input: { ...input, accounts: new Map() }, links, accountNames: namesOfLinked(links, states, existingList, accounts) }
+  // A suggestion links nothing: the links' Accounts are those decided here.
+  const accountNames = namesOfLinked(decided, states, existingList, accounts)
+  // Whole: scoring reads a customer's names, contacts and address many times over (a few thousand
+  // of a big run's customers, read back from its spool once each).
+  const waiting = opts.suggest !== false ? waitingForSuggestions(input, decided).map(wholeCustomer) : []
+  if (waiting.length === 0) return { input: { ...input, accounts: new Map() }, decided, accountNames, scoring: null }
+  // The items made to tell which wait are garbage before the index is built.
+  release()
+  const profiles = readAll ? accounts : early && waiting.every((c) => early.forIds.has(c.qboId)) ? early.candidates : await suggestionProfiles(target, waiting)
+  const index = suggestionIndex(accounts, profiles, decided.accountsToCreate, waiting)
+  return { input: { ...input, accounts: accountsNamed(input.accounts, waiting) }, decided, accountNames, scoring: { index, waiting } }
 }
 
-/**
- * The links with suggestions for the customers left waiting (contract §10), from the Accounts'
- * profiles: read with every Account at no call more when the run read them all; else the Accounts
- * that share a name part, domain or postal code with those customers, or every Account, whichever
- * costs fewer calls. The index goes when this returns.
- */
-async function suggestedLinks(
-  input: PlanInput,
-  links: LinkPlan,
-  o: { accounts: readonly AccountRef[]; readAll: boolean; early: { candidates: AccountRef[]; forIds: Set<string> } | null; target: SalesforceTarget; opts: RunOptions; release: () => void },
-): Promise<LinkPlan> {
-  const waiting = o.opts.suggest !== false ? waitingForSuggestions(input, links) : []
-  if (waiting.length === 0) return links
-  // The items made to tell which wait are garbage before the index is built.
-  o.release()
-  const { early } = o
-  const profiles = o.readAll ? o.accounts : early && waiting.every((c) => early.forIds.has(c.qboId)) ? early.candidates : await suggestionProfiles(o.target, waiting)
-  return withSuggestedLinks(input, links, suggestionIndex(o.accounts, profiles, links.accountsToCreate, waiting), waiting)
+/** The entries of a name index these customers' names find (those `decideLinks` reads for them). */
+function accountsNamed(index: AccountIndex, customers: readonly SourceCustomer[]): AccountIndex {
+  const out: AccountIndex = new Map()
+  for (const c of customers) {
+    const k = normalizeName(matchableName(c.displayName, c.active))
+    const found = index.get(k)
+    if (found) out.set(k, found)
+  }
+  return out
 }
 
 /** The names of the Accounts the result can show (the Hub's view of the records, the link

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config/env.js'
 import { qboClient, salesforceClient } from '../../src/jobs/connections.js'
 import { qboCustomerSource } from '../../src/jobs/qbo-source.js'
-import { fileWriteSpool } from '../../src/jobs/write-spool.js'
+import { fileSpool } from '../../src/jobs/spool.js'
 import { salesforceTarget, type SalesforceTargetOptions } from '../../src/jobs/salesforce-target.js'
 import { openTally, type Tally } from '../../src/jobs/tally.js'
 import { syncStateStore } from '../../src/store/index.js'
@@ -43,10 +43,16 @@ async function targetOf(t: Tally, o: SalesforceTargetOptions): Promise<Salesforc
   return salesforceTarget(sf, o)
 }
 
-async function importWith(t: Tally, target: SalesforceTarget, runId = 'bulk', o: { spool?: boolean } = {}) {
+/** `spooled`: the names of the spools the run made, when it has them (as `tally import`). */
+async function importWith(t: Tally, target: SalesforceTarget, runId = 'bulk', o: { spooled?: string[] } = {}) {
   const qbo = await qboClient(t)
+  const spooled = o.spooled
+  const spool = <T>(name: string) => {
+    spooled?.push(name)
+    return fileSpool<T>(name)
+  }
   return runSync(
-    { source: qboCustomerSource(qbo, qbo.realmId), target, state: syncStateStore(t.store), ...(o.spool ? { spool: () => fileWriteSpool() } : {}) },
+    { source: qboCustomerSource(qbo, qbo.realmId), target, state: syncStateStore(t.store), ...(spooled ? { spool } : {}) },
     { runId, mode: 'import', dryRun: false, settings: { createAccounts: true, enabledFields: new Set(SWITCHABLE_FIELDS) } },
   )
 }
@@ -172,8 +178,10 @@ describe('a large import', () => {
     const viaCollections = await open(opts)
     const c = await importWith(viaCollections.t, await targetOf(viaCollections.t, { bulk: false }))
     const viaBulk = await open(opts)
-    // As `tally import` runs it: the plan's write values in a spool (jobs/write-spool) until sent.
-    const b = await importWith(viaBulk.t, await targetOf(viaBulk.t, { bulk: { poll: FAST_POLL } }), 'bulk', { spool: true })
+    // As `tally import` runs it: its customers and the plan's write values in spools (jobs/spool) until used.
+    const spooled: string[] = []
+    const b = await importWith(viaBulk.t, await targetOf(viaBulk.t, { bulk: { poll: FAST_POLL } }), 'bulk', { spooled })
+    expect(spooled).toEqual(['customers', 'writes'])
     const written = b.plan.items.filter((i) => i.write)
     expect(written.length).toBeGreaterThanOrEqual(20_000)
     expect(written.every((i) => i.write?.spooled !== undefined)).toBe(true)

@@ -2,12 +2,12 @@ import { readdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { fileWriteSpool } from './write-spool.js'
+import { fileSpool } from './spool.js'
 
-describe('fileWriteSpool', () => {
-  it('gives back every write as it was, before and after its lines reach the file, and leaves no file behind', () => {
+describe('fileSpool', () => {
+  it('gives back every write as it was, before and after its lines reach the file (several pieces of it), and leaves no file behind', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spool-test-'))
-    const spool = fileWriteSpool(dir)
+    const spool = fileSpool<Record<string, string | number | boolean | null>>('writes', dir)
     // Its file is unlinked as soon as it is open.
     expect(readdirSync(dir)).toEqual([])
     const writes = Array.from({ length: 5_000 }, (_, i) => ({
@@ -15,7 +15,7 @@ describe('fileWriteSpool', () => {
       Balance__c: i % 3 === 0 ? -12.5 * (i + 1) : i,
       Active__c: i % 2 === 0,
       Email__c: i % 5 === 0 ? null : `a${i}@example.com`,
-      Notes__c: i % 11 === 0 ? 'two\nlines, "quoted"' : '',
+      Notes__c: i % 11 === 0 ? 'two\nlines, "quoted"' : i % 13 === 0 ? `${'ü'.repeat(3000)} ${i}` : '',
     }))
     const handles = writes.map((w) => spool.put(w))
     expect(new Set(handles).size).toBe(writes.length)
