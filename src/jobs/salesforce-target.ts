@@ -32,6 +32,7 @@ import type { ExistingRecord, FieldValue, TargetFields } from '../sync/model.js'
 import { LINK_STATUSES } from '../sync/model.js'
 import type { RecordWrite, SalesforceTarget, WriteResult } from '../sync/ports.js'
 import { retry } from '../lib/retry.js'
+import { inObject } from '../lib/objects.js'
 import { StringPool } from '../lib/string-pool.js'
 import { SalesforceAuthError, SalesforceError, SalesforceLimitError } from '../salesforce/index.js'
 
@@ -105,7 +106,10 @@ function toExistingRecord(r: Record<string, unknown>, fieldNames: readonly strin
     linkStatus: LINK_STATUSES.find((s) => s === status) ?? null,
     // A copy: built by computed keys, the object would stay in V8's dictionary mode (five times the
     // size; a re-import holds one per record: README, "Memory"). Its repeated values kept once.
-    fields: pool ? pool.dedupe({ ...fields }) : { ...fields },
+    fields: pool ? pool.dedupe(inObject(fields)) : inObject(fields),
+    // Set by the run's compactor as it reads the record (sync/plan `compactRecords`): here from the
+    // start, it is held in the object, not in an array of properties added later.
+    sameAsMapped: undefined,
   }
 }
 

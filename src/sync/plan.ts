@@ -33,6 +33,7 @@ import {
   type TargetFields,
 } from './model.js'
 import type { AccountCreate, RecordWrite, WriteSpool } from './ports.js'
+import { inObject } from '../lib/objects.js'
 import type { SuggestionIndex } from './suggest.js'
 
 export { accountSourceKey, accountsToCheck, NAME_KEY_PREFIX, type PlannedLink } from './link.js'
@@ -240,8 +241,8 @@ export function compactRecords(customers: readonly SourceCustomer[], states: Rea
     const id = same.join(',')
     let set = lists.get(id)
     if (!set) lists.set(id, (set = new Set(same)))
-    // Copied once built, as the plan's writes are (a compact object of one shape per field list).
-    e.fields = { ...kept }
+    // Copied once built, every value in the object (lib/objects; one shape per field list).
+    e.fields = inObject(kept)
     e.sameAsMapped = set
   }
   return { onRecord, unchanged: () => unchanged }
