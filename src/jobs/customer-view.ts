@@ -12,11 +12,16 @@ import type { RunResult } from '../sync/run.js'
  * `keepSuggestions`, which they keep. */
 export function* customerViews(result: RunResult, realmId: string, held: ReadonlyMap<string, CustomerView['suggestions']> = new Map()): Generator<CustomerView> {
   const byId = new Map(result.customers.map((c) => [c.qboId, c]))
-  const outcomes = new Map((result.outcomes ?? []).map((o) => [o.item.key, o]))
-  for (const item of result.plan.items) {
+  // One outcome per item, in the plan's order (sync/apply), or none for a dry run: walked beside
+  // the items, not looked up by key (a map of 100,000 more while the rows are written); by key
+  // only if two items share one (apply then keeps one outcome for both).
+  const items = result.plan.items
+  const outcomes = result.outcomes ?? []
+  const byKey = outcomes.length > 0 && outcomes.length !== items.length ? new Map(outcomes.map((o) => [o.item.key, o])) : null
+  for (const [i, item] of items.entries()) {
     const c = byId.get(item.qboId)
     if (!c) continue // a link-only follow-up of a record not read this run: its row stays
-    const o = outcomes.get(item.key)
+    const o = byKey ? byKey.get(item.key) : outcomes[i]
     // A write Salesforce refused changed nothing there: a new record does not exist (it must not
     // wait in the link queue, where linking it would fail), an existing one keeps its last row.
     if (o?.status === 'failed') continue

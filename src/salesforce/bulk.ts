@@ -369,21 +369,37 @@ async function ingestJob(client: SalesforceClient, o: Ingest, part: CsvPart): Pr
 
   // Row order is not the upload's: match on the key column (as uploaded, echoed in every file).
   // Each row is taken as it is parsed (resultFile): a job of 100,000 rows answers some 40 MB of
-  // CSV, never held whole. Read one after the other, so a row in two files is taken as the last one
-  // says (none is, in practice).
-  const byKey = new Map<string, SaveResult>()
+  // CSV, never held whole. Each result goes to its row's place at once, found by the rows' own keys,
+  // so the keys parsed from the file are not kept (100,000 strings of their own). Read one after
+  // the other, so a row in two files is taken as the last one says (none is, in practice).
+  const keyAt = (i: number): unknown => (o.records.valueAt ? o.records.valueAt(i, key) : (o.records.at(i) as Row)[key])
+  const rowOf = new Map<string, number>()
+  /** Rows whose key an earlier row has too (none, in practice): they take the same result. */
+  const twins = new Map<string, number[]>()
+  for (let i = part.start; i < part.end; i++) {
+    const k = String(keyAt(i) ?? '')
+    if (!rowOf.has(k)) rowOf.set(k, i - part.start)
+    else twins.set(k, [...(twins.get(k) ?? []), i - part.start])
+  }
   const notDone: SaveResult = { ok: false, errors: [{ code: BULK_UNPROCESSED, message: `Bulk job ${job.id} did not process this row (${info.state})`, fields: [] }] }
+  const out = new Array<SaveResult>(rows).fill(notDone)
   const read = (file: string, take: (r: Record<string, string>) => SaveResult): Promise<void> =>
     // Read again whole after a transient failure: the same rows, taken again.
     again(async () => {
       const { records } = await resultFile<Record<string, string>>(client, `${path}/${job.id}/${file}`, { columns: (header: string[]) => header.map((h) => (wanted.has(h) ? h : false)), skip_empty_lines: true, bom: true, relax_quotes: false })
-      for await (const r of records) byKey.set(r[key] ?? '', take(r))
+      for await (const r of records) {
+        const k = r[key] ?? ''
+        const at = rowOf.get(k)
+        if (at === undefined) continue
+        const result = take(r)
+        out[at] = result
+        for (const j of twins.get(k) ?? []) out[j] = result
+      }
     })
   if (processed - failedCount > 0) await read('successfulResults', (r) => ({ ok: true, id: r['sf__Id'] ?? '', created: r['sf__Created'] === 'true' }))
   if (failedCount > 0) await read('failedResults', (r) => ({ ok: false, errors: parseBulkError(r['sf__Error'] ?? '') }))
+  // A row none of the files has is one Salesforce did not process (`notDone`, as it is filled):
+  // the unprocessed file names those, read only so that a row it lists is not taken as done.
   if (processed < rows) await read('unprocessedrecords', () => notDone)
-  const out: SaveResult[] = []
-  const keyAt = (i: number): unknown => (o.records.valueAt ? o.records.valueAt(i, key) : (o.records.at(i) as Row)[key])
-  for (let i = part.start; i < part.end; i++) out.push(byKey.get(String(keyAt(i) ?? '')) ?? notDone)
   return out
 }
