@@ -4,7 +4,7 @@
  * `/__sandbox/stats` counters, OAuth included).
  *
  * Two ways. `tallyProcess` (what `npm run bench` uses) runs `tally` as its own child process,
- * `node -- bin/tally.js …`, and reads that process's peak resident set (`VmHWM` of
+ * `node --max-semi-space-size=8 -- bin/tally.js …` (the options of its `#!` line), and reads that process's peak resident set (`VmHWM` of
  * `/proc/<pid>/status`, proc(5)), so the figure is Tally's alone while the sandbox answers from the
  * bench's process. `measure` + `tallyAgainst` run Tally in-process through its CLI entry, as the
  * test harness does, with the process's RSS sampled every 50 ms (sandbox included); the companies
@@ -104,6 +104,15 @@ export function tallyAgainst(sandbox: Sandbox): { import(): Promise<ImportSummar
 /** The repository's `bin/tally.js`, so the child runs from a temporary directory. */
 const TALLY_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tally.js')
 
+/** The options `tally` gives Node on its `#!` line (`--max-semi-space-size`), so the child runs as
+ * `tally` does; the bench spawns Node itself to read the child's own memory. */
+export const TALLY_NODE_OPTIONS: readonly string[] = (() => {
+  const line = readFileSync(TALLY_BIN, 'utf8').split('\n')[0] ?? ''
+  const m = /^#!\/usr\/bin\/env -S node((?: --?[\w-]+(?:=\S+)?)*?) --$/.exec(line)
+  if (!m) throw new Error(`bin/tally.js: an unexpected first line: ${line}`)
+  return (m[1] ?? '').trim().split(/\s+/).filter(Boolean)
+})()
+
 /** Tally's own record-keeping objects in the org (contract §12), left out of "writes". */
 const BOOKKEEPING = new Set(['Tally_Run__c', 'Tally_Run_Error__c', 'Tally_Settings__c'])
 
@@ -144,11 +153,11 @@ function childEnv(sandbox: Sandbox, db: string): Record<string, string> {
   return { ...env, ...sandbox.env(), TALLY_DB: db }
 }
 
-/** Spawns `node -- bin/tally.js ARGS`, polling its VmHWM every 25 ms until it exits. */
+/** Spawns `node <TALLY_NODE_OPTIONS> -- bin/tally.js ARGS`, polling its VmHWM every 25 ms until it exits. */
 export function spawnTally(args: readonly string[], o: { cwd: string; env: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string; wallMs: number; rssPeakKb: number | null }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
-    const child = spawn(process.execPath, ['--', TALLY_BIN, ...args], { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...TALLY_NODE_OPTIONS, '--', TALLY_BIN, ...args], { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] })
     let peak: number | null = null
     const poll = () => {
       if (child.pid === undefined) return
