@@ -9,10 +9,12 @@ import type { SourceCustomer } from '../sync/model.js'
 import { planLinks, planSync, waitingForSuggestions, withSuggestedLinks, type PlanInput } from '../sync/plan.js'
 import { CustomerReader, wholeCustomer } from '../sync/spooled-customer.js'
 import { buildSuggestionIndex } from '../sync/suggest.js'
+import type { SalesforceTarget, Spool, SyncStateStore } from '../sync/ports.js'
+import { BIG_RUN, runSync } from '../sync/run.js'
 import { fileSpool } from './spool.js'
 
 const REALM = '9341452631925553'
-const all = new Set(SWITCHABLE_FIELDS)
+const enabled = new Set(SWITCHABLE_FIELDS)
 
 /** Customers with every field QBO can send, and some with few: top-level, sub-customers, inactive. */
 function customers(n: number): SourceCustomer[] {
@@ -51,7 +53,7 @@ function reader(): CustomerReader {
 const input = (list: SourceCustomer[]): PlanInput => ({
   realmId: REALM, customers: list, existing: new Map(), states: new Map(),
   accounts: indexAccounts([{ id: '001A', name: 'Acme 1 Ltd' }, { id: '001B', name: 'Acme 2 Ltd' }, { id: '001C', name: 'acme 2 ltd' }]),
-  settings: { createAccounts: false, enabledFields: all }, now: '2026-12-07T00:00:00.000Z',
+  settings: { createAccounts: false, enabledFields: enabled }, now: '2026-12-07T00:00:00.000Z',
 })
 
 describe('a big run\'s customers in a file spool (sync/spooled-customer)', () => {
@@ -78,7 +80,7 @@ describe('a big run\'s customers in a file spool (sync/spooled-customer)', () =>
     expect(CustomerReader.holds(spooled[3] as SourceCustomer)).toBe(true)
     expect(CustomerReader.holds(plain[3] as SourceCustomer)).toBe(false)
     const before = r.reads
-    for (const [i, s] of spooled.entries()) expect(mapCustomer(s, all)).toStrictEqual(mapCustomer(plain[i] as SourceCustomer, all))
+    for (const [i, s] of spooled.entries()) expect(mapCustomer(s, enabled)).toStrictEqual(mapCustomer(plain[i] as SourceCustomer, enabled))
     expect(r.reads - before).toBe(spooled.length)
 
     // The steps of a run, as sync/run takes them: links, the waiting ones' suggestions, the items.
@@ -99,5 +101,33 @@ describe('a big run\'s customers in a file spool (sync/spooled-customer)', () =>
     expect(r.reads - reads).toBeLessThanOrEqual(3 * spooled.length)
     r.close()
     expect(() => spooled[1]?.phone).toThrow(/closed/)
+  })
+
+  it('a big read that fails midway closes its spool', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spooled-customer-'))
+    dirs.push(dir)
+    const made: string[] = []
+    const closed: string[] = []
+    const spool = <T>(name: string): Spool<T> => {
+      made.push(name)
+      const s = fileSpool<T>(name, dir)
+      return { put: (v) => s.put(v), get: (h) => s.get(h), close: () => (closed.push(name), s.close()) }
+    }
+    const all = customers(BIG_RUN + 1000)
+    const source = {
+      realmId: REALM,
+      async *listAllCustomers() {
+        yield all.slice(0, BIG_RUN)
+        yield all.slice(BIG_RUN)
+        throw new Error('QBO went away')
+      },
+      listChangedCustomers: async () => null,
+      apiCalls: () => 0,
+    }
+    // Neither is reached: the read fails first.
+    const unreached = new Proxy({}, { get: (_, k) => { throw new Error(`not reached: ${String(k)}`) } })
+    await expect(runSync({ source, target: unreached as SalesforceTarget, state: unreached as SyncStateStore, spool }, { runId: 'r', mode: 'import', dryRun: false, settings: { createAccounts: false, enabledFields: enabled } })).rejects.toThrow(/QBO went away/)
+    expect(made).toEqual(['customers'])
+    expect(closed).toEqual(['customers'])
   })
 })

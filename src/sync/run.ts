@@ -149,6 +149,17 @@ const LINK_KEYS: Record<LinkStatus, keyof RunSummary['links']> = {
 }
 
 export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
+  // The customers' spool, once a big read makes it: closed however the run ends (a read or a call
+  // that fails, too), since a long-running Hub runs many.
+  const spools: { customers: CustomerReader | null } = { customers: null }
+  try {
+    return await readAndRun(deps, opts, spools)
+  } finally {
+    spools.customers?.close()
+  }
+}
+
+async function readAndRun(deps: RunDeps, opts: RunOptions, spools: { customers: CustomerReader | null }): Promise<RunResult> {
   const now = opts.now ?? (() => new Date())
   const started = now().getTime()
   const { source, target, state } = deps
@@ -160,7 +171,6 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
   progress({ phase: 'reading', done: 0, total: 0 })
   let customers: SourceCustomer[] = []
   let deletedIds: string[] | null = null
-  let customerSpool: CustomerReader | null = null
   // A sync reads CDC's changes; with no checkpoint, or when CDC's answer may be incomplete (its
   // cap of 1,000 objects, which it reaches without saying what it dropped), it reads every
   // customer: the plan then writes only what differs (README, "Incremental sync").
@@ -176,13 +186,13 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     for await (const page of source.listAllCustomers()) {
       for (const c of page) {
         lastUpdatedAt = laterUpdate(lastUpdatedAt, c)
-        customers.push(customerSpool ? customerSpool.keep(c) : c)
+        customers.push(spools.customers ? spools.customers.keep(c) : c)
       }
       // A big run's customers are read back whole only as they are used (sync/spooled-customer):
       // from BIG_RUN on, those read so far too.
-      if (!customerSpool && customers.length >= BIG_RUN && deps.spool) {
-        customerSpool = new CustomerReader(deps.spool<SourceCustomer>('customers'))
-        for (let i = 0; i < customers.length; i += 1) customers[i] = customerSpool.keep(customers[i] as SourceCustomer)
+      if (!spools.customers && customers.length >= BIG_RUN && deps.spool) {
+        const reader = (spools.customers = new CustomerReader(deps.spool<SourceCustomer>('customers')))
+        for (let i = 0; i < customers.length; i += 1) customers[i] = reader.keep(customers[i] as SourceCustomer)
       }
       progress({ phase: 'reading', done: customers.length, total: 0 })
     }
@@ -223,7 +233,6 @@ export async function runSync(deps: RunDeps, opts: RunOptions): Promise<RunResul
     return await planAndApply({ realmId: source.realmId, customers, existing, existingList, states, goneKeys, accountFates, target, incremental: changes !== null, settled, opts, big, now, release, ...(spool ? { spool } : {}) }, { deps, readAt, started, lastUpdatedAt })
   } finally {
     spool?.close()
-    customerSpool?.close()
   }
 }
 
