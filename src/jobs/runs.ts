@@ -222,7 +222,7 @@ export function createRunService(t: Tally, now: () => Date = () => new Date()): 
       }
       const companyName = (await getConnection(db, t.cipher, qboRef))?.label ?? null
       const result = await runSync(
-        { source: qboCustomerSource(qbo, qbo.realmId, companyName ?? undefined), target: salesforceTarget(sf), state: syncStateStore(t.store), spool: (name) => fileSpool(name) },
+        { source: qboCustomerSource(qbo, qbo.realmId, companyName ?? undefined), target: salesforceTarget(sf), state: syncStateStore(t.store), spool: fileSpool },
         {
           runId,
           mode: req.mode,
